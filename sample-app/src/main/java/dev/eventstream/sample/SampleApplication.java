@@ -1,0 +1,22 @@
+package dev.eventstream.sample;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * The sample application: a live demo page and the HTTP API of the project's contract.
+ *
+ * @since 0.1.0
+ */
+@SpringBootApplication
+public class SampleApplication {
+
+	/**
+	 * Starts the sample application.
+	 * @param args command-line arguments, such as {@code --server.port=9090}
+	 */
+	public static void main(String[] args) {
+		SpringApplication.run(SampleApplication.class, args);
+	}
+
+}
