@@ -1,0 +1,22 @@
+package dev.eventstream.sse.server;
+
+/**
+ * Why a connection was closed.
+ *
+ * @since 0.1.0
+ */
+public enum CloseReason {
+
+	/** The client went away, or a write to it failed. */
+	CLIENT,
+
+	/** The client did not read fast enough and its buffer overflowed. */
+	OVERFLOW,
+
+	/** The server shut down. */
+	SHUTDOWN,
+
+	/** The application closed the source. */
+	SERVER
+
+}

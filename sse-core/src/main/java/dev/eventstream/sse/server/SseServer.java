@@ -1,0 +1,576 @@
+package dev.eventstream.sse.server;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+import dev.eventstream.sse.SseEncoder;
+import dev.eventstream.sse.SseEvent;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The registry of event-stream sources, keyed by an application id such as a user id: connects
+ * clients, sends to one source or broadcasts to all, replays history to reconnecting clients and keeps
+ * idle connections alive.
+ *
+ * <p>Publishing marshals a payload once, assigns the next id, encodes one frame, records it in the
+ * {@link EventHistory} and queues it on every matching connection; writing happens on a small pool of
+ * writer threads, so a publisher never waits for a client. A connection whose queue overflows is
+ * closed, and its client catches up from history when it reconnects.
+ *
+ * @param <T> the type of source ids
+ * @since 0.1.0
+ */
+public final class SseServer<T> implements AutoCloseable {
+
+	private static final System.Logger logger = System.getLogger(SseServer.class.getName());
+
+	private static final int MAX_LAST_EVENT_ID_LENGTH = 256;
+
+	private static final byte[] KEEP_ALIVE = SseEncoder.encode(SseEvent.comment(""));
+
+	private final ConcurrentHashMap<T, SseSource<T>> sources = new ConcurrentHashMap<>();
+
+	private final AtomicInteger connectionCount = new AtomicInteger();
+
+	// Held while an event gets its id, enters history and is queued, and while a connection registers
+	// and takes its replay: so every connection sees events in id order, with no gap and no duplicate.
+	private final ReentrantLock publishLock = new ReentrantLock();
+
+	private final Object closedMonitor = new Object();
+
+	private final byte @Nullable [] retryFrame;
+
+	private final byte @Nullable [] closeFrame;
+
+	private final @Nullable String missedEvent;
+
+	private final int bufferCapacity;
+
+	private final EventHistory<T> history;
+
+	private final EventIdGenerator idGenerator;
+
+	private final Function<Object, String> marshaller;
+
+	private final Duration shutdownTimeout;
+
+	private final ExecutorService writers;
+
+	private final @Nullable ScheduledExecutorService keepAliveScheduler;
+
+	private volatile boolean open = true;
+
+	private SseServer(Builder<T> builder) {
+		this.retryFrame = (builder.retry != null) ? SseEncoder.encode(retryEvent(builder.retry)) : null;
+		this.closeFrame = (builder.closeEvent != null) ? SseEncoder.encode(SseEvent.of(builder.closeEvent, "")) : null;
+		this.missedEvent = builder.missedEvent;
+		this.bufferCapacity = builder.bufferCapacity;
+		this.history = (builder.history != null) ? builder.history : new InMemoryEventHistory<>(1000, null);
+		this.idGenerator = (builder.idGenerator != null) ? builder.idGenerator : EventIdGenerator.sequential();
+		this.marshaller = builder.marshaller;
+		this.shutdownTimeout = builder.shutdownTimeout;
+		this.writers = Executors.newFixedThreadPool(builder.writerThreads, daemonThreads("sse-writer-"));
+		if (builder.keepAlive.isZero()) {
+			this.keepAliveScheduler = null;
+		}
+		else {
+			// Ticks at half the interval, so a connection is never idle for longer than the interval and
+			// a vanished peer, found by the write after the one that drew its reset, is released within two.
+			long tick = Math.max(1, builder.keepAlive.toNanos() / 2);
+			this.keepAliveScheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("sse-keep-alive-"));
+			this.keepAliveScheduler.scheduleAtFixedRate(() -> keepAlive(tick), tick, tick, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/**
+	 * Returns a builder with the defaults: retry 3s, keep-alive 15s, buffer of 256 frames, an
+	 * in-memory history of 1000 frames and sequential ids.
+	 * @param <T> the type of source ids
+	 * @return a new builder
+	 */
+	public static <T> Builder<T> builder() {
+		return new Builder<>();
+	}
+
+	/**
+	 * Creates a connection for a source; a transport then {@linkplain SseStream#open opens} it.
+	 * @param sourceId the source id
+	 * @param lastEventId the client's {@code Last-Event-ID}, or {@code null} on a first connection; an id
+	 * that is too long or holds CR, LF or U+0000 counts as unknown
+	 * @return the stream to hand to the transport
+	 */
+	public SseStream<T> connect(T sourceId, @Nullable String lastEventId) {
+		Objects.requireNonNull(sourceId, "'sourceId' must not be null");
+		return new SseStream<>(this, sourceId, normalizeLastEventId(lastEventId), this.bufferCapacity);
+	}
+
+	/**
+	 * Returns the source with the given id.
+	 * @param sourceId the source id
+	 * @return the source, or empty when it has no open connection
+	 */
+	public Optional<SseSource<T>> get(T sourceId) {
+		return Optional.ofNullable(this.sources.get(sourceId));
+	}
+
+	/**
+	 * Returns the number of connected sources.
+	 * @return the number of sources with at least one open connection
+	 */
+	public int size() {
+		return this.sources.size();
+	}
+
+	/**
+	 * Returns the number of open connections over all sources.
+	 * @return the connection count
+	 */
+	public int connectionCount() {
+		return this.connectionCount.get();
+	}
+
+	/**
+	 * Returns the connected sources.
+	 * @return a live, unmodifiable view
+	 */
+	public Collection<SseSource<T>> sources() {
+		return Collections.unmodifiableCollection(this.sources.values());
+	}
+
+	/**
+	 * Tells whether the server accepts connections and events.
+	 * @return {@code false} once {@link #close()} was called
+	 */
+	public boolean isOpen() {
+		return this.open;
+	}
+
+	/**
+	 * Returns a named kind of event whose payloads are marshalled by the server's marshaller.
+	 * @param name the event name; empty for {@code message}
+	 * @return the event kind
+	 */
+	public ServerEvent<T> newEvent(String name) {
+		return newEvent(name, this.marshaller);
+	}
+
+	/**
+	 * Returns a named kind of event with its own marshaller.
+	 * @param name the event name; empty for {@code message}
+	 * @param marshaller turns a payload into the event's data
+	 * @return the event kind
+	 */
+	public ServerEvent<T> newEvent(String name, Function<Object, String> marshaller) {
+		return new ServerEvent<>(this, name, marshaller);
+	}
+
+	/**
+	 * Sends an event to every connected source. The server assigns its id.
+	 * @param event the event, without an id
+	 * @return the id assigned
+	 */
+	public String broadcast(SseEvent event) {
+		return publish(null, event).orElseThrow();
+	}
+
+	/**
+	 * Sends an event to every connection of one source. The server assigns its id.
+	 * @param sourceId the source id
+	 * @param event the event, without an id
+	 * @return the id assigned, or empty when the source has no open connection (nothing is recorded)
+	 */
+	public Optional<String> send(T sourceId, SseEvent event) {
+		Objects.requireNonNull(sourceId, "'sourceId' must not be null");
+		return publish(sourceId, event);
+	}
+
+	/**
+	 * Stops accepting connections and events, then ends every stream after the frames already queued,
+	 * waiting up to the shutdown timeout before dropping the connections that are left. Clients
+	 * reconnect with their {@code Last-Event-ID}, to this server once it is back or to another one.
+	 */
+	@Override
+	public void close() {
+		this.publishLock.lock();
+		try {
+			if (!this.open) {
+				return;
+			}
+			this.open = false;
+			for (SseSource<T> source : this.sources.values()) {
+				source.end(CloseReason.SHUTDOWN, null);
+			}
+		}
+		finally {
+			this.publishLock.unlock();
+		}
+		if (this.keepAliveScheduler != null) {
+			this.keepAliveScheduler.shutdownNow();
+		}
+		awaitNoConnections(this.shutdownTimeout);
+		for (SseSource<T> source : this.sources.values()) {
+			for (SseStream<T> stream : source.streams()) {
+				stream.abort(CloseReason.SHUTDOWN);
+			}
+		}
+		this.writers.shutdown();
+	}
+
+	Optional<String> publish(@Nullable T target, SseEvent event) {
+		if (event.id() != null) {
+			throw new IllegalArgumentException("'id' is assigned by the server and must be null");
+		}
+		this.publishLock.lock();
+		try {
+			requireOpen();
+			SseSource<T> source = null;
+			if (target != null) {
+				source = this.sources.get(target);
+				if (source == null) {
+					return Optional.empty();
+				}
+			}
+			String id = this.idGenerator.nextId();
+			byte[] frame = SseEncoder.encode(event.withId(id));
+			this.history.append(id, target, frame);
+			if (source != null) {
+				source.lastEventId(id);
+				source.deliver(frame);
+			}
+			else {
+				for (SseSource<T> each : this.sources.values()) {
+					each.lastEventId(id);
+					each.deliver(frame);
+				}
+			}
+			return Optional.of(id);
+		}
+		finally {
+			this.publishLock.unlock();
+		}
+	}
+
+	/** Sends an event whose data is computed per source, once per source. */
+	String publishEach(@Nullable String name, Function<SseSource<T>, String> dataFor) {
+		Map<SseSource<T>, String> data = new LinkedHashMap<>();
+		List<Object> failed = new ArrayList<>();
+		List<RuntimeException> causes = new ArrayList<>();
+		for (SseSource<T> source : this.sources.values()) {
+			try {
+				data.put(source, dataFor.apply(source));
+			}
+			catch (RuntimeException ex) {
+				failed.add(source.id());
+				causes.add(ex);
+			}
+		}
+		String id;
+		this.publishLock.lock();
+		try {
+			requireOpen();
+			id = this.idGenerator.nextId();
+			for (Map.Entry<SseSource<T>, String> entry : data.entrySet()) {
+				SseSource<T> source = entry.getKey();
+				byte[] frame = SseEncoder.encode(new SseEvent(id, name, entry.getValue(), null, null));
+				this.history.append(id, source.id(), frame);
+				source.lastEventId(id);
+				source.deliver(frame);
+			}
+		}
+		finally {
+			this.publishLock.unlock();
+		}
+		if (!failed.isEmpty()) {
+			throw new MarshallingException(id, failed, causes);
+		}
+		return id;
+	}
+
+	void register(SseStream<T> stream) {
+		this.publishLock.lock();
+		try {
+			requireOpen();
+			T id = stream.sourceId();
+			String lastEventId = stream.lastEventId();
+			List<byte[]> preamble = new ArrayList<>();
+			if (this.retryFrame != null) {
+				preamble.add(this.retryFrame);
+			}
+			if (lastEventId != null) {
+				EventHistory.Replay replay = this.history.replay(lastEventId, id);
+				if (!replay.complete() && this.missedEvent != null) {
+					String oldest = (replay.oldestId() != null) ? replay.oldestId() : "";
+					preamble.add(SseEncoder.encode(SseEvent.of(this.missedEvent, oldest)));
+				}
+				preamble.addAll(replay.frames());
+			}
+			// Priming: the client records the newest id without dispatching anything, so it resumes from
+			// here even if it disconnects before its first event.
+			preamble.add(SseEncoder.encode(new SseEvent(this.history.newestId(), null, null, null, null)));
+			stream.queuePreamble(preamble);
+			this.sources.compute(id, (key, source) -> {
+				SseSource<T> target = (source != null) ? source : new SseSource<>(this, key);
+				if (source == null || lastEventId != null) {
+					target.lastEventId(lastEventId);
+				}
+				target.add(stream);
+				return target;
+			});
+			this.connectionCount.incrementAndGet();
+		}
+		finally {
+			this.publishLock.unlock();
+		}
+		logger.log(System.Logger.Level.DEBUG, () -> "Connected " + stream.sourceId() + " (Last-Event-ID "
+				+ stream.lastEventId() + ")");
+	}
+
+	void release(SseStream<T> stream, CloseReason reason) {
+		this.sources.computeIfPresent(stream.sourceId(), (key, source) -> source.remove(stream) ? source : null);
+		if (this.connectionCount.decrementAndGet() == 0) {
+			synchronized (this.closedMonitor) {
+				this.closedMonitor.notifyAll();
+			}
+		}
+		logger.log(System.Logger.Level.DEBUG, () -> "Closed " + stream.sourceId() + ": " + reason);
+	}
+
+	void closeSource(SseSource<T> source, CloseReason reason) {
+		source.end(reason, this.closeFrame);
+	}
+
+	void execute(Runnable drain) {
+		this.writers.execute(drain);
+	}
+
+	private void keepAlive(long idleNanos) {
+		long now = System.nanoTime();
+		for (SseSource<T> source : this.sources.values()) {
+			for (SseStream<T> stream : source.streams()) {
+				stream.keepAliveIfIdle(now, idleNanos, KEEP_ALIVE);
+			}
+		}
+	}
+
+	private void awaitNoConnections(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		synchronized (this.closedMonitor) {
+			while (this.connectionCount.get() > 0) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return;
+				}
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.closedMonitor, left);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
+	}
+
+	private void requireOpen() {
+		if (!this.open) {
+			throw new IllegalStateException("SSE server is closed");
+		}
+	}
+
+	private static @Nullable String normalizeLastEventId(@Nullable String lastEventId) {
+		if (lastEventId == null || lastEventId.isEmpty()) {
+			return null;
+		}
+		boolean wellFormed = lastEventId.length() <= MAX_LAST_EVENT_ID_LENGTH && lastEventId.indexOf('\r') < 0
+				&& lastEventId.indexOf('\n') < 0 && lastEventId.indexOf('\0') < 0;
+		// The empty string is never an event id, so a malformed one is simply unknown to history.
+		return wellFormed ? lastEventId : "";
+	}
+
+	private static SseEvent retryEvent(Duration retry) {
+		return SseEvent.builder().retry(retry).build();
+	}
+
+	private static ThreadFactory daemonThreads(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/**
+	 * Builds an {@link SseServer}.
+	 *
+	 * @param <T> the type of source ids
+	 * @since 0.1.0
+	 */
+	public static final class Builder<T> {
+
+		private @Nullable Duration retry = Duration.ofSeconds(3);
+
+		private Duration keepAlive = Duration.ofSeconds(15);
+
+		private int bufferCapacity = 256;
+
+		private @Nullable EventHistory<T> history;
+
+		private @Nullable EventIdGenerator idGenerator;
+
+		private Function<Object, String> marshaller = String::valueOf;
+
+		private @Nullable String closeEvent = "close";
+
+		private @Nullable String missedEvent = "missed";
+
+		private int writerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+		private Duration shutdownTimeout = Duration.ofSeconds(5);
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the reconnection time sent as the first field of every stream.
+		 * @param retry the time, or {@code null} to send none
+		 * @return this builder
+		 */
+		public Builder<T> retry(@Nullable Duration retry) {
+			if (retry != null && retry.isNegative()) {
+				throw new IllegalArgumentException("'retry' must not be negative");
+			}
+			this.retry = retry;
+			return this;
+		}
+
+		/**
+		 * Sets how long a connection may stay idle before it receives a comment.
+		 * @param keepAlive the interval; zero disables keep-alive
+		 * @return this builder
+		 */
+		public Builder<T> keepAlive(Duration keepAlive) {
+			if (keepAlive.isNegative()) {
+				throw new IllegalArgumentException("'keepAlive' must not be negative");
+			}
+			this.keepAlive = keepAlive;
+			return this;
+		}
+
+		/**
+		 * Sets how many frames may wait for one connection before it is closed as too slow.
+		 * @param bufferCapacity the capacity in frames
+		 * @return this builder
+		 */
+		public Builder<T> bufferCapacity(int bufferCapacity) {
+			if (bufferCapacity < 1) {
+				throw new IllegalArgumentException("'bufferCapacity' must be at least 1");
+			}
+			this.bufferCapacity = bufferCapacity;
+			return this;
+		}
+
+		/**
+		 * Sets the history replayed to reconnecting clients.
+		 * @param history the history
+		 * @return this builder
+		 */
+		public Builder<T> history(EventHistory<T> history) {
+			this.history = Objects.requireNonNull(history, "'history' must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets the strategy that assigns event ids.
+		 * @param idGenerator the generator
+		 * @return this builder
+		 */
+		public Builder<T> idGenerator(EventIdGenerator idGenerator) {
+			this.idGenerator = Objects.requireNonNull(idGenerator, "'idGenerator' must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets the marshaller that {@link SseServer#newEvent(String)} uses.
+		 * @param marshaller turns a payload into event data
+		 * @return this builder
+		 */
+		public Builder<T> marshaller(Function<Object, String> marshaller) {
+			this.marshaller = Objects.requireNonNull(marshaller, "'marshaller' must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets the name of the event {@link SseSource#close()} sends before it closes the connections.
+		 * @param closeEvent the event name, or {@code null} to send none
+		 * @return this builder
+		 */
+		public Builder<T> closeEvent(@Nullable String closeEvent) {
+			this.closeEvent = closeEvent;
+			return this;
+		}
+
+		/**
+		 * Sets the name of the event sent to a client whose {@code Last-Event-ID} history no longer
+		 * covers, with the oldest id held as its data, before what history holds.
+		 * @param missedEvent the event name, or {@code null} to send none
+		 * @return this builder
+		 */
+		public Builder<T> missedEvent(@Nullable String missedEvent) {
+			this.missedEvent = missedEvent;
+			return this;
+		}
+
+		/**
+		 * Sets the number of threads that write to connections.
+		 * @param writerThreads the thread count
+		 * @return this builder
+		 */
+		public Builder<T> writerThreads(int writerThreads) {
+			if (writerThreads < 1) {
+				throw new IllegalArgumentException("'writerThreads' must be at least 1");
+			}
+			this.writerThreads = writerThreads;
+			return this;
+		}
+
+		/**
+		 * Sets how long {@link SseServer#close()} waits for streams to flush before dropping them.
+		 * @param shutdownTimeout the timeout
+		 * @return this builder
+		 */
+		public Builder<T> shutdownTimeout(Duration shutdownTimeout) {
+			if (shutdownTimeout.isNegative()) {
+				throw new IllegalArgumentException("'shutdownTimeout' must not be negative");
+			}
+			this.shutdownTimeout = shutdownTimeout;
+			return this;
+		}
+
+		/**
+		 * Builds and starts the server, with its writer threads and keep-alive scheduler.
+		 * @return the server
+		 */
+		public SseServer<T> build() {
+			return new SseServer<>(this);
+		}
+
+	}
+
+}

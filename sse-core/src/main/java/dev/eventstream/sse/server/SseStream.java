@@ -1,0 +1,290 @@
+package dev.eventstream.sse.server;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One connection of a source, from {@link SseServer#connect} until it closes: what a controller
+ * returns and a transport serves.
+ *
+ * <p>A transport calls {@link #open(SseConnection)} once its response is ready to stream, then
+ * {@link #onWritePossible()} whenever its connection becomes writable (including the first time), and
+ * {@link #onDisconnect()} when the peer goes away. Frames are queued here, bounded by the server's
+ * buffer capacity, and written by one thread at a time without ever blocking a publisher.
+ *
+ * @param <T> the type of source ids
+ * @since 0.1.0
+ */
+public final class SseStream<T> {
+
+	private static final System.Logger logger = System.getLogger(SseStream.class.getName());
+
+	/** Marks the end of a graceful close in the queue; compared by identity. */
+	private static final byte[] END = new byte[0];
+
+	// Who drains: nobody, a writer thread (with or without more work signalled), or the transport's
+	// next onWritePossible; see drain().
+	private static final int IDLE = 0;
+
+	private static final int RUNNING = 1;
+
+	private static final int RUNNING_MORE = 2;
+
+	private static final int AWAITING_WRITABLE = 3;
+
+	private static final int DONE = 4;
+
+	private final SseServer<T> server;
+
+	private final T sourceId;
+
+	private final @Nullable String lastEventId;
+
+	private final OutboundQueue queue;
+
+	private final AtomicInteger state = new AtomicInteger(AWAITING_WRITABLE);
+
+	private final AtomicBoolean released = new AtomicBoolean();
+
+	private final ArrayDeque<byte[]> preamble = new ArrayDeque<>();
+
+	private volatile @Nullable SseConnection connection;
+
+	private volatile @Nullable CloseReason abortReason;
+
+	private volatile CloseReason endReason = CloseReason.SERVER;
+
+	private volatile long lastWriteNanos = System.nanoTime();
+
+	private boolean needsFlush = true;
+
+	SseStream(SseServer<T> server, T sourceId, @Nullable String lastEventId, int capacity) {
+		this.server = server;
+		this.sourceId = sourceId;
+		this.lastEventId = lastEventId;
+		this.queue = new OutboundQueue(capacity);
+	}
+
+	/**
+	 * Returns the id of the source this connection belongs to.
+	 * @return the source id
+	 */
+	public T sourceId() {
+		return this.sourceId;
+	}
+
+	/**
+	 * Returns the {@code Last-Event-ID} the client connected with.
+	 * @return the id, or {@code null} on a first connection
+	 */
+	public @Nullable String lastEventId() {
+		return this.lastEventId;
+	}
+
+	/**
+	 * Starts streaming over the given connection: registers this stream with its source and queues
+	 * the {@code retry} field, the replay after {@link #lastEventId()} and the priming id, all written
+	 * at the transport's first {@link #onWritePossible()}.
+	 * @param connection the transport's connection
+	 * @throws IllegalStateException if the stream was opened before or the server is closed
+	 */
+	public void open(SseConnection connection) {
+		if (this.connection != null) {
+			throw new IllegalStateException("stream is already open");
+		}
+		this.connection = connection;
+		this.server.register(this);
+	}
+
+	/**
+	 * Tells the stream that its connection can be written to. Transports call it from their
+	 * write-readiness callback.
+	 */
+	public void onWritePossible() {
+		if (this.state.compareAndSet(AWAITING_WRITABLE, RUNNING)) {
+			drain();
+		}
+	}
+
+	/**
+	 * Tells the stream that the peer went away; the stream closes its connection and is released.
+	 */
+	public void onDisconnect() {
+		abort(CloseReason.CLIENT);
+	}
+
+	/**
+	 * Returns the number of frames waiting to be written.
+	 * @return the queue depth
+	 */
+	public int queuedFrames() {
+		return this.queue.size() + this.preamble.size();
+	}
+
+	/**
+	 * Tells whether this stream is still open.
+	 * @return {@code false} once it was released
+	 */
+	public boolean isOpen() {
+		return !this.released.get();
+	}
+
+	void queuePreamble(List<byte[]> frames) {
+		this.preamble.addAll(frames);
+	}
+
+	/** Queues a frame and wakes the writer; closes the stream when its buffer overflows. */
+	void deliver(byte[] frame) {
+		if (this.queue.offer(frame)) {
+			signal();
+		}
+		else {
+			abort(CloseReason.OVERFLOW);
+		}
+	}
+
+	/** Queues a keep-alive when nothing was written for the given time and nothing is pending. */
+	void keepAliveIfIdle(long now, long idleNanos, byte[] keepAlive) {
+		if (now - this.lastWriteNanos >= idleNanos && this.queue.size() == 0 && this.state.get() == IDLE) {
+			deliver(keepAlive);
+		}
+	}
+
+	/** Ends the stream after the frames already queued, and the given last frame if any. */
+	void end(CloseReason reason, byte @Nullable [] lastFrame) {
+		this.endReason = reason;
+		if (lastFrame != null) {
+			this.queue.force(lastFrame);
+		}
+		this.queue.force(END);
+		signal();
+	}
+
+	/** Closes the connection at once, dropping what is queued. */
+	void abort(CloseReason reason) {
+		if (this.abortReason != null) {
+			return;
+		}
+		this.abortReason = reason;
+		for (;;) {
+			int current = this.state.get();
+			if (current == DONE) {
+				return;
+			}
+			if (current == IDLE || current == AWAITING_WRITABLE) {
+				if (this.state.compareAndSet(current, RUNNING)) {
+					finish(reason);
+					return;
+				}
+			}
+			else if (this.state.compareAndSet(current, RUNNING_MORE)) {
+				return; // the running drainer sees abortReason
+			}
+		}
+	}
+
+	private void signal() {
+		for (;;) {
+			int current = this.state.get();
+			if (current == IDLE) {
+				if (this.state.compareAndSet(IDLE, RUNNING)) {
+					this.server.execute(this::drain);
+					return;
+				}
+			}
+			else if (current == RUNNING) {
+				if (this.state.compareAndSet(RUNNING, RUNNING_MORE)) {
+					return;
+				}
+			}
+			else {
+				return; // more work is already signalled, or the transport will call back
+			}
+		}
+	}
+
+	/**
+	 * Writes queued frames. Only the owner of the state runs it: the thread that moved it to RUNNING.
+	 * Before each isReady() the state becomes AWAITING_WRITABLE, so that a false answer hands the
+	 * work to the transport's onWritePossible() without a window in which the callback could be lost.
+	 */
+	private void drain() {
+		SseConnection connection = this.connection;
+		if (connection == null) {
+			throw new IllegalStateException("stream is not open");
+		}
+		try {
+			for (;;) {
+				this.state.set(RUNNING);
+				for (;;) {
+					CloseReason abort = this.abortReason;
+					if (abort != null) {
+						finish(abort);
+						return;
+					}
+					this.state.set(AWAITING_WRITABLE);
+					if (!connection.isReady()) {
+						if (this.abortReason != null && this.state.compareAndSet(AWAITING_WRITABLE, RUNNING)) {
+							finish(this.abortReason);
+						}
+						return;
+					}
+					if (!this.state.compareAndSet(AWAITING_WRITABLE, RUNNING)) {
+						return; // a concurrent onWritePossible() or abort() took over
+					}
+					byte[] frame = nextFrame();
+					if (frame == END) {
+						if (this.needsFlush) {
+							connection.flush();
+						}
+						finish(this.endReason);
+						return;
+					}
+					if (frame != null) {
+						connection.write(frame);
+						this.needsFlush = true;
+					}
+					else if (this.needsFlush) {
+						connection.flush();
+						this.needsFlush = false;
+						this.lastWriteNanos = System.nanoTime();
+					}
+					else {
+						break;
+					}
+				}
+				if (this.state.compareAndSet(RUNNING, IDLE)) {
+					return;
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.log(System.Logger.Level.DEBUG, () -> "Write to " + this.sourceId + " failed: " + ex);
+			finish(CloseReason.CLIENT);
+		}
+	}
+
+	private byte @Nullable [] nextFrame() {
+		byte[] frame = this.preamble.poll();
+		return (frame != null) ? frame : this.queue.poll();
+	}
+
+	private void finish(CloseReason reason) {
+		this.state.set(DONE);
+		this.queue.clear();
+		this.preamble.clear();
+		SseConnection connection = this.connection;
+		if (this.released.compareAndSet(false, true)) {
+			this.server.release(this, reason);
+			if (connection != null) {
+				connection.close();
+			}
+		}
+	}
+
+}
