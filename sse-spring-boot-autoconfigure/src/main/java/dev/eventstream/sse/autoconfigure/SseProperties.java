@@ -1,0 +1,72 @@
+package dev.eventstream.sse.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Configuration properties for Server-Sent Events.
+ *
+ * @param retry reconnection time sent to every client as the first field of its stream; zero sends
+ * none
+ * @param keepAlive time a connection may stay idle before it receives a comment line; zero disables
+ * keep-alive
+ * @param bufferCapacity number of events that may wait for one connection; a connection that falls
+ * further behind is closed and catches up from history when it reconnects
+ * @param history history replayed to clients that reconnect with a Last-Event-ID
+ * @since 0.1.0
+ */
+@ConfigurationProperties("sse")
+public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("15s") Duration keepAlive,
+		@DefaultValue("256") int bufferCapacity, @DefaultValue History history) {
+
+	/**
+	 * Checks every value.
+	 * @throws IllegalArgumentException naming the property and the rule it breaks
+	 */
+	public SseProperties {
+		if (retry.isNegative()) {
+			throw new IllegalArgumentException("'sse.retry' must not be negative");
+		}
+		if (keepAlive.isNegative()) {
+			throw new IllegalArgumentException("'sse.keep-alive' must not be negative");
+		}
+		if (bufferCapacity < 1) {
+			throw new IllegalArgumentException("'sse.buffer-capacity' must be at least 1");
+		}
+	}
+
+	/**
+	 * History of recent events.
+	 *
+	 * @param size number of events kept for replay; zero keeps none
+	 * @param maxAge how long an event is kept for replay; unlimited when not set
+	 * @param missedEvent name of the event sent to a client whose Last-Event-ID history no longer holds,
+	 * with the oldest id held as its data, before the events history holds
+	 * @since 0.1.0
+	 */
+	public record History(@DefaultValue("1000") int size, @Nullable Duration maxAge,
+			@DefaultValue("missed") String missedEvent) {
+
+		/**
+		 * Checks every value.
+		 * @throws IllegalArgumentException naming the property and the rule it breaks
+		 */
+		public History {
+			if (size < 0) {
+				throw new IllegalArgumentException("'sse.history.size' must not be negative");
+			}
+			if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+				throw new IllegalArgumentException("'sse.history.max-age' must be positive");
+			}
+			if (missedEvent.isBlank() || missedEvent.indexOf('\n') >= 0 || missedEvent.indexOf('\r') >= 0) {
+				throw new IllegalArgumentException("'sse.history.missed-event' must be a non-blank name without CR or LF");
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the SSE health indicator.
+ */
+@NullMarked
+package dev.eventstream.sse.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;

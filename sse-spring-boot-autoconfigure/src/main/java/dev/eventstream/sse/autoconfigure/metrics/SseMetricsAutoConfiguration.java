@@ -1,0 +1,32 @@
+package dev.eventstream.sse.autoconfigure.metrics;
+
+import dev.eventstream.sse.autoconfigure.SseAutoConfiguration;
+import dev.eventstream.sse.metrics.SseMetricsBinder;
+import dev.eventstream.sse.server.SseServer;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the SSE meters, when Micrometer is present.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = SseAutoConfiguration.class)
+@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+@ConditionalOnBean(SseServer.class)
+public final class SseMetricsAutoConfiguration {
+
+	SseMetricsAutoConfiguration() {
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseMetricsBinder sseMetricsBinder(SseServer<?> server) {
+		return new SseMetricsBinder(server);
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Actuator health of the SSE server.
+ */
+@NullMarked
+package dev.eventstream.sse.health;
+
+import org.jspecify.annotations.NullMarked;
