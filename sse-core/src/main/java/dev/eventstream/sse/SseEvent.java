@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every field is optional, but an event has at least one. Values that would break the framing of
  * the stream are rejected here, so that every {@code SseEvent} can be encoded safely:
- * CR or LF in {@code id} or {@code event}, U+0000 in {@code id}, and a negative {@code retry}.
+ * CR or LF in {@code id} or {@code event}, U+0000 in {@code id}, and a {@code retry} that is negative
+ * or too long to write in whole milliseconds as a {@code long}.
  * {@code data} and {@code comment} may hold newlines of any kind; they become several lines.
  * An empty {@code event} means the default type {@code message} and is stored as {@code null}.
  *
@@ -22,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  */
 public record SseEvent(@Nullable String id, @Nullable String event, @Nullable String data,
 		@Nullable Duration retry, @Nullable String comment) {
+
+	/** The longest retry whose whole milliseconds fit in a {@code long}, so that it can be encoded. */
+	private static final Duration MAX_RETRY = Duration.ofMillis(Long.MAX_VALUE).plusNanos(999_999);
 
 	/**
 	 * Checks every field against the framing rules.
@@ -40,8 +44,13 @@ public record SseEvent(@Nullable String id, @Nullable String event, @Nullable St
 				event = null;
 			}
 		}
-		if (retry != null && retry.isNegative()) {
-			throw new IllegalArgumentException("'retry' must not be negative");
+		if (retry != null) {
+			if (retry.isNegative()) {
+				throw new IllegalArgumentException("'retry' must not be negative");
+			}
+			if (retry.compareTo(MAX_RETRY) > 0) {
+				throw new IllegalArgumentException("'retry' must not exceed Long.MAX_VALUE milliseconds");
+			}
 		}
 		if (id == null && event == null && data == null && retry == null && comment == null) {
 			throw new IllegalArgumentException("an event needs at least one of 'id', 'event', 'data', 'retry' or 'comment'");

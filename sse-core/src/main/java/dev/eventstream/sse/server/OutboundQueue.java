@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The frames waiting to be written to one connection: many publishers offer, one drainer polls.
- * Bounded by a capacity in frames; lock-free, and it allocates nothing while empty.
+ * Bounded by a limit in frames given at each offer; lock-free, and it allocates nothing while empty.
  */
 final class OutboundQueue {
 
@@ -15,15 +15,9 @@ final class OutboundQueue {
 
 	private final AtomicInteger size = new AtomicInteger();
 
-	private final int capacity;
-
-	OutboundQueue(int capacity) {
-		this.capacity = capacity;
-	}
-
-	/** Adds a frame, or returns {@code false} when the queue is full. */
-	boolean offer(byte[] frame) {
-		if (this.size.incrementAndGet() > this.capacity) {
+	/** Adds a frame, or returns {@code false} when the queue already holds {@code limit} frames. */
+	boolean offer(byte[] frame, int limit) {
+		if (this.size.incrementAndGet() > limit) {
 			this.size.decrementAndGet();
 			return false;
 		}

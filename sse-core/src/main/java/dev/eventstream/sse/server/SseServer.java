@@ -363,7 +363,13 @@ public final class SseServer<T> implements AutoCloseable {
 		long now = System.nanoTime();
 		for (SseSource<T> source : this.sources.values()) {
 			for (SseStream<T> stream : source.streams()) {
-				stream.keepAliveIfIdle(now, idleNanos, KEEP_ALIVE);
+				try {
+					stream.keepAliveIfIdle(now, idleNanos, KEEP_ALIVE);
+				}
+				catch (RuntimeException ex) {
+					// A periodic task that throws is never run again: one bad connection must not end them all.
+					logger.log(System.Logger.Level.WARNING, "Keep-alive of " + stream.sourceId() + " failed", ex);
+				}
 			}
 		}
 	}

@@ -27,6 +27,8 @@ public final class SseStream<T> {
 	/** Marks the end of a graceful close in the queue; compared by identity. */
 	private static final byte[] END = new byte[0];
 
+	private static final int BUSY_WRITERS_FACTOR = 16;
+
 	// Who drains: nobody, a writer thread (with or without more work signalled), or the transport's
 	// next onWritePossible; see drain().
 	private static final int IDLE = 0;
@@ -45,7 +47,9 @@ public final class SseStream<T> {
 
 	private final @Nullable String lastEventId;
 
-	private final OutboundQueue queue;
+	private final OutboundQueue queue = new OutboundQueue();
+
+	private final int capacity;
 
 	private final AtomicInteger state = new AtomicInteger(AWAITING_WRITABLE);
 
@@ -61,13 +65,16 @@ public final class SseStream<T> {
 
 	private volatile long lastWriteNanos = System.nanoTime();
 
+	// Whether the transport said it cannot take more: the client is not reading as fast as we write.
+	private volatile boolean stalled;
+
 	private boolean needsFlush = true;
 
 	SseStream(SseServer<T> server, T sourceId, @Nullable String lastEventId, int capacity) {
 		this.server = server;
 		this.sourceId = sourceId;
 		this.lastEventId = lastEventId;
-		this.queue = new OutboundQueue(capacity);
+		this.capacity = capacity;
 	}
 
 	/**
@@ -138,9 +145,15 @@ public final class SseStream<T> {
 		this.preamble.addAll(frames);
 	}
 
-	/** Queues a frame and wakes the writer; closes the stream when its buffer overflows. */
+	/**
+	 * Queues a frame and wakes the writer; closes the stream when its buffer overflows. The capacity
+	 * applies while the client is not reading; frames that wait only because the writers are busy may
+	 * take up to {@value #BUSY_WRITERS_FACTOR} times as much, so a burst does not cut off clients that
+	 * keep up.
+	 */
 	void deliver(byte[] frame) {
-		if (this.queue.offer(frame)) {
+		int limit = this.stalled ? this.capacity : this.capacity * BUSY_WRITERS_FACTOR;
+		if (this.queue.offer(frame, limit)) {
 			signal();
 		}
 		else {
@@ -229,10 +242,14 @@ public final class SseStream<T> {
 					}
 					this.state.set(AWAITING_WRITABLE);
 					if (!connection.isReady()) {
+						this.stalled = true;
 						if (this.abortReason != null && this.state.compareAndSet(AWAITING_WRITABLE, RUNNING)) {
 							finish(this.abortReason);
 						}
 						return;
+					}
+					if (this.stalled) {
+						this.stalled = false;
 					}
 					if (!this.state.compareAndSet(AWAITING_WRITABLE, RUNNING)) {
 						return; // a concurrent onWritePossible() or abort() took over

@@ -18,6 +18,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * An {@link SseConnection} over a Servlet async response in non-blocking mode: no thread waits on it,
  * and the container's callbacks drive the stream.
+ *
+ * <p>Every use of the response holds this connection's monitor, and so do the container's completion
+ * callbacks: the container recycles a response for another request once it completed, so a write
+ * racing with the completion could otherwise land in a recycled response.
  */
 final class ServletSseConnection implements SseConnection, WriteListener, AsyncListener {
 
@@ -25,9 +29,9 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 
 	private final SseStream<?> stream;
 
-	private volatile @Nullable AsyncContext async;
+	private @Nullable AsyncContext async;
 
-	private volatile @Nullable ServletOutputStream out;
+	private @Nullable ServletOutputStream out;
 
 	private boolean closed;
 
@@ -55,22 +59,25 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	}
 
 	@Override
-	public boolean isReady() {
-		return output().isReady();
+	public synchronized boolean isReady() {
+		return !this.closed && this.out != null && this.out.isReady();
 	}
 
 	@Override
-	public void write(byte[] frame) throws IOException {
+	public synchronized void write(byte[] frame) throws IOException {
 		output().write(frame);
 	}
 
 	@Override
-	public void flush() throws IOException {
+	public synchronized void flush() throws IOException {
 		output().flush();
 	}
 
 	@Override
 	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
 		this.closed = true;
 		if (this.async == null) {
 			return; // start() completes it
@@ -78,8 +85,10 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 		try {
 			this.async.complete();
 		}
-		catch (IllegalStateException ex) {
-			// The container completed the request already, after an error on its side.
+		catch (RuntimeException ex) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Request of " + this.stream.sourceId() + " was already complete: " + ex);
+			}
 		}
 	}
 
@@ -95,12 +104,15 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 
 	@Override
 	public void onComplete(AsyncEvent event) {
+		synchronized (this) {
+			this.closed = true;
+		}
 		this.stream.onDisconnect();
 	}
 
 	@Override
 	public void onTimeout(AsyncEvent event) {
-		this.stream.onDisconnect();
+		disconnected(new IOException("Async timeout"));
 	}
 
 	@Override
@@ -112,18 +124,22 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	public void onStartAsync(AsyncEvent event) {
 	}
 
-	private ServletOutputStream output() {
-		ServletOutputStream out = this.out;
-		if (out == null) {
-			throw new IllegalStateException("connection is not started");
+	private ServletOutputStream output() throws IOException {
+		if (this.closed || this.out == null) {
+			throw new IOException("Connection is closed");
 		}
-		return out;
+		return this.out;
 	}
 
-	private void disconnected(Throwable ex) {
+	/**
+	 * Completes the request inside the container's error callback, as the Servlet specification asks,
+	 * then releases the stream.
+	 */
+	private void disconnected(@Nullable Throwable ex) {
 		if (logger.isDebugEnabled()) {
 			logger.debug("Client of " + this.stream.sourceId() + " disconnected: " + ex);
 		}
+		close();
 		this.stream.onDisconnect();
 	}
 

@@ -32,11 +32,25 @@ import org.springframework.web.method.support.ModelAndViewContainer;
  */
 public final class SseStreamReturnValueHandler implements HandlerMethodReturnValueHandler {
 
+	/** The request attribute that marks a request whose response became an event stream. */
+	public static final String STREAMING_ATTRIBUTE = SseStreamReturnValueHandler.class.getName() + ".streaming";
+
 	/** The content type of every stream: the event-stream format is always UTF-8. */
 	public static final String CONTENT_TYPE = "text/event-stream;charset=UTF-8";
 
 	// Small, because a frame is flushed as soon as it is written: per-connection memory counts.
 	private static final int RESPONSE_BUFFER_SIZE = 1024;
+
+	private final boolean preventCompression;
+
+	/**
+	 * Creates a handler.
+	 * @param preventCompression whether the web server compresses responses, so that streams must
+	 * opt out: compression buffers events until a block fills
+	 */
+	public SseStreamReturnValueHandler(boolean preventCompression) {
+		this.preventCompression = preventCompression;
+	}
 
 	@Override
 	public boolean supportsReturnType(MethodParameter returnType) {
@@ -61,8 +75,10 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 		response.setContentType(CONTENT_TYPE);
 		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache, no-transform");
 		response.setHeader("X-Accel-Buffering", "no");
-		// Tomcat never compresses a response that names an encoding, and drops 'identity' itself.
-		response.setHeader(HttpHeaders.CONTENT_ENCODING, "identity");
+		if (this.preventCompression) {
+			// Tomcat never compresses a response that names an encoding, and drops 'identity' itself.
+			response.setHeader(HttpHeaders.CONTENT_ENCODING, "identity");
+		}
 		response.setBufferSize(RESPONSE_BUFFER_SIZE);
 		ServletSseConnection connection = new ServletSseConnection(stream);
 		try {
@@ -72,6 +88,7 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 			response.reset();
 			throw new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, ex);
 		}
+		request.setAttribute(STREAMING_ATTRIBUTE, Boolean.TRUE);
 		connection.start(request, response);
 	}
 

@@ -19,13 +19,13 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = SseAutoConfiguration.class)
 @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
 @ConditionalOnBean(SseServer.class)
-@ConditionalOnEnabledHealthIndicator("sse")
 public final class SseHealthContributorAutoConfiguration {
 
 	SseHealthContributorAutoConfiguration() {
 	}
 
 	@Bean
+	@ConditionalOnEnabledHealthIndicator("sse")
 	@ConditionalOnMissingBean(name = "sseHealthIndicator")
 	SseHealthIndicator sseHealthIndicator(SseServer<?> server) {
 		return new SseHealthIndicator(server);

@@ -6,7 +6,9 @@ import java.util.Locale;
 
 import dev.eventstream.sse.autoconfigure.SseAutoConfiguration;
 import dev.eventstream.sse.server.SseServer;
+import dev.eventstream.sse.webmvc.SseErrorDispatchFilter;
 import dev.eventstream.sse.webmvc.SseStreamReturnValueHandler;
+import jakarta.servlet.DispatcherType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -18,7 +20,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.servlet.DispatcherServlet;
@@ -44,8 +48,12 @@ public final class SseWebMvcAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	static SseStreamReturnValueHandler sseStreamReturnValueHandler() {
-		return new SseStreamReturnValueHandler();
+	static SseStreamReturnValueHandler sseStreamReturnValueHandler(Environment environment) {
+		boolean compression = environment.getProperty("server.compression.enabled", Boolean.class, false);
+		if (compression) {
+			warnIfEventStreamListed(environment);
+		}
+		return new SseStreamReturnValueHandler(compression);
 	}
 
 	/**
@@ -75,20 +83,28 @@ public final class SseWebMvcAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "sseErrorDispatchFilter")
+	FilterRegistrationBean<SseErrorDispatchFilter> sseErrorDispatchFilter() {
+		FilterRegistrationBean<SseErrorDispatchFilter> registration = new FilterRegistrationBean<>(
+				new SseErrorDispatchFilter());
+		registration.setDispatcherTypes(DispatcherType.ERROR);
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
-	SseServerLifecycle sseServerLifecycle(SseServer<?> server, Environment environment) {
-		warnIfCompressed(environment);
+	SseServerLifecycle sseServerLifecycle(SseServer<?> server) {
 		return new SseServerLifecycle(server);
 	}
 
-	private static void warnIfCompressed(Environment environment) {
+	private static void warnIfEventStreamListed(Environment environment) {
 		String[] mimeTypes = environment.getProperty("server.compression.mime-types", String[].class);
-		boolean enabled = environment.getProperty("server.compression.enabled", Boolean.class, false);
-		if (enabled && mimeTypes != null) {
+		if (mimeTypes != null) {
 			for (String mimeType : mimeTypes) {
 				if (mimeType.trim().toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
-					logger.warn("'server.compression.mime-types' lists text/event-stream: compression buffers "
-							+ "events, so SSE responses are never compressed; remove it from the list");
+					logger.warn("'server.compression.mime-types' lists text/event-stream, but event streams are "
+							+ "never compressed: compression would hold events back until a block fills");
 				}
 			}
 		}
