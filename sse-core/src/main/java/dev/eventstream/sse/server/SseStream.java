@@ -280,9 +280,15 @@ public final class SseStream<T> {
 		this.preamble.clear();
 		SseConnection connection = this.connection;
 		if (this.released.compareAndSet(false, true)) {
-			this.server.release(this, reason);
-			if (connection != null) {
-				connection.close();
+			// Close before releasing: SseServer.close() returns once every stream is released, and by
+			// then every connection must be closed.
+			try {
+				if (connection != null) {
+					connection.close();
+				}
+			}
+			finally {
+				this.server.release(this, reason);
 			}
 		}
 	}
