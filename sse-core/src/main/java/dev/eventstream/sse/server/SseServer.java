@@ -324,15 +324,25 @@ public final class SseServer<T> implements AutoCloseable {
 			// here even if it disconnects before its first event.
 			preamble.add(SseEncoder.encode(new SseEvent(this.history.newestId(), null, null, null, null)));
 			stream.queuePreamble(preamble);
+			boolean[] added = new boolean[1];
 			this.sources.compute(id, (key, source) -> {
+				// Checked inside the compute, which release() serializes with: a stream released before
+				// it registers must not stay registered.
+				if (!stream.isOpen()) {
+					return source;
+				}
 				SseSource<T> target = (source != null) ? source : new SseSource<>(this, key);
 				if (source == null || lastEventId != null) {
 					target.lastEventId(lastEventId);
 				}
 				target.add(stream);
+				this.connectionCount.incrementAndGet();
+				added[0] = true;
 				return target;
 			});
-			this.connectionCount.incrementAndGet();
+			if (!added[0]) {
+				throw new IllegalStateException("stream is closed");
+			}
 		}
 		finally {
 			this.publishLock.unlock();
@@ -342,7 +352,14 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	void release(SseStream<T> stream, CloseReason reason) {
-		this.sources.computeIfPresent(stream.sourceId(), (key, source) -> source.remove(stream) ? source : null);
+		boolean[] removed = new boolean[1];
+		this.sources.computeIfPresent(stream.sourceId(), (key, source) -> {
+			removed[0] = source.remove(stream);
+			return (source.connectionCount() > 0) ? source : null;
+		});
+		if (!removed[0]) {
+			return; // never registered: closed before or while it was opened
+		}
 		if (this.connectionCount.decrementAndGet() == 0) {
 			synchronized (this.closedMonitor) {
 				this.closedMonitor.notifyAll();

@@ -91,7 +91,7 @@ public final class SseStream<T> {
 	 * the {@code retry} field, the replay after {@link #lastEventId()} and the priming id, all written
 	 * at the transport's first {@link #onWritePossible()}.
 	 * @param connection the transport's connection
-	 * @throws IllegalStateException if the stream was opened before or the server is closed
+	 * @throws IllegalStateException if the stream was opened or closed before, or the server is closed
 	 */
 	public void open(SseConnection connection) {
 		if (this.connection != null) {
