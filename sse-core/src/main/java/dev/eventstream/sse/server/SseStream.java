@@ -27,8 +27,8 @@ public final class SseStream<T> {
 	/** Marks the end of a graceful close in the queue; compared by identity. */
 	private static final byte[] END = new byte[0];
 
-	// Who drains: nobody, a writer thread (with or without more work signalled), or the transport's
-	// next onWritePossible; see drain().
+	// Who drains: nobody, a writer thread (with or without more work signalled, or while it asks
+	// isReady()), or the transport's next onWritePossible; see drain().
 	private static final int IDLE = 0;
 
 	private static final int RUNNING = 1;
@@ -38,6 +38,8 @@ public final class SseStream<T> {
 	private static final int AWAITING_WRITABLE = 3;
 
 	private static final int DONE = 4;
+
+	private static final int CHECKING_READY = 5;
 
 	private final SseServer<T> server;
 
@@ -106,7 +108,9 @@ public final class SseStream<T> {
 	 * write-readiness callback.
 	 */
 	public void onWritePossible() {
-		if (this.state.compareAndSet(AWAITING_WRITABLE, RUNNING)) {
+		// The transport calls back only after isReady() answered false, possibly before the drainer
+		// that asked got to record it: then it takes over from CHECKING_READY.
+		if (this.state.compareAndSet(AWAITING_WRITABLE, RUNNING) || this.state.compareAndSet(CHECKING_READY, RUNNING)) {
 			drain();
 		}
 	}
@@ -182,6 +186,9 @@ public final class SseStream<T> {
 					return;
 				}
 			}
+			else if (current == CHECKING_READY) {
+				return; // the drainer is inside isReady() and sees abortReason when it returns
+			}
 			else if (this.state.compareAndSet(current, RUNNING_MORE)) {
 				return; // the running drainer sees abortReason
 			}
@@ -210,8 +217,9 @@ public final class SseStream<T> {
 
 	/**
 	 * Writes queued frames. Only the owner of the state runs it: the thread that moved it to RUNNING.
-	 * Before each isReady() the state becomes AWAITING_WRITABLE, so that a false answer hands the
-	 * work to the transport's onWritePossible() without a window in which the callback could be lost.
+	 * Before each isReady() the state becomes CHECKING_READY, so that a false answer hands the work to
+	 * the transport's onWritePossible() without a window in which the callback could be lost, while
+	 * abort() leaves the connection alone until isReady() returned.
 	 */
 	private void drain() {
 		SseConnection connection = this.connection;
@@ -227,15 +235,18 @@ public final class SseStream<T> {
 						finish(abort);
 						return;
 					}
-					this.state.set(AWAITING_WRITABLE);
+					this.state.set(CHECKING_READY);
 					if (!connection.isReady()) {
+						if (!this.state.compareAndSet(CHECKING_READY, AWAITING_WRITABLE)) {
+							return; // the transport's onWritePossible() took over
+						}
 						if (this.abortReason != null && this.state.compareAndSet(AWAITING_WRITABLE, RUNNING)) {
 							finish(this.abortReason);
 						}
 						return;
 					}
-					if (!this.state.compareAndSet(AWAITING_WRITABLE, RUNNING)) {
-						return; // a concurrent onWritePossible() or abort() took over
+					if (!this.state.compareAndSet(CHECKING_READY, RUNNING)) {
+						return; // a concurrent onWritePossible() took over
 					}
 					byte[] frame = nextFrame();
 					if (frame == END) {
