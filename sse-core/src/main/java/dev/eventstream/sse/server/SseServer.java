@@ -268,12 +268,12 @@ public final class SseServer<T> implements AutoCloseable {
 
 	/** Sends an event whose data is computed per source, once per source. */
 	String publishEach(@Nullable String name, Function<SseSource<T>, String> dataFor) {
-		Map<SseSource<T>, String> data = new LinkedHashMap<>();
+		Map<T, String> data = new LinkedHashMap<>();
 		List<Object> failed = new ArrayList<>();
 		List<RuntimeException> causes = new ArrayList<>();
 		for (SseSource<T> source : this.sources.values()) {
 			try {
-				data.put(source, dataFor.apply(source));
+				data.put(source.id(), dataFor.apply(source));
 			}
 			catch (RuntimeException ex) {
 				failed.add(source.id());
@@ -285,12 +285,16 @@ public final class SseServer<T> implements AutoCloseable {
 		try {
 			requireOpen();
 			id = this.idGenerator.nextId();
-			for (Map.Entry<SseSource<T>, String> entry : data.entrySet()) {
-				SseSource<T> source = entry.getKey();
+			for (Map.Entry<T, String> entry : data.entrySet()) {
 				byte[] frame = SseEncoder.encode(new SseEvent(id, name, entry.getValue(), null, null));
-				this.history.append(id, source.id(), frame);
-				source.lastEventId(id);
-				source.deliver(frame);
+				this.history.append(id, entry.getKey(), frame);
+				// Looked up again: the source may have reconnected as a new SseSource since its payload
+				// was computed, and its new connections must get the frame.
+				SseSource<T> source = this.sources.get(entry.getKey());
+				if (source != null) {
+					source.lastEventId(id);
+					source.deliver(frame);
+				}
 			}
 		}
 		finally {
