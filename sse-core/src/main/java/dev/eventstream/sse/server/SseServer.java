@@ -268,12 +268,12 @@ public final class SseServer<T> implements AutoCloseable {
 
 	/** Sends an event whose data is computed per source, once per source. */
 	String publishEach(@Nullable String name, Function<SseSource<T>, String> dataFor) {
-		Map<SseSource<T>, String> data = new LinkedHashMap<>();
+		Map<T, String> data = new LinkedHashMap<>();
 		List<Object> failed = new ArrayList<>();
 		List<RuntimeException> causes = new ArrayList<>();
 		for (SseSource<T> source : this.sources.values()) {
 			try {
-				data.put(source, dataFor.apply(source));
+				data.put(source.id(), dataFor.apply(source));
 			}
 			catch (RuntimeException ex) {
 				failed.add(source.id());
@@ -285,12 +285,16 @@ public final class SseServer<T> implements AutoCloseable {
 		try {
 			requireOpen();
 			id = this.idGenerator.nextId();
-			for (Map.Entry<SseSource<T>, String> entry : data.entrySet()) {
-				SseSource<T> source = entry.getKey();
+			for (Map.Entry<T, String> entry : data.entrySet()) {
 				byte[] frame = SseEncoder.encode(new SseEvent(id, name, entry.getValue(), null, null));
-				this.history.append(id, source.id(), frame);
-				source.lastEventId(id);
-				source.deliver(frame);
+				this.history.append(id, entry.getKey(), frame);
+				// Looked up again: the source may have reconnected as a new SseSource since its payload
+				// was computed, and its new connections must get the frame.
+				SseSource<T> source = this.sources.get(entry.getKey());
+				if (source != null) {
+					source.lastEventId(id);
+					source.deliver(frame);
+				}
 			}
 		}
 		finally {
@@ -324,15 +328,25 @@ public final class SseServer<T> implements AutoCloseable {
 			// here even if it disconnects before its first event.
 			preamble.add(SseEncoder.encode(new SseEvent(this.history.newestId(), null, null, null, null)));
 			stream.queuePreamble(preamble);
+			boolean[] added = new boolean[1];
 			this.sources.compute(id, (key, source) -> {
+				// Checked inside the compute, which release() serializes with: a stream released before
+				// it registers must not stay registered.
+				if (!stream.isOpen()) {
+					return source;
+				}
 				SseSource<T> target = (source != null) ? source : new SseSource<>(this, key);
 				if (source == null || lastEventId != null) {
 					target.lastEventId(lastEventId);
 				}
 				target.add(stream);
+				this.connectionCount.incrementAndGet();
+				added[0] = true;
 				return target;
 			});
-			this.connectionCount.incrementAndGet();
+			if (!added[0]) {
+				throw new IllegalStateException("stream is closed");
+			}
 		}
 		finally {
 			this.publishLock.unlock();
@@ -342,7 +356,14 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	void release(SseStream<T> stream, CloseReason reason) {
-		this.sources.computeIfPresent(stream.sourceId(), (key, source) -> source.remove(stream) ? source : null);
+		boolean[] removed = new boolean[1];
+		this.sources.computeIfPresent(stream.sourceId(), (key, source) -> {
+			removed[0] = source.remove(stream);
+			return (source.connectionCount() > 0) ? source : null;
+		});
+		if (!removed[0]) {
+			return; // never registered: closed before or while it was opened
+		}
 		if (this.connectionCount.decrementAndGet() == 0) {
 			synchronized (this.closedMonitor) {
 				this.closedMonitor.notifyAll();

@@ -95,7 +95,7 @@ public final class SseSource<T> {
 		this.streams = next;
 	}
 
-	/** Called inside the registry's compute for this id; returns whether streams remain. */
+	/** Called inside the registry's compute for this id; returns whether the stream was one of this source's. */
 	boolean remove(SseStream<T> stream) {
 		SseStream<T>[] current = this.streams;
 		for (int i = 0; i < current.length; i++) {
@@ -103,10 +103,10 @@ public final class SseSource<T> {
 				SseStream<T>[] next = Arrays.copyOf(current, current.length - 1);
 				System.arraycopy(current, i + 1, next, i, current.length - i - 1);
 				this.streams = next;
-				break;
+				return true;
 			}
 		}
-		return this.streams.length > 0;
+		return false;
 	}
 
 	void deliver(byte[] frame) {

@@ -29,8 +29,8 @@ public final class SseStream<T> {
 
 	private static final int BUSY_WRITERS_FACTOR = 16;
 
-	// Who drains: nobody, a writer thread (with or without more work signalled), or the transport's
-	// next onWritePossible; see drain().
+	// Who drains: nobody, a writer thread (with or without more work signalled, or while it asks
+	// isReady()), or the transport's next onWritePossible; see drain().
 	private static final int IDLE = 0;
 
 	private static final int RUNNING = 1;
@@ -40,6 +40,8 @@ public final class SseStream<T> {
 	private static final int AWAITING_WRITABLE = 3;
 
 	private static final int DONE = 4;
+
+	private static final int CHECKING_READY = 5;
 
 	private final SseServer<T> server;
 
@@ -98,7 +100,7 @@ public final class SseStream<T> {
 	 * the {@code retry} field, the replay after {@link #lastEventId()} and the priming id, all written
 	 * at the transport's first {@link #onWritePossible()}.
 	 * @param connection the transport's connection
-	 * @throws IllegalStateException if the stream was opened before or the server is closed
+	 * @throws IllegalStateException if the stream was opened or closed before, or the server is closed
 	 */
 	public void open(SseConnection connection) {
 		if (this.connection != null) {
@@ -113,7 +115,9 @@ public final class SseStream<T> {
 	 * write-readiness callback.
 	 */
 	public void onWritePossible() {
-		if (this.state.compareAndSet(AWAITING_WRITABLE, RUNNING)) {
+		// The transport calls back only after isReady() answered false, possibly before the drainer
+		// that asked got to record it: then it takes over from CHECKING_READY.
+		if (this.state.compareAndSet(AWAITING_WRITABLE, RUNNING) || this.state.compareAndSet(CHECKING_READY, RUNNING)) {
 			drain();
 		}
 	}
@@ -195,6 +199,9 @@ public final class SseStream<T> {
 					return;
 				}
 			}
+			else if (current == CHECKING_READY) {
+				return; // the drainer is inside isReady() and sees abortReason when it returns
+			}
 			else if (this.state.compareAndSet(current, RUNNING_MORE)) {
 				return; // the running drainer sees abortReason
 			}
@@ -223,8 +230,9 @@ public final class SseStream<T> {
 
 	/**
 	 * Writes queued frames. Only the owner of the state runs it: the thread that moved it to RUNNING.
-	 * Before each isReady() the state becomes AWAITING_WRITABLE, so that a false answer hands the
-	 * work to the transport's onWritePossible() without a window in which the callback could be lost.
+	 * Before each isReady() the state becomes CHECKING_READY, so that a false answer hands the work to
+	 * the transport's onWritePossible() without a window in which the callback could be lost, while
+	 * abort() leaves the connection alone until isReady() returned.
 	 */
 	private void drain() {
 		SseConnection connection = this.connection;
@@ -240,9 +248,12 @@ public final class SseStream<T> {
 						finish(abort);
 						return;
 					}
-					this.state.set(AWAITING_WRITABLE);
+					this.state.set(CHECKING_READY);
 					if (!connection.isReady()) {
 						this.stalled = true;
+						if (!this.state.compareAndSet(CHECKING_READY, AWAITING_WRITABLE)) {
+							return; // the transport's onWritePossible() took over
+						}
 						if (this.abortReason != null && this.state.compareAndSet(AWAITING_WRITABLE, RUNNING)) {
 							finish(this.abortReason);
 						}
@@ -251,8 +262,8 @@ public final class SseStream<T> {
 					if (this.stalled) {
 						this.stalled = false;
 					}
-					if (!this.state.compareAndSet(AWAITING_WRITABLE, RUNNING)) {
-						return; // a concurrent onWritePossible() or abort() took over
+					if (!this.state.compareAndSet(CHECKING_READY, RUNNING)) {
+						return; // a concurrent onWritePossible() took over
 					}
 					byte[] frame = nextFrame();
 					if (frame == END) {
@@ -297,9 +308,15 @@ public final class SseStream<T> {
 		this.preamble.clear();
 		SseConnection connection = this.connection;
 		if (this.released.compareAndSet(false, true)) {
-			this.server.release(this, reason);
-			if (connection != null) {
-				connection.close();
+			// Close before releasing: SseServer.close() returns once every stream is released, and by
+			// then every connection must be closed.
+			try {
+				if (connection != null) {
+					connection.close();
+				}
+			}
+			finally {
+				this.server.release(this, reason);
 			}
 		}
 	}

@@ -1,0 +1,318 @@
+package dev.eventstream.sse.server;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import dev.eventstream.sse.SseEvent;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class SseStreamTests {
+
+	private static final byte[] KEEP_ALIVE = ":\n\n".getBytes(StandardCharsets.UTF_8);
+
+	private @Nullable SseServer<String> server;
+
+	@AfterEach
+	void closeServer() {
+		if (this.server != null) {
+			this.server.close();
+		}
+	}
+
+	private SseServer<String> start() {
+		return start((builder) -> {
+		});
+	}
+
+	private SseServer<String> start(Consumer<SseServer.Builder<String>> customizer) {
+		SseServer.Builder<String> builder = SseServer.<String>builder()
+			.keepAlive(Duration.ZERO)
+			.writerThreads(2)
+			.shutdownTimeout(Duration.ofMillis(500));
+		customizer.accept(builder);
+		this.server = builder.build();
+		return this.server;
+	}
+
+	private static TestConnection open(SseServer<String> server, String sourceId) {
+		return TestConnection.open(server.connect(sourceId, null));
+	}
+
+	@Test
+	void stalledConnectionKeepsFramesQueuedUntilWritableThenWritesThemInOrder() {
+		SseServer<String> server = start();
+		TestConnection connection = open(server, "alice");
+		connection.stall();
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			ids.add(server.broadcast(SseEvent.of("event " + i)));
+		}
+		connection.awaitStalled();
+		assertThat(connection.events()).isEmpty();
+		assertThat(connection.stream().queuedFrames()).isEqualTo(5);
+		// Like a container, becomeWritable() calls onWritePossible() on this thread, which drains.
+		connection.becomeWritable();
+		assertThat(connection.eventIds()).isEqualTo(ids);
+		assertThat(connection.eventData()).containsExactly("event 0", "event 1", "event 2", "event 3", "event 4");
+		assertThat(connection.stream().queuedFrames()).isZero();
+		String live = server.broadcast(SseEvent.of("live"));
+		assertThat(connection.awaitEvents(6)).extracting(RecordedFrame::id).last().isEqualTo(live);
+	}
+
+	@Test
+	void connectionStalledFromTheStartGetsItsPreambleOnceWritable() {
+		SseServer<String> server = start();
+		TestConnection connection = TestConnection.openStalled(server.connect("alice", null));
+		String id = server.broadcast(SseEvent.of("first"));
+		assertThat(connection.text()).isEmpty();
+		assertThat(connection.stream().queuedFrames()).isEqualTo(3);
+		connection.becomeWritable();
+		assertThat(connection.text()).isEqualTo("retry: 3000\n\nid: 0\n\nid: " + id + "\ndata: first\n\n");
+	}
+
+	@Test
+	void overflowingConnectionIsClosedWhileOthersKeepReceiving() {
+		SseServer<String> server = start((builder) -> builder.bufferCapacity(4));
+		TestConnection slow = open(server, "slow");
+		TestConnection fast = open(server, "fast");
+		slow.stall();
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			ids.add(server.broadcast(SseEvent.of("event " + i)));
+			// Keeps the fast client within its small buffer.
+			fast.awaitEvents(i + 1);
+			if (i < 4) {
+				assertThat(slow.isClosed()).isFalse();
+			}
+		}
+		slow.awaitClosed();
+		await().atMost(TestConnection.TIMEOUT).until(() -> server.connectionCount() == 1);
+		assertThat(slow.closeCalls()).isEqualTo(1);
+		assertThat(slow.events()).isEmpty();
+		assertThat(slow.stream().isOpen()).isFalse();
+		assertThat(slow.stream().queuedFrames()).isZero();
+		assertThat(server.get("slow")).isEmpty();
+		assertThat(fast.eventIds()).isEqualTo(ids);
+		assertThat(fast.isClosed()).isFalse();
+	}
+
+	@Test
+	void overflowedClientCatchesUpFromHistoryOnReconnect() {
+		SseServer<String> server = start((builder) -> builder.bufferCapacity(2));
+		TestConnection slow = open(server, "slow");
+		slow.stall();
+		List<String> ids = new ArrayList<>();
+		// Until a writer has seen the stall, frames may wait up to 16 times the capacity.
+		for (int i = 0; i < 40; i++) {
+			ids.add(server.broadcast(SseEvent.of("event " + i)));
+		}
+		slow.awaitClosed();
+		// The client only saw the priming id, the origin.
+		TestConnection again = TestConnection.open(server.connect("slow", EventHistory.ORIGIN));
+		assertThat(again.eventIds()).isEqualTo(ids);
+	}
+
+	@Test
+	void burstBeyondCapacityDoesNotCloseClientThatKeepsReading() {
+		SseServer<String> server = start((builder) -> builder.bufferCapacity(4));
+		TestConnection reader = open(server, "reader");
+		for (int i = 0; i < 60; i++) {
+			server.broadcast(SseEvent.of("burst " + i));
+		}
+		assertThat(reader.awaitEvents(60)).hasSize(60);
+		assertThat(reader.isClosed()).isFalse();
+		assertThat(server.connectionCount()).isEqualTo(1);
+	}
+
+	@Test
+	void writeFailureReleasesConnection() {
+		SseServer<String> server = start();
+		TestConnection gone = open(server, "gone");
+		TestConnection other = open(server, "other");
+		gone.failWrites();
+		server.broadcast(SseEvent.of("into the void"));
+		gone.awaitClosed();
+		await().atMost(TestConnection.TIMEOUT).until(() -> server.connectionCount() == 1);
+		assertThat(server.get("gone")).isEmpty();
+		assertThat(gone.stream().isOpen()).isFalse();
+		assertThat(gone.closeCalls()).isEqualTo(1);
+		assertThat(other.awaitEvents(1)).extracting(RecordedFrame::data).containsExactly("into the void");
+	}
+
+	@Test
+	void onDisconnectReleasesConnection() {
+		SseServer<String> server = start();
+		TestConnection connection = open(server, "alice");
+		connection.stream().onDisconnect();
+		assertThat(connection.stream().isOpen()).isFalse();
+		assertThat(connection.closeCalls()).isEqualTo(1);
+		assertThat(server.connectionCount()).isZero();
+		assertThat(server.size()).isZero();
+		connection.stream().onDisconnect();
+		connection.stream().onWritePossible();
+		assertThat(connection.closeCalls()).isEqualTo(1);
+		assertThat(connection.callsAfterClose()).isZero();
+	}
+
+	@Test
+	void onDisconnectReleasesStalledConnection() {
+		SseServer<String> server = start();
+		TestConnection connection = open(server, "alice");
+		connection.stall();
+		server.broadcast(SseEvent.of("pending"));
+		connection.awaitStalled();
+		// The writer may still be returning from isReady(): then it closes the connection itself.
+		connection.stream().onDisconnect();
+		connection.awaitClosed();
+		await().atMost(TestConnection.TIMEOUT).until(() -> server.connectionCount() == 0);
+		assertThat(connection.closeCalls()).isEqualTo(1);
+		assertThat(connection.stream().queuedFrames()).isZero();
+		connection.becomeWritable();
+		assertThat(connection.events()).isEmpty();
+		assertThat(connection.callsAfterClose()).isZero();
+	}
+
+	@Test
+	void disconnectDuringReadinessCheckClosesConnectionOnlyAfterTheCheck() {
+		SseServer<String> server = start();
+		TestConnection connection = open(server, "alice");
+		// The container reports the disconnect on its own thread while a writer asks isReady().
+		connection.duringNextIsReady(() -> CompletableFuture.runAsync(connection.stream()::onDisconnect)
+			.orTimeout(5, TimeUnit.SECONDS)
+			.join());
+		server.broadcast(SseEvent.of("racing"));
+		connection.awaitClosed();
+		assertThat(connection.overlappingCalls()).isZero();
+		assertThat(connection.callsAfterClose()).isZero();
+		await().atMost(TestConnection.TIMEOUT).until(() -> server.connectionCount() == 0);
+	}
+
+	@Test
+	void overflowDuringReadinessCheckClosesConnectionOnlyAfterTheCheck() {
+		SseServer<String> server = start((builder) -> builder.bufferCapacity(1));
+		TestConnection connection = open(server, "alice");
+		// Publishing on another thread overflows the buffer while a writer asks isReady().
+		// More than the 16 frames that may wait before a writer has seen the stall.
+		connection.duringNextIsReady(() -> CompletableFuture.runAsync(() -> {
+			for (int i = 0; i < 20; i++) {
+				server.broadcast(SseEvent.of("more " + i));
+			}
+		}).orTimeout(5, TimeUnit.SECONDS).join());
+		connection.stall();
+		server.broadcast(SseEvent.of("first"));
+		connection.awaitClosed();
+		assertThat(connection.overlappingCalls()).isZero();
+		assertThat(connection.callsAfterClose()).isZero();
+	}
+
+	@Test
+	void keepAliveWritesCommentToIdleConnection() {
+		SseServer<String> server = start((builder) -> builder.keepAlive(Duration.ofMillis(100)));
+		TestConnection connection = open(server, "alice");
+		await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
+			.until(() -> !connection.comments().isEmpty());
+		assertThat(connection.text()).startsWith("retry: 3000\n\nid: 0\n\n:\n\n");
+		assertThat(connection.events()).isEmpty();
+		assertThat(connection.isClosed()).isFalse();
+	}
+
+	@Test
+	void keepAliveReleasesVanishedPeer() {
+		SseServer<String> server = start((builder) -> builder.keepAlive(Duration.ofMillis(100)));
+		TestConnection gone = open(server, "gone");
+		gone.failWrites();
+		gone.awaitClosed();
+		await().atMost(Duration.ofSeconds(2)).until(() -> server.connectionCount() == 0);
+		assertThat(server.get("gone")).isEmpty();
+		assertThat(gone.stream().isOpen()).isFalse();
+	}
+
+	@Test
+	void keepAliveSkipsConnectionThatWroteRecently() {
+		SseServer<String> server = start();
+		TestConnection connection = open(server, "alice");
+		long idle = TimeUnit.SECONDS.toNanos(60);
+		connection.stream().keepAliveIfIdle(System.nanoTime(), idle, KEEP_ALIVE);
+		assertThat(connection.stream().queuedFrames()).isZero();
+		connection.stream().keepAliveIfIdle(System.nanoTime() + idle, idle, KEEP_ALIVE);
+		await().atMost(TestConnection.TIMEOUT).until(() -> connection.comments().size() == 1);
+	}
+
+	@Test
+	void keepAliveSkipsConnectionWithPendingFrames() {
+		SseServer<String> server = start();
+		TestConnection connection = open(server, "alice");
+		connection.stall();
+		server.broadcast(SseEvent.of("pending"));
+		connection.awaitStalled();
+		long idle = TimeUnit.SECONDS.toNanos(60);
+		connection.stream().keepAliveIfIdle(System.nanoTime() + idle, idle, KEEP_ALIVE);
+		assertThat(connection.stream().queuedFrames()).isEqualTo(1);
+		connection.becomeWritable();
+		assertThat(connection.comments()).isEmpty();
+		assertThat(connection.eventData()).containsExactly("pending");
+	}
+
+	@Test
+	void keepAliveWritesCommentOnlyAfterSilence() throws Exception {
+		Duration keepAlive = Duration.ofMillis(600);
+		SseServer<String> server = start((builder) -> builder.keepAlive(keepAlive));
+		TestConnection busy = open(server, "busy");
+		TestConnection idle = open(server, "idle");
+		ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor();
+		AtomicInteger sent = new AtomicInteger();
+		try {
+			ScheduledFuture<?> publishing = publisher.scheduleAtFixedRate(
+					() -> server.send("busy", SseEvent.of("tick " + sent.incrementAndGet())), 0, 20, TimeUnit.MILLISECONDS);
+			await().atMost(Duration.ofSeconds(10)).until(() -> sent.get() >= 75);
+			publishing.cancel(false);
+		}
+		finally {
+			publisher.shutdownNow();
+			assertThat(publisher.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+		}
+		busy.awaitEvents(sent.get());
+		await().atMost(Duration.ofSeconds(5)).until(() -> !idle.comments().isEmpty());
+		// The scheduler ticks at half the interval and comments on a connection silent for a tick, so
+		// that none stays silent for the whole interval. However threads are scheduled, a comment
+		// never follows a write by less than that.
+		Duration silence = keepAlive.dividedBy(2);
+		assertCommentsFollowSilence(busy, silence);
+		assertCommentsFollowSilence(idle, silence);
+	}
+
+	private static void assertCommentsFollowSilence(TestConnection connection, Duration silence) {
+		List<TestConnection.TimedFrame> frames = connection.timedFrames();
+		for (int i = 1; i < frames.size(); i++) {
+			if (frames.get(i).frame().isComment()) {
+				Duration quiet = Duration.ofNanos(frames.get(i).nanos() - frames.get(i - 1).nanos());
+				assertThat(quiet).as("silence before comment %d", i).isGreaterThanOrEqualTo(silence);
+			}
+		}
+	}
+
+	@Test
+	void streamExposesSourceAndLastEventId() {
+		SseServer<String> server = start();
+		SseStream<String> stream = server.connect("alice", "17");
+		assertThat(stream.sourceId()).isEqualTo("alice");
+		assertThat(stream.lastEventId()).isEqualTo("17");
+		assertThat(server.connect("alice", "").lastEventId()).isNull();
+		assertThat(server.connect("alice", null).lastEventId()).isNull();
+	}
+
+}

@@ -1,0 +1,275 @@
+package dev.eventstream.sse.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An in-memory {@link SseConnection} that behaves like a Servlet non-blocking response: it records what
+ * is written, can stall (its {@link #isReady()} answers {@code false} until {@link #becomeWritable()}),
+ * can fail its writes like a vanished peer, and calls {@link SseStream#onWritePossible()} once right
+ * after the stream is opened, as a container does after {@code setWriteListener}.
+ *
+ * <p>It also checks the seam's contract: it counts calls that overlap (the server must never call it
+ * from two threads at once) and calls made after {@link #close()}.
+ */
+final class TestConnection implements SseConnection {
+
+	static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+	private final List<byte[]> writes = new ArrayList<>();
+
+	private final List<Long> writeNanos = new ArrayList<>();
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final AtomicInteger overlappingCalls = new AtomicInteger();
+
+	private final AtomicInteger callsAfterClose = new AtomicInteger();
+
+	private final AtomicInteger closeCalls = new AtomicInteger();
+
+	private final AtomicInteger notReadyAnswers = new AtomicInteger();
+
+	private final AtomicReference<@Nullable Runnable> duringNextIsReady = new AtomicReference<>();
+
+	private volatile @Nullable Runnable onClose;
+
+	private volatile boolean ready;
+
+	private volatile boolean failWrites;
+
+	private volatile @Nullable SseStream<?> stream;
+
+	private TestConnection(boolean ready) {
+		this.ready = ready;
+	}
+
+	/** Opens the stream over a new connection that accepts writes. */
+	static TestConnection open(SseStream<?> stream) {
+		return new TestConnection(true).openStream(stream);
+	}
+
+	/** Opens the stream over a new connection whose client does not read yet. */
+	static TestConnection openStalled(SseStream<?> stream) {
+		return new TestConnection(false).openStream(stream);
+	}
+
+	/** Returns a connection that is not open yet. */
+	static TestConnection create() {
+		return new TestConnection(true);
+	}
+
+	TestConnection openStream(SseStream<?> stream) {
+		this.stream = stream;
+		stream.open(this);
+		stream.onWritePossible();
+		return this;
+	}
+
+	SseStream<?> stream() {
+		SseStream<?> stream = this.stream;
+		if (stream == null) {
+			throw new IllegalStateException("not open");
+		}
+		return stream;
+	}
+
+	/** The client stops reading: the next {@link #isReady()} answers {@code false}. */
+	void stall() {
+		this.ready = false;
+	}
+
+	/** The client reads again; like a container, calls the stream back on this thread. */
+	void becomeWritable() {
+		this.ready = true;
+		stream().onWritePossible();
+	}
+
+	/** The peer vanished: every later write and flush throws. */
+	void failWrites() {
+		this.failWrites = true;
+	}
+
+	/** Runs the action inside the next {@link #isReady()} call, as if it happened at that moment. */
+	void duringNextIsReady(Runnable action) {
+		this.duringNextIsReady.set(action);
+	}
+
+	/** Runs the action inside {@link #close()}. */
+	void onClose(Runnable action) {
+		this.onClose = action;
+	}
+
+	@Override
+	public boolean isReady() {
+		enter();
+		try {
+			Runnable action = this.duringNextIsReady.getAndSet(null);
+			if (action != null) {
+				action.run();
+			}
+			boolean ready = this.ready;
+			if (!ready) {
+				this.notReadyAnswers.incrementAndGet();
+			}
+			return ready;
+		}
+		finally {
+			exit();
+		}
+	}
+
+	@Override
+	public void write(byte[] frame) throws IOException {
+		enter();
+		try {
+			if (this.failWrites) {
+				throw new IOException("Broken pipe");
+			}
+			synchronized (this.bytes) {
+				this.writes.add(frame);
+				this.writeNanos.add(System.nanoTime());
+				this.bytes.write(frame);
+			}
+		}
+		finally {
+			exit();
+		}
+	}
+
+	@Override
+	public void flush() throws IOException {
+		enter();
+		try {
+			if (this.failWrites) {
+				throw new IOException("Broken pipe");
+			}
+		}
+		finally {
+			exit();
+		}
+	}
+
+	@Override
+	public void close() {
+		enter();
+		try {
+			this.closeCalls.incrementAndGet();
+			Runnable action = this.onClose;
+			if (action != null) {
+				action.run();
+			}
+		}
+		finally {
+			exit();
+		}
+	}
+
+	private void enter() {
+		if (this.inFlight.incrementAndGet() > 1) {
+			this.overlappingCalls.incrementAndGet();
+		}
+		if (this.closeCalls.get() > 0) {
+			this.callsAfterClose.incrementAndGet();
+		}
+	}
+
+	private void exit() {
+		this.inFlight.decrementAndGet();
+	}
+
+	String text() {
+		synchronized (this.bytes) {
+			return this.bytes.toString(StandardCharsets.UTF_8);
+		}
+	}
+
+	/** The frames written so far, by identity, in order. */
+	List<byte[]> writes() {
+		synchronized (this.bytes) {
+			return List.copyOf(this.writes);
+		}
+	}
+
+	/** The frames written so far, each with the {@link System#nanoTime()} of its write. */
+	List<TimedFrame> timedFrames() {
+		List<TimedFrame> frames = new ArrayList<>();
+		synchronized (this.bytes) {
+			for (int i = 0; i < this.writes.size(); i++) {
+				// Every write is one whole frame.
+				RecordedFrame frame = RecordedFrame.parse(new String(this.writes.get(i), StandardCharsets.UTF_8)).get(0);
+				frames.add(new TimedFrame(this.writeNanos.get(i), frame));
+			}
+		}
+		return frames;
+	}
+
+	List<RecordedFrame> frames() {
+		return RecordedFrame.parse(text());
+	}
+
+	/** The frames a client would dispatch. */
+	List<RecordedFrame> events() {
+		return frames().stream().filter(RecordedFrame::isEvent).toList();
+	}
+
+	List<String> eventIds() {
+		return events().stream().map(RecordedFrame::id).toList();
+	}
+
+	List<String> eventData() {
+		return events().stream().map(RecordedFrame::data).toList();
+	}
+
+	List<RecordedFrame> comments() {
+		return frames().stream().filter(RecordedFrame::isComment).toList();
+	}
+
+	/** Waits until at least the given number of events arrived, and returns them all. */
+	List<RecordedFrame> awaitEvents(int count) {
+		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(2)).until(() -> events().size() >= count);
+		return events();
+	}
+
+	/** Waits until the server closed this connection. */
+	void awaitClosed() {
+		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(2)).until(this::isClosed);
+	}
+
+	/** Waits until the server found this connection not ready and waits for a callback. */
+	void awaitStalled() {
+		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(2)).until(() -> this.notReadyAnswers.get() > 0);
+	}
+
+	boolean isClosed() {
+		return this.closeCalls.get() > 0;
+	}
+
+	int closeCalls() {
+		return this.closeCalls.get();
+	}
+
+	record TimedFrame(long nanos, RecordedFrame frame) {
+	}
+
+	int overlappingCalls() {
+		return this.overlappingCalls.get();
+	}
+
+	int callsAfterClose() {
+		return this.callsAfterClose.get();
+	}
+
+}
