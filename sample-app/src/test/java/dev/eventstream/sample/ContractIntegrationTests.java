@@ -130,7 +130,7 @@ class ContractIntegrationTests {
 	void anyNonBlankUserIdWorksWhenUrlEncoded() {
 		String suffix = UUID.randomUUID().toString();
 		List<String> users = List.of("alice smith" + suffix, "a+b" + suffix, "a b" + suffix, "Zoë 北京 🚀" + suffix,
-				" padded " + suffix, "50% & ?=#;" + suffix);
+				" padded " + suffix, "50% & ?=#;" + suffix, "team/ops" + suffix);
 		List<EventStreamRecorder> streams = new ArrayList<>();
 		for (String user : users) {
 			streams.add(this.client.stream(user));
