@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 
 import dev.eventstream.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,14 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 class ReplayTests {
 
-	private @Nullable SseServer<String> server;
-
-	@AfterEach
-	void closeServer() {
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
+	@RegisterExtension
+	final TestServers servers = new TestServers();
 
 	private SseServer<String> start(EventHistory<String> history) {
 		return start(history, (builder) -> {
@@ -34,13 +28,7 @@ class ReplayTests {
 	}
 
 	private SseServer<String> start(EventHistory<String> history, Consumer<SseServer.Builder<String>> customizer) {
-		SseServer.Builder<String> builder = SseServer.<String>builder()
-			.keepAlive(Duration.ZERO)
-			.writerThreads(2)
-			.history(history);
-		customizer.accept(builder);
-		this.server = builder.build();
-		return this.server;
+		return this.servers.start((builder) -> customizer.accept(builder.history(history)));
 	}
 
 	private static TestConnection reconnect(SseServer<String> server, String sourceId, @Nullable String lastEventId) {

@@ -13,9 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import dev.eventstream.sse.SseEvent;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -24,28 +23,15 @@ import static org.awaitility.Awaitility.await;
 
 class SseServerTests {
 
-	private @Nullable SseServer<String> server;
-
-	@AfterEach
-	void closeServer() {
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
+	@RegisterExtension
+	final TestServers servers = new TestServers();
 
 	private SseServer<String> start() {
-		return start((builder) -> {
-		});
+		return this.servers.start();
 	}
 
 	private SseServer<String> start(Consumer<SseServer.Builder<String>> customizer) {
-		SseServer.Builder<String> builder = SseServer.<String>builder()
-			.keepAlive(Duration.ZERO)
-			.writerThreads(2)
-			.shutdownTimeout(Duration.ofSeconds(5));
-		customizer.accept(builder);
-		this.server = builder.build();
-		return this.server;
+		return this.servers.start(customizer);
 	}
 
 	private static TestConnection open(SseServer<String> server, String sourceId) {
