@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -47,6 +48,8 @@ public final class SseServer<T> implements AutoCloseable {
 	private final ConcurrentHashMap<T, SseSource<T>> sources = new ConcurrentHashMap<>();
 
 	private final AtomicInteger connectionCount = new AtomicInteger();
+
+	private final AtomicLongArray closedByReason = new AtomicLongArray(CloseReason.values().length);
 
 	// Held while an event gets its id, enters history and is queued, and while a connection registers
 	// and takes its replay: so every connection sees events in id order, with no gap and no duplicate.
@@ -143,6 +146,15 @@ public final class SseServer<T> implements AutoCloseable {
 	 */
 	public int connectionCount() {
 		return this.connectionCount.get();
+	}
+
+	/**
+	 * Returns how many connections were closed for the given reason since the server started.
+	 * @param reason the reason
+	 * @return the count
+	 */
+	public long closedConnections(CloseReason reason) {
+		return this.closedByReason.get(reason.ordinal());
 	}
 
 	/**
@@ -364,6 +376,7 @@ public final class SseServer<T> implements AutoCloseable {
 		if (!removed[0]) {
 			return; // never registered: closed before or while it was opened
 		}
+		this.closedByReason.incrementAndGet(reason.ordinal());
 		if (this.connectionCount.decrementAndGet() == 0) {
 			synchronized (this.closedMonitor) {
 				this.closedMonitor.notifyAll();

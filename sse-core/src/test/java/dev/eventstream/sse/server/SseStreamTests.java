@@ -107,6 +107,8 @@ class SseStreamTests {
 			ids.add(server.broadcast(SseEvent.of("event " + i)));
 		}
 		slow.awaitClosed();
+		await().atMost(TestConnection.TIMEOUT).until(() -> server.closedConnections(CloseReason.OVERFLOW) == 1);
+		assertThat(server.closedConnections(CloseReason.CLIENT)).isZero();
 		// The client only saw the priming id, the origin.
 		TestConnection again = TestConnection.open(server.connect("slow", EventHistory.ORIGIN));
 		assertThat(again.eventIds()).isEqualTo(ids);
@@ -133,6 +135,8 @@ class SseStreamTests {
 		server.broadcast(SseEvent.of("into the void"));
 		gone.awaitClosed();
 		await().atMost(TestConnection.TIMEOUT).until(() -> server.connectionCount() == 1);
+		assertThat(server.closedConnections(CloseReason.CLIENT)).isEqualTo(1);
+		assertThat(server.closedConnections(CloseReason.OVERFLOW)).isZero();
 		assertThat(server.get("gone")).isEmpty();
 		assertThat(gone.stream().isOpen()).isFalse();
 		assertThat(gone.closeCalls()).isEqualTo(1);

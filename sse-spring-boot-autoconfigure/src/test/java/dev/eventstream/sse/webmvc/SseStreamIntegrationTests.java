@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import dev.eventstream.sse.SseEvent;
+import dev.eventstream.sse.server.CloseReason;
 import dev.eventstream.sse.server.SseServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -162,6 +163,7 @@ class SseStreamIntegrationTests {
 
 	@Test
 	void closesClientThatStopsReadingWhileOthersKeepReceiving() throws IOException {
+		long overflowsBefore = this.server.closedConnections(CloseReason.OVERFLOW);
 		EventStreamRecorder reader = connect("/rest/events", "reader");
 		try (Socket stalled = new Socket("127.0.0.1", this.port)) {
 			stalled.setReceiveBufferSize(4096);
@@ -180,6 +182,7 @@ class SseStreamIntegrationTests {
 				}
 			}
 			await().atMost(WAIT).until(() -> this.server.get("stalled").isEmpty());
+			assertThat(this.server.closedConnections(CloseReason.OVERFLOW)).isEqualTo(overflowsBefore + 1);
 			await().atMost(WAIT).until(() -> reader.events().size() == events);
 			assertThat(reader.data()).allMatch(payload::equals);
 		}
