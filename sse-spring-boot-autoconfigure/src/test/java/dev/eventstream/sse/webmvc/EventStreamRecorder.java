@@ -33,6 +33,8 @@ final class EventStreamRecorder implements AutoCloseable {
 
 	private volatile boolean ended;
 
+	private volatile boolean endedCleanly;
+
 	private EventStreamRecorder(HttpResponse<InputStream> response) {
 		this.response = response;
 		SseParser parser = new SseParser(new SseParser.Listener() {
@@ -86,6 +88,7 @@ final class EventStreamRecorder implements AutoCloseable {
 				}
 				parser.feed(buffer, 0, n);
 			}
+			this.endedCleanly = true;
 		}
 		catch (IOException ex) {
 			// closed by the test or by the server
@@ -99,6 +102,10 @@ final class EventStreamRecorder implements AutoCloseable {
 
 	synchronized List<SseEvent> events() {
 		return List.copyOf(this.events);
+	}
+
+	synchronized int eventCount() {
+		return this.events.size();
 	}
 
 	synchronized List<String> data() {
@@ -115,6 +122,13 @@ final class EventStreamRecorder implements AutoCloseable {
 
 	boolean ended() {
 		return this.ended;
+	}
+
+	/**
+	 * Tells whether the server ended the response properly, as opposed to dropping the connection.
+	 */
+	boolean endedCleanly() {
+		return this.ended && this.endedCleanly;
 	}
 
 	@Override
