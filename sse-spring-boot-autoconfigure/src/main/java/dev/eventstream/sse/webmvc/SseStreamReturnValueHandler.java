@@ -25,8 +25,9 @@ import org.springframework.web.method.support.ModelAndViewContainer;
  * <p>Statuses answered before the stream starts, each deliberate because a browser's
  * {@code EventSource} stops reconnecting for good on any status other than {@code 200}:
  * {@code 406} when the request does not accept {@code text/event-stream}, and {@code 503} when the
- * server is shutting down (the client may reconnect to another instance). Both are
- * {@code application/problem+json} through Spring MVC's error handling.
+ * server is shutting down (the client may reconnect to another instance). Both go through Spring
+ * MVC's error handling, as {@code application/problem+json} when the application sets
+ * {@code spring.mvc.problemdetails.enabled=true}.
  *
  * @since 0.1.0
  */
@@ -41,16 +42,6 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 	// Small, because a frame is flushed as soon as it is written: per-connection memory counts.
 	private static final int RESPONSE_BUFFER_SIZE = 1024;
 
-	private final boolean preventCompression;
-
-	/**
-	 * Creates a handler.
-	 * @param preventCompression whether the web server compresses responses, so that streams must
-	 * opt out: compression buffers events until a block fills
-	 */
-	public SseStreamReturnValueHandler(boolean preventCompression) {
-		this.preventCompression = preventCompression;
-	}
 
 	@Override
 	public boolean supportsReturnType(MethodParameter returnType) {
@@ -75,10 +66,6 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 		response.setContentType(CONTENT_TYPE);
 		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache, no-transform");
 		response.setHeader("X-Accel-Buffering", "no");
-		if (this.preventCompression) {
-			// Tomcat never compresses a response that names an encoding, and drops 'identity' itself.
-			response.setHeader(HttpHeaders.CONTENT_ENCODING, "identity");
-		}
 		response.setBufferSize(RESPONSE_BUFFER_SIZE);
 		ServletSseConnection connection = new ServletSseConnection(stream);
 		try {

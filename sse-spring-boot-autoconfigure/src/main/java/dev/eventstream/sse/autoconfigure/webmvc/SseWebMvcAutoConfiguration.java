@@ -2,15 +2,12 @@ package dev.eventstream.sse.autoconfigure.webmvc;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import dev.eventstream.sse.autoconfigure.SseAutoConfiguration;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.webmvc.SseErrorDispatchFilter;
 import dev.eventstream.sse.webmvc.SseStreamReturnValueHandler;
 import jakarta.servlet.DispatcherType;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -23,15 +20,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
-import org.springframework.core.env.Environment;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /**
  * Auto-configuration of the Spring MVC transport: controller methods that return an
- * {@link dev.eventstream.sse.server.SseStream} stream it, and open streams close before the web server
- * shuts down.
+ * {@link dev.eventstream.sse.server.SseStream} stream it, streams are never compressed, and open
+ * streams close before the web server shuts down.
  *
  * @since 0.1.0
  */
@@ -41,19 +37,13 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 @ConditionalOnBean(SseServer.class)
 public final class SseWebMvcAutoConfiguration {
 
-	private static final Log logger = LogFactory.getLog(SseWebMvcAutoConfiguration.class);
-
 	SseWebMvcAutoConfiguration() {
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	static SseStreamReturnValueHandler sseStreamReturnValueHandler(Environment environment) {
-		boolean compression = environment.getProperty("server.compression.enabled", Boolean.class, false);
-		if (compression) {
-			warnIfEventStreamListed(environment);
-		}
-		return new SseStreamReturnValueHandler(compression);
+	static SseStreamReturnValueHandler sseStreamReturnValueHandler() {
+		return new SseStreamReturnValueHandler();
 	}
 
 	/**
@@ -61,8 +51,7 @@ public final class SseWebMvcAutoConfiguration {
 	 * {@code @ResponseBody} handler, which a {@code @RestController} method would reach first.
 	 */
 	@Bean
-	static BeanPostProcessor sseStreamReturnValueHandlerRegistrar(
-			ObjectProvider<SseStreamReturnValueHandler> handler) {
+	static BeanPostProcessor sseStreamReturnValueHandlerRegistrar(ObjectProvider<SseStreamReturnValueHandler> handler) {
 		return new BeanPostProcessor() {
 
 			@Override
@@ -83,6 +72,11 @@ public final class SseWebMvcAutoConfiguration {
 	}
 
 	@Bean
+	static EventStreamCompressionCustomizer sseEventStreamCompressionCustomizer() {
+		return new EventStreamCompressionCustomizer();
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(name = "sseErrorDispatchFilter")
 	FilterRegistrationBean<SseErrorDispatchFilter> sseErrorDispatchFilter() {
 		FilterRegistrationBean<SseErrorDispatchFilter> registration = new FilterRegistrationBean<>(
@@ -96,18 +90,6 @@ public final class SseWebMvcAutoConfiguration {
 	@ConditionalOnMissingBean
 	SseServerLifecycle sseServerLifecycle(SseServer<?> server) {
 		return new SseServerLifecycle(server);
-	}
-
-	private static void warnIfEventStreamListed(Environment environment) {
-		String[] mimeTypes = environment.getProperty("server.compression.mime-types", String[].class);
-		if (mimeTypes != null) {
-			for (String mimeType : mimeTypes) {
-				if (mimeType.trim().toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
-					logger.warn("'server.compression.mime-types' lists text/event-stream, but event streams are "
-							+ "never compressed: compression would hold events back until a block fills");
-				}
-			}
-		}
 	}
 
 }
