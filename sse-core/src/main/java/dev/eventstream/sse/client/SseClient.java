@@ -495,7 +495,9 @@ public final class SseClient implements AutoCloseable {
 
 		@Override
 		public void onRetry(Duration retry) {
-			SseClient.this.reconnectTime = retry;
+			if (this.gen == currentGeneration()) {
+				SseClient.this.reconnectTime = retry;
+			}
 		}
 
 		@Override
@@ -853,9 +855,10 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the {@code HttpClient} to use instead of one of the client's own. A shared client may
-		 * reuse, for the next request, a connection it is closing after a cancelled stream; give each
-		 * {@code SseClient} its own.
+		 * Sets the {@code HttpClient} to use instead of one of the client's own, which speaks HTTP/1.1
+		 * and follows redirects. A shared client may reuse, for the next request, a connection it is
+		 * closing after a cancelled stream; give each {@code SseClient} its own. A redirect that the
+		 * given client does not follow closes the {@code SseClient} like any status other than 200.
 		 * @param httpClient the HTTP client
 		 * @return this builder
 		 */

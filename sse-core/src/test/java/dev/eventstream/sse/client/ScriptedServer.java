@@ -195,6 +195,19 @@ final class ScriptedServer implements AutoCloseable {
 			write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
 		}
 
+		/** Writes the head of a kept-alive {@code text/event-stream} response with a chunked body. */
+		void respondChunked() throws IOException {
+			write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+				.getBytes(StandardCharsets.ISO_8859_1));
+		}
+
+		/** Writes one HTTP chunk of a chunked body. */
+		void writeChunk(byte[] bytes) throws IOException {
+			write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+			write(bytes);
+			write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+		}
+
 		void respondEventStream() throws IOException {
 			respond(200, "text/event-stream");
 		}

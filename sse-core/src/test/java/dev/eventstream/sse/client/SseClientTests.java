@@ -98,6 +98,19 @@ class SseClientTests {
 	}
 
 	@Test
+	void deliversEventsSentInOneByteHttpChunks() throws Exception {
+		ScriptedServer server = server((exchange) -> {
+			exchange.respondChunked();
+			for (byte b : "id: 1\ndata: chunked\n\n".getBytes(StandardCharsets.UTF_8)) {
+				exchange.writeChunk(new byte[] { b });
+			}
+			exchange.awaitPeerClose(TIMEOUT);
+		});
+		connect(server.uri());
+		assertThat(this.events.next(TIMEOUT)).isEqualTo(new SseEvent("1", "message", "chunked", null, null));
+	}
+
+	@Test
 	void readsStreamsWithCrlfLineEndings() throws Exception {
 		ScriptedServer server = server((exchange) -> {
 			exchange.respondEventStream();
@@ -335,6 +348,20 @@ class SseClientTests {
 		connect(server.uri(), (builder) -> builder.maxEventSize(100));
 		assertThat(this.events.next(TIMEOUT).data()).isEqualTo("small");
 		assertThat(this.recorder.causes).first().asString().contains("exceeds 100 bytes");
+	}
+
+	@Test
+	void reconnectsOnNewConnectionAfterCancellingKeptAliveResponse() throws Exception {
+		CompletableFuture<Boolean> peerClosed = new CompletableFuture<>();
+		ScriptedServer server = server((exchange) -> {
+			exchange.respondChunked();
+			exchange.writeChunk(("id: 1\ndata: " + "x".repeat(200) + "\n").getBytes(StandardCharsets.UTF_8));
+			peerClosed.complete(exchange.awaitPeerClose(TIMEOUT));
+		}, stream("data: fresh\n\n"));
+		connect(server.uri(), (builder) -> builder.maxEventSize(100));
+		assertThat(peerClosed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		assertThat(this.events.next(TIMEOUT).data()).isEqualTo("fresh");
+		assertThat(server.requests()).hasSize(2);
 	}
 
 	@Test
