@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import dev.eventstream.sse.SseEvent;
@@ -67,9 +68,11 @@ import org.jspecify.annotations.Nullable;
  * missed.
  * </ul>
  *
- * <p>To protect against a hostile or broken server, the bytes of one event (every line since the last
- * blank line, comments excepted) are limited, by default to 1 MiB; a server that sends more fails the
- * connection, which is then reconnected as after a network error.
+ * <p>Like {@code EventSource}, a client waits for ever on a silent connection unless an
+ * {@link Builder#idleTimeout(Duration) idle timeout} is set. To protect against a hostile or broken
+ * server, the bytes of one event (every line since the last blank line, comments excepted) are
+ * limited, by default to 1 MiB; a server that sends more fails the connection, which is then
+ * reconnected as after a network error.
  *
  * <p>By default each client has an {@code HttpClient} of its own, speaking HTTP/1.1 and following
  * redirects: the JDK's client may otherwise reuse a pooled connection that it is closing after a
@@ -104,6 +107,8 @@ public final class SseClient implements AutoCloseable {
 	private final Duration maxReconnectTime;
 
 	private final long maxEventSize;
+
+	private final Duration idleTimeout;
 
 	private final Object lock = new Object();
 
@@ -141,6 +146,7 @@ public final class SseClient implements AutoCloseable {
 		this.reconnectTime = builder.reconnectTime;
 		this.maxReconnectTime = builder.maxReconnectTime;
 		this.maxEventSize = builder.maxEventSize;
+		this.idleTimeout = builder.idleTimeout;
 	}
 
 	/**
@@ -245,9 +251,12 @@ public final class SseClient implements AutoCloseable {
 		}
 		response.whenComplete((result, error) -> {
 			if (error != null) {
-				dropped(gen, unwrap(error), false);
+				subscriber.finish(unwrap(error));
 			}
 		});
+		if (!this.idleTimeout.isZero()) {
+			subscriber.watchIdle(this.idleTimeout);
+		}
 	}
 
 	private HttpRequest request() {
@@ -282,11 +291,15 @@ public final class SseClient implements AutoCloseable {
 	/** Schedules the next connection after a network error or the end of a response. */
 	private void dropped(long gen, @Nullable Throwable cause, boolean deliveredEvent) {
 		Duration delay;
+		Flow.Subscription subscription;
+		CompletableFuture<?> response;
 		synchronized (this.lock) {
 			if (gen != this.generation || this.state == ReadyState.CLOSED) {
 				return;
 			}
 			this.generation++;
+			subscription = this.subscription;
+			response = this.pendingResponse;
 			this.pendingResponse = null;
 			this.subscription = null;
 			this.state = ReadyState.CONNECTING;
@@ -295,6 +308,13 @@ public final class SseClient implements AutoCloseable {
 			long next = this.generation;
 			this.pendingReconnect = Scheduler.INSTANCE.schedule(() -> open(next), delay.toNanos(),
 					TimeUnit.NANOSECONDS);
+		}
+		// After a network error these are done already; after a limit was exceeded they release the connection.
+		if (subscription != null) {
+			subscription.cancel();
+		}
+		if (response != null) {
+			response.cancel(true);
 		}
 		logger.log(System.Logger.Level.DEBUG, () -> "Reconnecting to " + this.uri + " in " + delay.toMillis()
 				+ " ms" + ((cause != null) ? " after " + cause : ""));
@@ -394,9 +414,12 @@ public final class SseClient implements AutoCloseable {
 
 		private Flow.@Nullable Subscription upstream;
 
-		private boolean deliveredEvent;
+		private volatile boolean deliveredEvent;
 
-		private boolean done;
+		private final AtomicBoolean finished = new AtomicBoolean();
+
+		/** When bytes last arrived, or the request was sent, from {@link System#nanoTime()}. */
+		private volatile long lastActivity = System.nanoTime();
 
 		StreamSubscriber(long gen) {
 			this.gen = gen;
@@ -405,6 +428,7 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		HttpResponse.BodySubscriber<Void> handle(HttpResponse.ResponseInfo info) {
+			this.lastActivity = System.nanoTime();
 			String contentType = info.headers().firstValue("Content-Type").orElse(null);
 			// WHATWG: only 200 with text/event-stream opens the stream; anything else fails the connection.
 			if (info.statusCode() != 200) {
@@ -437,16 +461,13 @@ public final class SseClient implements AutoCloseable {
 		@Override
 		public void onNext(List<ByteBuffer> buffers) {
 			Flow.Subscription subscription = Objects.requireNonNull(this.upstream);
+			this.lastActivity = System.nanoTime();
 			for (ByteBuffer buffer : buffers) {
-				if (this.done || this.gen != currentGeneration()) {
+				if (this.finished.get() || this.gen != currentGeneration()) {
 					return;
 				}
 				if (!this.limit.accept(buffer)) {
-					this.done = true;
-					subscription.cancel();
-					this.body.complete(null);
-					dropped(this.gen, new IOException("event exceeds " + SseClient.this.maxEventSize + " bytes"),
-							this.deliveredEvent);
+					finish(new IOException("event exceeds " + SseClient.this.maxEventSize + " bytes"));
 					return;
 				}
 				this.parser.feed(buffer);
@@ -457,20 +478,36 @@ public final class SseClient implements AutoCloseable {
 
 		@Override
 		public void onError(Throwable error) {
-			if (!this.done) {
-				this.done = true;
-				this.body.completeExceptionally(error);
-				dropped(this.gen, error, this.deliveredEvent);
-			}
+			finish(error);
 		}
 
 		@Override
 		public void onComplete() {
-			if (!this.done) {
-				this.done = true;
+			finish(null);
+		}
+
+		/**
+		 * Ends this connection attempt once, whichever of the network, the size limit or the idle
+		 * timeout ends it first, and schedules the next one.
+		 */
+		void finish(@Nullable Throwable cause) {
+			if (this.finished.compareAndSet(false, true)) {
 				this.body.complete(null);
-				dropped(this.gen, null, this.deliveredEvent);
+				dropped(this.gen, cause, this.deliveredEvent);
 			}
+		}
+
+		/** Checks, when the timeout may have passed, whether any bytes arrived since; fails the attempt if none did. */
+		void watchIdle(Duration timeout) {
+			long remaining = this.lastActivity + timeout.toNanos() - System.nanoTime();
+			if (this.finished.get() || this.gen != currentGeneration()) {
+				return;
+			}
+			if (remaining <= 0) {
+				finish(new IOException("no data within " + timeout.toMillis() + " ms"));
+				return;
+			}
+			Scheduler.INSTANCE.schedule(() -> watchIdle(timeout), remaining, TimeUnit.NANOSECONDS);
 		}
 
 		@Override
@@ -599,6 +636,10 @@ public final class SseClient implements AutoCloseable {
 
 		/**
 		 * Checks the reason.
+		 * @param kind what closed the client
+		 * @param statusCode the status of the response that failed the connection, or -1
+		 * @param contentType the content type of that response, or {@code null}
+		 * @param error the error that stopped the client, or {@code null}
 		 * @throws NullPointerException if {@code kind} is {@code null}
 		 */
 		public CloseReason {
@@ -769,6 +810,8 @@ public final class SseClient implements AutoCloseable {
 
 		private long maxEventSize = DEFAULT_MAX_EVENT_SIZE;
 
+		private Duration idleTimeout = Duration.ZERO;
+
 		private @Nullable HttpClient httpClient;
 
 		private Builder(URI uri) {
@@ -851,6 +894,19 @@ public final class SseClient implements AutoCloseable {
 				throw new IllegalArgumentException("'maxEventSize' must be positive");
 			}
 			this.maxEventSize = maxEventSize;
+			return this;
+		}
+
+		/**
+		 * Sets how long a connection may stay silent, headers and keep-alive comments included, before
+		 * the client gives up on it and reconnects as after a network error. Set it above the server's
+		 * keep-alive interval; it detects a connection that died without being closed.
+		 * @param idleTimeout the timeout; zero (the default) waits for ever, like {@code EventSource}
+		 * @return this builder
+		 * @throws IllegalArgumentException if the timeout is negative
+		 */
+		public Builder idleTimeout(Duration idleTimeout) {
+			this.idleTimeout = requireNotNegative("idleTimeout", idleTimeout);
 			return this;
 		}
 

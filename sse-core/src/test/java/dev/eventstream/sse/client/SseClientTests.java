@@ -365,6 +365,46 @@ class SseClientTests {
 	}
 
 	@Test
+	void reconnectsWhenConnectionStaysSilentPastIdleTimeout() throws Exception {
+		CompletableFuture<Boolean> peerClosed = new CompletableFuture<>();
+		ScriptedServer server = server((exchange) -> {
+			exchange.respondEventStream();
+			exchange.write("id: 1\ndata: a\n\n");
+			peerClosed.complete(exchange.awaitPeerClose(TIMEOUT));
+		}, stream("data: b\n\n"));
+		connect(server.uri(), (builder) -> builder.idleTimeout(Duration.ofMillis(300)));
+		assertThat(this.events.next(TIMEOUT).data()).isEqualTo("a");
+		assertThat(this.events.next(TIMEOUT).data()).isEqualTo("b");
+		assertThat(peerClosed.get(1, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.recorder.causes).first().isEqualTo("IOException: no data within 300 ms");
+		assertThat(server.requests().get(1).header("Last-Event-ID")).isEqualTo("1");
+	}
+
+	@Test
+	void keepAliveCommentsHoldIdleConnectionOpen() throws Exception {
+		ScriptedServer server = server((exchange) -> {
+			exchange.respondEventStream();
+			for (int i = 0; i < 6; i++) {
+				exchange.write(":\n");
+				exchange.awaitPeerClose(Duration.ofMillis(100));
+			}
+			exchange.write("data: still here\n\n");
+			exchange.awaitPeerClose(TIMEOUT);
+		});
+		connect(server.uri(), (builder) -> builder.idleTimeout(Duration.ofMillis(300)));
+		assertThat(this.events.next(TIMEOUT).data()).isEqualTo("still here");
+		assertThat(this.recorder.delays).isEmpty();
+	}
+
+	@Test
+	void idleTimeoutCoversWaitForHeaders() throws Exception {
+		ScriptedServer server = server((exchange) -> exchange.awaitPeerClose(TIMEOUT), stream("data: b\n\n"));
+		connect(server.uri(), (builder) -> builder.idleTimeout(Duration.ofMillis(200)));
+		assertThat(this.events.next(TIMEOUT).data()).isEqualTo("b");
+		assertThat(this.recorder.causes).first().isEqualTo("IOException: no data within 200 ms");
+	}
+
+	@Test
 	void rejectsBadConfiguration() {
 		assertThatIllegalArgumentException().isThrownBy(() -> SseClient.builder(URI.create("ftp://host/events")))
 			.withMessageContaining("'uri'");
