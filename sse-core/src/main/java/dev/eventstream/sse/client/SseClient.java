@@ -293,11 +293,13 @@ public final class SseClient implements AutoCloseable {
 		Duration delay;
 		Flow.Subscription subscription;
 		CompletableFuture<?> response;
+		long next;
 		synchronized (this.lock) {
 			if (gen != this.generation || this.state == ReadyState.CLOSED) {
 				return;
 			}
 			this.generation++;
+			next = this.generation;
 			subscription = this.subscription;
 			response = this.pendingResponse;
 			this.pendingResponse = null;
@@ -305,9 +307,6 @@ public final class SseClient implements AutoCloseable {
 			this.state = ReadyState.CONNECTING;
 			this.consecutiveFailures = deliveredEvent ? 1 : this.consecutiveFailures + 1;
 			delay = delay(this.consecutiveFailures);
-			long next = this.generation;
-			this.pendingReconnect = Scheduler.INSTANCE.schedule(() -> open(next), delay.toNanos(),
-					TimeUnit.NANOSECONDS);
 		}
 		// After a network error these are done already; after a limit was exceeded they release the connection.
 		if (subscription != null) {
@@ -320,6 +319,14 @@ public final class SseClient implements AutoCloseable {
 				+ " ms" + ((cause != null) ? " after " + cause : ""));
 		notifyListeners((listener) -> listener.onStateChange(ReadyState.CONNECTING));
 		notifyListeners((listener) -> listener.onReconnecting(delay, cause));
+		// Scheduled only after the listeners heard of the drop, so that they never hear of the next
+		// connection first, even with a zero delay.
+		synchronized (this.lock) {
+			if (next == this.generation && this.state != ReadyState.CLOSED) {
+				this.pendingReconnect = Scheduler.INSTANCE.schedule(() -> open(next), delay.toMillis(),
+						TimeUnit.MILLISECONDS);
+			}
+		}
 	}
 
 	/**

@@ -405,6 +405,30 @@ class SseClientTests {
 	}
 
 	@Test
+	void reportsDropBeforeNextConnectionWithZeroRetry() throws Exception {
+		ScriptedServer server = server(stream("retry: 0\ndata: a\n\n"), stream("data: b\n\n"));
+		connect(server.uri());
+		this.events.next(TIMEOUT);
+		this.events.next(TIMEOUT);
+		assertThat(this.recorder.states).startsWith(ReadyState.CONNECTING, ReadyState.OPEN, ReadyState.CONNECTING,
+				ReadyState.OPEN);
+		assertThat(this.recorder.delays).first().isEqualTo(Duration.ZERO);
+	}
+
+	@Test
+	void waitsOutHugeRetryUntilClosed() throws Exception {
+		ScriptedServer server = server(stream("retry: 9223372036854775807\ndata: a\n\n"));
+		SseClient client = connect(server.uri());
+		this.events.next(TIMEOUT);
+		await().atMost(TIMEOUT).until(() -> !this.recorder.delays.isEmpty());
+		assertThat(this.recorder.delays.get(0)).isEqualTo(Duration.ofMillis(Long.MAX_VALUE));
+		assertThat(client.readyState()).isEqualTo(ReadyState.CONNECTING);
+		client.close();
+		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(CloseReason.closed());
+		assertThat(server.requests()).hasSize(1);
+	}
+
+	@Test
 	void rejectsBadConfiguration() {
 		assertThatIllegalArgumentException().isThrownBy(() -> SseClient.builder(URI.create("ftp://host/events")))
 			.withMessageContaining("'uri'");
