@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import dev.eventstream.sse.SseEvent;
@@ -473,7 +474,7 @@ class SseClientTests {
 			exchange.awaitPeerClose(TIMEOUT);
 		});
 		connect(server.uri());
-		assertThatExceptionOfType(java.util.concurrent.TimeoutException.class)
+		assertThatExceptionOfType(TimeoutException.class)
 			.isThrownBy(() -> this.events.next(Duration.ofMillis(100)));
 	}
 
