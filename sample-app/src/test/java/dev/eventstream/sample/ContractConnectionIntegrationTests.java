@@ -138,7 +138,7 @@ class ContractConnectionIntegrationTests {
 		}
 		List<String> held = ids.subList(5, 105);
 		List<String> lastEventIds = List.of("never-issued-" + UUID.randomUUID(), ids.get(0), ids.get(4),
-				"x".repeat(1000));
+				"x".repeat(10 * 1024));
 		List<EventStreamRecorder> streams = new ArrayList<>();
 		for (String lastEventId : lastEventIds) {
 			EventStreamRecorder stream = this.client.stream(user(), "Last-Event-ID", lastEventId);
