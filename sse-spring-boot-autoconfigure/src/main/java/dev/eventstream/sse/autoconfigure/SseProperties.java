@@ -10,13 +10,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Configuration properties for Server-Sent Events.
  *
- * @param retry reconnection time sent to every client as the first field of its stream; zero sends
+ * @param retry Reconnection time sent to every client as the first field of its stream; zero sends
  * none
- * @param keepAlive time a connection may stay idle before it receives a comment line; zero disables
+ * @param keepAlive Time a connection may stay idle before it receives a comment line; zero disables
  * keep-alive
- * @param bufferCapacity number of events that may wait for one connection; a connection that falls
+ * @param bufferCapacity Number of events that may wait for one connection; a connection that falls
  * further behind is closed and catches up from history when it reconnects
- * @param history history replayed to clients that reconnect with a Last-Event-ID
+ * @param history History replayed to clients that reconnect with a Last-Event-ID
  * @since 0.1.0
  */
 @ConfigurationProperties("sse")
@@ -42,9 +42,9 @@ public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("1
 	/**
 	 * History of recent events.
 	 *
-	 * @param size number of events kept for replay; zero keeps none
-	 * @param maxAge how long an event is kept for replay; unlimited when not set
-	 * @param missedEvent name of the event sent to a client whose Last-Event-ID history no longer holds,
+	 * @param size Number of events kept for replay; zero keeps none
+	 * @param maxAge How long an event is kept for replay; unlimited when not set
+	 * @param missedEvent Name of the event sent to a client whose Last-Event-ID history no longer holds,
 	 * with the oldest id held as its data, before the events history holds
 	 * @since 0.1.0
 	 */
