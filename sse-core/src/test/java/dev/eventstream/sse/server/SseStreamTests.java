@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
 
 class SseStreamTests {
 
-	private static final byte[] KEEP_ALIVE = ":\n\n".getBytes(StandardCharsets.UTF_8);
+	private static final Frame KEEP_ALIVE = Frame.control(":\n\n".getBytes(StandardCharsets.UTF_8));
 
 	@RegisterExtension
 	final TestServers servers = new TestServers();

@@ -42,6 +42,8 @@ final class TestConnection implements SseConnection {
 
 	private final AtomicInteger notReadyAnswers = new AtomicInteger();
 
+	private final AtomicInteger flushedWrites = new AtomicInteger();
+
 	private final AtomicReference<@Nullable Runnable> duringNextIsReady = new AtomicReference<>();
 
 	private volatile @Nullable Runnable onClose;
@@ -156,6 +158,9 @@ final class TestConnection implements SseConnection {
 			if (this.failWrites) {
 				throw new IOException("Broken pipe");
 			}
+			synchronized (this.bytes) {
+				this.flushedWrites.set(this.writes.size());
+			}
 		}
 		finally {
 			exit();
@@ -262,6 +267,11 @@ final class TestConnection implements SseConnection {
 	}
 
 	record TimedFrame(long nanos, RecordedFrame frame) {
+	}
+
+	/** The number of frames written before the last flush. */
+	int flushedWrites() {
+		return this.flushedWrites.get();
 	}
 
 	int overlappingCalls() {
