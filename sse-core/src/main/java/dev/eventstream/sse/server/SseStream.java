@@ -81,6 +81,9 @@ public final class SseStream<T> {
 
 	private int unflushedCount;
 
+	// Set when unflushedEvents is full: the next turn flushes, after isReady() allowed another call.
+	private boolean flushDue;
+
 	SseStream(SseServer<T> server, T sourceId, @Nullable String lastEventId, int capacity) {
 		this.server = server;
 		this.sourceId = sourceId;
@@ -278,6 +281,10 @@ public final class SseStream<T> {
 					if (!this.state.compareAndSet(CHECKING_READY, RUNNING)) {
 						return; // a concurrent onWritePossible() took over
 					}
+					if (this.flushDue) {
+						flush(connection);
+						continue;
+					}
 					byte[] preamble = this.preamble.poll();
 					if (preamble != null) {
 						connection.write(preamble);
@@ -296,7 +303,7 @@ public final class SseStream<T> {
 						connection.write(frame.bytes);
 						this.needsFlush = true;
 						if (frame.event && unflushedEventsFull(frame.publishedNanos)) {
-							flush(connection);
+							this.flushDue = true;
 						}
 					}
 					else if (this.needsFlush) {
@@ -334,6 +341,7 @@ public final class SseStream<T> {
 	private void flush(SseConnection connection) throws IOException {
 		connection.flush();
 		this.needsFlush = false;
+		this.flushDue = false;
 		this.lastWriteNanos = System.nanoTime();
 		long[] unflushed = this.unflushedEvents;
 		int count = this.unflushedCount;
@@ -346,6 +354,7 @@ public final class SseStream<T> {
 	private void finish(CloseReason reason) {
 		this.state.set(DONE);
 		this.unflushedCount = 0;
+		this.flushDue = false;
 		this.queue.clear();
 		this.preamble.clear();
 		SseConnection connection = this.connection;

@@ -56,6 +56,7 @@ class SseServerListenerTests {
 			assertThat(flushedAtDelivery.get(n - 1)).isGreaterThanOrEqualTo(n + 2);
 		}
 		assertThat(this.listener.delivered).allMatch((nanos) -> nanos - before >= 0 && after - nanos >= 0);
+		assertThat(alice.callsWithoutReady()).isZero();
 	}
 
 	@Test

@@ -187,6 +187,7 @@ class SseStreamTests {
 		server.broadcast(SseEvent.of("racing"));
 		connection.awaitClosed();
 		assertThat(connection.overlappingCalls()).isZero();
+		assertThat(connection.callsWithoutReady()).isZero();
 		assertThat(connection.callsAfterClose()).isZero();
 		await().atMost(TestConnection.TIMEOUT).until(() -> server.connectionCount() == 0);
 	}
@@ -206,6 +207,7 @@ class SseStreamTests {
 		server.broadcast(SseEvent.of("first"));
 		connection.awaitClosed();
 		assertThat(connection.overlappingCalls()).isZero();
+		assertThat(connection.callsWithoutReady()).isZero();
 		assertThat(connection.callsAfterClose()).isZero();
 	}
 

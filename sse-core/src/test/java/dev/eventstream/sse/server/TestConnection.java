@@ -44,6 +44,10 @@ final class TestConnection implements SseConnection {
 
 	private final AtomicInteger flushedWrites = new AtomicInteger();
 
+	private final AtomicInteger callsWithoutReady = new AtomicInteger();
+
+	private volatile boolean readySinceLastCall;
+
 	private final AtomicReference<@Nullable Runnable> duringNextIsReady = new AtomicReference<>();
 
 	private volatile @Nullable Runnable onClose;
@@ -126,6 +130,7 @@ final class TestConnection implements SseConnection {
 			if (!ready) {
 				this.notReadyAnswers.incrementAndGet();
 			}
+			this.readySinceLastCall = ready;
 			return ready;
 		}
 		finally {
@@ -137,6 +142,7 @@ final class TestConnection implements SseConnection {
 	public void write(byte[] frame) throws IOException {
 		enter();
 		try {
+			requireReady();
 			if (this.failWrites) {
 				throw new IOException("Broken pipe");
 			}
@@ -155,6 +161,7 @@ final class TestConnection implements SseConnection {
 	public void flush() throws IOException {
 		enter();
 		try {
+			requireReady();
 			if (this.failWrites) {
 				throw new IOException("Broken pipe");
 			}
@@ -180,6 +187,14 @@ final class TestConnection implements SseConnection {
 		finally {
 			exit();
 		}
+	}
+
+	/** Like a Servlet response in non-blocking mode, each write or flush needs isReady() first. */
+	private void requireReady() {
+		if (!this.readySinceLastCall) {
+			this.callsWithoutReady.incrementAndGet();
+		}
+		this.readySinceLastCall = false;
 	}
 
 	private void enter() {
@@ -272,6 +287,11 @@ final class TestConnection implements SseConnection {
 	/** The number of frames written before the last flush. */
 	int flushedWrites() {
 		return this.flushedWrites.get();
+	}
+
+	/** The number of writes and flushes not preceded by an isReady() that answered {@code true}. */
+	int callsWithoutReady() {
+		return this.callsWithoutReady.get();
 	}
 
 	int overlappingCalls() {
