@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Publishing marshals a payload once, assigns the next id, encodes one frame, records it in the
  * {@link EventHistory} and queues it on every matching connection; writing happens on a small pool of
  * writer threads, so a publisher never waits for a client. A connection whose queue overflows is
- * closed, and its client catches up from history when it reconnects.
+ * closed, and its client catches up from history when it reconnects. {@link SseServerListener}s
+ * observe publishing, queueing, replay and delivery, for metrics.
  *
  * @param <T> the type of source ids
  * @since 0.1.0
