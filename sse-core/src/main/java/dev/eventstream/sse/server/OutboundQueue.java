@@ -11,28 +11,32 @@ import org.jspecify.annotations.Nullable;
  */
 final class OutboundQueue {
 
-	private final ConcurrentLinkedQueue<byte[]> frames = new ConcurrentLinkedQueue<>();
+	private final ConcurrentLinkedQueue<Frame> frames = new ConcurrentLinkedQueue<>();
 
 	private final AtomicInteger size = new AtomicInteger();
 
-	/** Adds a frame, or returns {@code false} when the queue already holds {@code limit} frames. */
-	boolean offer(byte[] frame, int limit) {
-		if (this.size.incrementAndGet() > limit) {
+	/**
+	 * Adds a frame and returns the number of frames queued with it, or {@code 0} when the queue already
+	 * holds {@code limit} frames.
+	 */
+	int offer(Frame frame, int limit) {
+		int size = this.size.incrementAndGet();
+		if (size > limit) {
 			this.size.decrementAndGet();
-			return false;
+			return 0;
 		}
 		this.frames.offer(frame);
-		return true;
+		return size;
 	}
 
 	/** Adds a control frame that does not count against the capacity. */
-	void force(byte[] frame) {
+	void force(Frame frame) {
 		this.size.incrementAndGet();
 		this.frames.offer(frame);
 	}
 
-	byte @Nullable [] poll() {
-		byte[] frame = this.frames.poll();
+	@Nullable Frame poll() {
+		Frame frame = this.frames.poll();
 		if (frame != null) {
 			this.size.decrementAndGet();
 		}

@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Publishing marshals a payload once, assigns the next id, encodes one frame, records it in the
  * {@link EventHistory} and queues it on every matching connection; writing happens on a small pool of
  * writer threads, so a publisher never waits for a client. A connection whose queue overflows is
- * closed, and its client catches up from history when it reconnects.
+ * closed, and its client catches up from history when it reconnects. {@link SseServerListener}s
+ * observe publishing, queueing, replay and delivery, for metrics.
  *
  * @param <T> the type of source ids
  * @since 0.1.0
@@ -43,7 +44,7 @@ public final class SseServer<T> implements AutoCloseable {
 
 	private static final int MAX_LAST_EVENT_ID_LENGTH = 256;
 
-	private static final byte[] KEEP_ALIVE = SseEncoder.encode(SseEvent.comment(""));
+	private static final Frame KEEP_ALIVE = Frame.control(SseEncoder.encode(SseEvent.comment("")));
 
 	private final ConcurrentHashMap<T, SseSource<T>> sources = new ConcurrentHashMap<>();
 
@@ -59,7 +60,7 @@ public final class SseServer<T> implements AutoCloseable {
 
 	private final byte @Nullable [] retryFrame;
 
-	private final byte @Nullable [] closeFrame;
+	private final @Nullable Frame closeFrame;
 
 	private final @Nullable String missedEvent;
 
@@ -77,11 +78,15 @@ public final class SseServer<T> implements AutoCloseable {
 
 	private final @Nullable ScheduledExecutorService keepAliveScheduler;
 
+	private final SseServerListener[] listeners;
+
 	private volatile boolean open = true;
 
 	private SseServer(Builder<T> builder) {
 		this.retryFrame = (builder.retry != null) ? SseEncoder.encode(retryEvent(builder.retry)) : null;
-		this.closeFrame = (builder.closeEvent != null) ? SseEncoder.encode(SseEvent.of(builder.closeEvent, "")) : null;
+		this.closeFrame = (builder.closeEvent != null)
+				? Frame.control(SseEncoder.encode(SseEvent.of(builder.closeEvent, ""))) : null;
+		this.listeners = builder.listeners.toArray(new SseServerListener[0]);
 		this.missedEvent = builder.missedEvent;
 		this.bufferCapacity = builder.bufferCapacity;
 		this.history = (builder.history != null) ? builder.history : new InMemoryEventHistory<>(1000, null);
@@ -248,6 +253,7 @@ public final class SseServer<T> implements AutoCloseable {
 		if (event.id() != null) {
 			throw new IllegalArgumentException("'id' is assigned by the server and must be null");
 		}
+		String id;
 		this.publishLock.lock();
 		try {
 			requireOpen();
@@ -258,9 +264,10 @@ public final class SseServer<T> implements AutoCloseable {
 					return Optional.empty();
 				}
 			}
-			String id = this.idGenerator.nextId();
-			byte[] frame = SseEncoder.encode(event.withId(id));
-			this.history.append(id, target, frame);
+			id = this.idGenerator.nextId();
+			byte[] bytes = SseEncoder.encode(event.withId(id));
+			this.history.append(id, target, bytes);
+			Frame frame = Frame.event(bytes, System.nanoTime());
 			if (source != null) {
 				source.lastEventId(id);
 				source.deliver(frame);
@@ -271,11 +278,12 @@ public final class SseServer<T> implements AutoCloseable {
 					each.deliver(frame);
 				}
 			}
-			return Optional.of(id);
 		}
 		finally {
 			this.publishLock.unlock();
 		}
+		published(event.event());
+		return Optional.of(id);
 	}
 
 	/** Sends an event whose data is computed per source, once per source. */
@@ -297,9 +305,11 @@ public final class SseServer<T> implements AutoCloseable {
 		try {
 			requireOpen();
 			id = this.idGenerator.nextId();
+			long now = System.nanoTime();
 			for (Map.Entry<T, String> entry : data.entrySet()) {
-				byte[] frame = SseEncoder.encode(new SseEvent(id, name, entry.getValue(), null, null));
-				this.history.append(id, entry.getKey(), frame);
+				byte[] bytes = SseEncoder.encode(new SseEvent(id, name, entry.getValue(), null, null));
+				this.history.append(id, entry.getKey(), bytes);
+				Frame frame = Frame.event(bytes, now);
 				// Looked up again: the source may have reconnected as a new SseSource since its payload
 				// was computed, and its new connections must get the frame.
 				SseSource<T> source = this.sources.get(entry.getKey());
@@ -312,6 +322,7 @@ public final class SseServer<T> implements AutoCloseable {
 		finally {
 			this.publishLock.unlock();
 		}
+		published(name);
 		if (!failed.isEmpty()) {
 			throw new MarshallingException(id, failed, causes);
 		}
@@ -319,6 +330,7 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	void register(SseStream<T> stream) {
+		int replayed = 0;
 		this.publishLock.lock();
 		try {
 			requireOpen();
@@ -335,6 +347,7 @@ public final class SseServer<T> implements AutoCloseable {
 					preamble.add(SseEncoder.encode(SseEvent.of(this.missedEvent, oldest)));
 				}
 				preamble.addAll(replay.frames());
+				replayed = replay.frames().size();
 			}
 			// Priming: the client records the newest id without dispatching anything, so it resumes from
 			// here even if it disconnects before its first event.
@@ -362,6 +375,9 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 		finally {
 			this.publishLock.unlock();
+		}
+		if (replayed > 0) {
+			replayed(replayed);
 		}
 		logger.log(System.Logger.Level.DEBUG, () -> "Connected " + stream.sourceId() + " (Last-Event-ID "
 				+ stream.lastEventId() + ")");
@@ -391,6 +407,59 @@ public final class SseServer<T> implements AutoCloseable {
 
 	void execute(Runnable drain) {
 		this.writers.execute(drain);
+	}
+
+	/** Tells whether any listener observes delivery, so that streams need to track their writes. */
+	boolean hasListeners() {
+		return this.listeners.length > 0;
+	}
+
+	void published(@Nullable String event) {
+		for (SseServerListener listener : this.listeners) {
+			try {
+				listener.onPublished(event);
+			}
+			catch (RuntimeException ex) {
+				listenerFailed(listener, ex);
+			}
+		}
+	}
+
+	void queued(int depth) {
+		for (SseServerListener listener : this.listeners) {
+			try {
+				listener.onQueued(depth);
+			}
+			catch (RuntimeException ex) {
+				listenerFailed(listener, ex);
+			}
+		}
+	}
+
+	void replayed(int frames) {
+		for (SseServerListener listener : this.listeners) {
+			try {
+				listener.onReplayed(frames);
+			}
+			catch (RuntimeException ex) {
+				listenerFailed(listener, ex);
+			}
+		}
+	}
+
+	void delivered(long publishedNanos) {
+		for (SseServerListener listener : this.listeners) {
+			try {
+				listener.onDelivered(publishedNanos);
+			}
+			catch (RuntimeException ex) {
+				listenerFailed(listener, ex);
+			}
+		}
+	}
+
+	private static void listenerFailed(SseServerListener listener, RuntimeException ex) {
+		logger.log(System.Logger.Level.WARNING, "Listener " + listener + " failed", ex);
 	}
 
 	private void keepAlive(long idleNanos) {
@@ -483,6 +552,8 @@ public final class SseServer<T> implements AutoCloseable {
 		private int writerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
 
 		private Duration shutdownTimeout = Duration.ofSeconds(5);
+
+		private final List<SseServerListener> listeners = new ArrayList<>();
 
 		private Builder() {
 		}
@@ -600,6 +671,17 @@ public final class SseServer<T> implements AutoCloseable {
 				throw new IllegalArgumentException("'shutdownTimeout' must not be negative");
 			}
 			this.shutdownTimeout = shutdownTimeout;
+			return this;
+		}
+
+		/**
+		 * Adds a listener that observes publishing and delivery, for metrics. Listeners are called in
+		 * the order they were added.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder<T> listener(SseServerListener listener) {
+			this.listeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
 			return this;
 		}
 

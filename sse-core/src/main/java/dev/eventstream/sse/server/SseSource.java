@@ -109,13 +109,13 @@ public final class SseSource<T> {
 		return false;
 	}
 
-	void deliver(byte[] frame) {
+	void deliver(Frame frame) {
 		for (SseStream<T> stream : this.streams) {
 			stream.deliver(frame);
 		}
 	}
 
-	void end(CloseReason reason, byte @Nullable [] lastFrame) {
+	void end(CloseReason reason, @Nullable Frame lastFrame) {
 		for (SseStream<T> stream : this.streams) {
 			stream.end(reason, lastFrame);
 		}

@@ -25,7 +25,11 @@ public final class SseStream<T> {
 	private static final System.Logger logger = System.getLogger(SseStream.class.getName());
 
 	/** Marks the end of a graceful close in the queue; compared by identity. */
-	private static final byte[] END = new byte[0];
+	private static final Frame END = Frame.control(new byte[0]);
+
+	// Most event frames written between two flushes: their publishing times wait in a small array
+	// until the flush, when listeners learn they were delivered.
+	private static final int MAX_UNFLUSHED_EVENTS = 16;
 
 	private static final int BUSY_WRITERS_FACTOR = 16;
 
@@ -71,6 +75,14 @@ public final class SseStream<T> {
 	private volatile boolean stalled;
 
 	private boolean needsFlush = true;
+
+	// Written by the drainer only, like needsFlush; allocated at the first event when listeners observe.
+	private long @Nullable [] unflushedEvents;
+
+	private int unflushedCount;
+
+	// Set when unflushedEvents is full: the next turn flushes, after isReady() allowed another call.
+	private boolean flushDue;
 
 	SseStream(SseServer<T> server, T sourceId, @Nullable String lastEventId, int capacity) {
 		this.server = server;
@@ -155,9 +167,13 @@ public final class SseStream<T> {
 	 * take up to {@value #BUSY_WRITERS_FACTOR} times as much, so a burst does not cut off clients that
 	 * keep up.
 	 */
-	void deliver(byte[] frame) {
+	void deliver(Frame frame) {
 		int limit = this.stalled ? this.capacity : this.capacity * BUSY_WRITERS_FACTOR;
-		if (this.queue.offer(frame, limit)) {
+		int depth = this.queue.offer(frame, limit);
+		if (depth > 0) {
+			if (frame.event) {
+				this.server.queued(depth);
+			}
 			signal();
 		}
 		else {
@@ -166,14 +182,14 @@ public final class SseStream<T> {
 	}
 
 	/** Queues a keep-alive when nothing was written for the given time and nothing is pending. */
-	void keepAliveIfIdle(long now, long idleNanos, byte[] keepAlive) {
+	void keepAliveIfIdle(long now, long idleNanos, Frame keepAlive) {
 		if (now - this.lastWriteNanos >= idleNanos && this.queue.size() == 0 && this.state.get() == IDLE) {
 			deliver(keepAlive);
 		}
 	}
 
 	/** Ends the stream after the frames already queued, and the given last frame if any. */
-	void end(CloseReason reason, byte @Nullable [] lastFrame) {
+	void end(CloseReason reason, @Nullable Frame lastFrame) {
 		this.endReason = reason;
 		if (lastFrame != null) {
 			this.queue.force(lastFrame);
@@ -265,22 +281,33 @@ public final class SseStream<T> {
 					if (!this.state.compareAndSet(CHECKING_READY, RUNNING)) {
 						return; // a concurrent onWritePossible() took over
 					}
-					byte[] frame = nextFrame();
+					if (this.flushDue) {
+						flush(connection);
+						continue;
+					}
+					byte[] preamble = this.preamble.poll();
+					if (preamble != null) {
+						connection.write(preamble);
+						this.needsFlush = true;
+						continue;
+					}
+					Frame frame = this.queue.poll();
 					if (frame == END) {
 						if (this.needsFlush) {
-							connection.flush();
+							flush(connection);
 						}
 						finish(this.endReason);
 						return;
 					}
 					if (frame != null) {
-						connection.write(frame);
+						connection.write(frame.bytes);
 						this.needsFlush = true;
+						if (frame.event && unflushedEventsFull(frame.publishedNanos)) {
+							this.flushDue = true;
+						}
 					}
 					else if (this.needsFlush) {
-						connection.flush();
-						this.needsFlush = false;
-						this.lastWriteNanos = System.nanoTime();
+						flush(connection);
 					}
 					else {
 						break;
@@ -297,13 +324,37 @@ public final class SseStream<T> {
 		}
 	}
 
-	private byte @Nullable [] nextFrame() {
-		byte[] frame = this.preamble.poll();
-		return (frame != null) ? frame : this.queue.poll();
+	/** Records an event frame written but not flushed yet; returns whether a flush must come first. */
+	private boolean unflushedEventsFull(long publishedNanos) {
+		if (!this.server.hasListeners()) {
+			return false;
+		}
+		long[] unflushed = this.unflushedEvents;
+		if (unflushed == null) {
+			unflushed = new long[MAX_UNFLUSHED_EVENTS];
+			this.unflushedEvents = unflushed;
+		}
+		unflushed[this.unflushedCount++] = publishedNanos;
+		return this.unflushedCount == unflushed.length;
+	}
+
+	private void flush(SseConnection connection) throws IOException {
+		connection.flush();
+		this.needsFlush = false;
+		this.flushDue = false;
+		this.lastWriteNanos = System.nanoTime();
+		long[] unflushed = this.unflushedEvents;
+		int count = this.unflushedCount;
+		this.unflushedCount = 0;
+		for (int i = 0; i < count; i++) {
+			this.server.delivered(unflushed[i]);
+		}
 	}
 
 	private void finish(CloseReason reason) {
 		this.state.set(DONE);
+		this.unflushedCount = 0;
+		this.flushDue = false;
 		this.queue.clear();
 		this.preamble.clear();
 		SseConnection connection = this.connection;

@@ -132,6 +132,7 @@ class ConcurrencyTests {
 			}
 			assertThat(connection.isClosed()).isFalse();
 			assertThat(connection.overlappingCalls()).isZero();
+			assertThat(connection.callsWithoutReady()).isZero();
 		}
 		assertThat(churned).hasSizeGreaterThan(20);
 		// A disconnect that finds a writer at work leaves the closing to that writer.
@@ -140,6 +141,7 @@ class ConcurrencyTests {
 		for (TestConnection connection : churned) {
 			assertThat(connection.closeCalls()).isEqualTo(1);
 			assertThat(connection.overlappingCalls()).isZero();
+			assertThat(connection.callsWithoutReady()).isZero();
 			assertThat(connection.callsAfterClose()).isZero();
 			// From registration until its disconnect, a connection gets a gapless run of events.
 			List<String> ids = connection.eventIds();

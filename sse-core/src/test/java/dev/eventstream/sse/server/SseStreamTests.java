@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
 
 class SseStreamTests {
 
-	private static final byte[] KEEP_ALIVE = ":\n\n".getBytes(StandardCharsets.UTF_8);
+	private static final Frame KEEP_ALIVE = Frame.control(":\n\n".getBytes(StandardCharsets.UTF_8));
 
 	@RegisterExtension
 	final TestServers servers = new TestServers();
@@ -187,6 +187,7 @@ class SseStreamTests {
 		server.broadcast(SseEvent.of("racing"));
 		connection.awaitClosed();
 		assertThat(connection.overlappingCalls()).isZero();
+		assertThat(connection.callsWithoutReady()).isZero();
 		assertThat(connection.callsAfterClose()).isZero();
 		await().atMost(TestConnection.TIMEOUT).until(() -> server.connectionCount() == 0);
 	}
@@ -206,6 +207,7 @@ class SseStreamTests {
 		server.broadcast(SseEvent.of("first"));
 		connection.awaitClosed();
 		assertThat(connection.overlappingCalls()).isZero();
+		assertThat(connection.callsWithoutReady()).isZero();
 		assertThat(connection.callsAfterClose()).isZero();
 	}
 

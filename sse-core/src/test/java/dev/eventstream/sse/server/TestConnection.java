@@ -42,6 +42,12 @@ final class TestConnection implements SseConnection {
 
 	private final AtomicInteger notReadyAnswers = new AtomicInteger();
 
+	private final AtomicInteger flushedWrites = new AtomicInteger();
+
+	private final AtomicInteger callsWithoutReady = new AtomicInteger();
+
+	private volatile boolean readySinceLastCall;
+
 	private final AtomicReference<@Nullable Runnable> duringNextIsReady = new AtomicReference<>();
 
 	private volatile @Nullable Runnable onClose;
@@ -124,6 +130,7 @@ final class TestConnection implements SseConnection {
 			if (!ready) {
 				this.notReadyAnswers.incrementAndGet();
 			}
+			this.readySinceLastCall = ready;
 			return ready;
 		}
 		finally {
@@ -135,6 +142,7 @@ final class TestConnection implements SseConnection {
 	public void write(byte[] frame) throws IOException {
 		enter();
 		try {
+			requireReady();
 			if (this.failWrites) {
 				throw new IOException("Broken pipe");
 			}
@@ -153,8 +161,12 @@ final class TestConnection implements SseConnection {
 	public void flush() throws IOException {
 		enter();
 		try {
+			requireReady();
 			if (this.failWrites) {
 				throw new IOException("Broken pipe");
+			}
+			synchronized (this.bytes) {
+				this.flushedWrites.set(this.writes.size());
 			}
 		}
 		finally {
@@ -175,6 +187,14 @@ final class TestConnection implements SseConnection {
 		finally {
 			exit();
 		}
+	}
+
+	/** Like a Servlet response in non-blocking mode, each write or flush needs isReady() first. */
+	private void requireReady() {
+		if (!this.readySinceLastCall) {
+			this.callsWithoutReady.incrementAndGet();
+		}
+		this.readySinceLastCall = false;
 	}
 
 	private void enter() {
@@ -262,6 +282,16 @@ final class TestConnection implements SseConnection {
 	}
 
 	record TimedFrame(long nanos, RecordedFrame frame) {
+	}
+
+	/** The number of frames written before the last flush. */
+	int flushedWrites() {
+		return this.flushedWrites.get();
+	}
+
+	/** The number of writes and flushes not preceded by an isReady() that answered {@code true}. */
+	int callsWithoutReady() {
+		return this.callsWithoutReady.get();
 	}
 
 	int overlappingCalls() {

@@ -1,15 +1,21 @@
 package dev.eventstream.sse.metrics;
 
+import java.util.Locale;
+
+import dev.eventstream.sse.server.CloseReason;
 import dev.eventstream.sse.server.SseServer;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Binds the SSE server's meters: {@code sse.connections} (open connections) and {@code sse.sources}
- * (connected sources).
+ * The meters of an {@link SseServer}'s state: the gauges {@code sse.connections} and
+ * {@code sse.sources}, and the counter {@code sse.connections.closed} tagged with the
+ * {@code reason} (client, overflow, shutdown or server).
  *
  * @since 0.1.0
+ * @see SseMetrics
  */
 public final class SseMetricsBinder implements MeterBinder {
 
@@ -33,6 +39,13 @@ public final class SseMetricsBinder implements MeterBinder {
 			.description("Sources with at least one open connection")
 			.baseUnit("sources")
 			.register(registry);
+		for (CloseReason reason : CloseReason.values()) {
+			FunctionCounter.builder("sse.connections.closed", this.server, (server) -> server.closedConnections(reason))
+				.description("Connections closed, by reason")
+				.baseUnit("connections")
+				.tag("reason", reason.name().toLowerCase(Locale.ROOT))
+				.register(registry);
+		}
 	}
 
 }

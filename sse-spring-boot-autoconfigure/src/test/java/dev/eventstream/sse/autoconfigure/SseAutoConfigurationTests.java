@@ -6,20 +6,27 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.eventstream.sse.SseEvent;
+import dev.eventstream.sse.actuate.SseEndpoint;
+import dev.eventstream.sse.autoconfigure.actuate.SseEndpointAutoConfiguration;
 import dev.eventstream.sse.autoconfigure.health.SseHealthContributorAutoConfiguration;
 import dev.eventstream.sse.autoconfigure.metrics.SseMetricsAutoConfiguration;
 import dev.eventstream.sse.autoconfigure.webmvc.SseServerLifecycle;
 import dev.eventstream.sse.autoconfigure.webmvc.SseWebMvcAutoConfiguration;
 import dev.eventstream.sse.health.SseHealthIndicator;
+import dev.eventstream.sse.metrics.SseMetrics;
 import dev.eventstream.sse.metrics.SseMetricsBinder;
 import dev.eventstream.sse.server.EventHistory;
 import dev.eventstream.sse.server.EventIdGenerator;
 import dev.eventstream.sse.server.InMemoryEventHistory;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.webmvc.SseStreamReturnValueHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -35,7 +42,7 @@ class SseAutoConfigurationTests {
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, SseAutoConfiguration.class,
 				SseWebMvcAutoConfiguration.class, SseHealthContributorAutoConfiguration.class,
-				SseMetricsAutoConfiguration.class));
+				SseMetricsAutoConfiguration.class, SseEndpointAutoConfiguration.class));
 
 	@Test
 	void providesServerAndTransportInServletWebApplication() {
@@ -46,8 +53,51 @@ class SseAutoConfigurationTests {
 				.hasSingleBean(InMemoryEventHistory.class)
 				.hasSingleBean(EventIdGenerator.class)
 				.hasSingleBean(SseHealthIndicator.class)
-				.hasSingleBean(SseMetricsBinder.class);
+				.hasSingleBean(SseMetricsBinder.class)
+				.hasSingleBean(SseMetrics.class)
+				.doesNotHaveBean(SseEndpoint.class);
 			assertThat(context.getBean(SseServer.class).isOpen()).isTrue();
+		});
+	}
+
+	@Test
+	void registersMetricsAsListenerOfTheServer() {
+		this.contextRunner.run((context) -> {
+			MeterRegistry registry = new SimpleMeterRegistry();
+			context.getBean(SseMetrics.class).bindTo(registry);
+			@SuppressWarnings("unchecked")
+			SseServer<String> server = context.getBean(SseServer.class);
+			server.broadcast(SseEvent.of("tick", "1"));
+			assertThat(registry.get("sse.events.published").tag("event", "tick").counter().count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void providesEndpointWhenExposed() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=sse").run((context) -> {
+			assertThat(context).hasSingleBean(SseEndpoint.class);
+			assertThat(context.getBean(SseEndpoint.class).server().open()).isTrue();
+		});
+	}
+
+	@Test
+	void backsOffForUserEndpoint() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=sse")
+			.withUserConfiguration(UserEndpointConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(SseEndpoint.class)
+				.getBean(SseEndpoint.class)
+				.isSameAs(context.getBean("myEndpoint")));
+	}
+
+	@Test
+	void reportsHealthUpUntilContextCloses() {
+		this.contextRunner.run((context) -> {
+			SseHealthIndicator indicator = context.getBean(SseHealthIndicator.class);
+			Health health = indicator.health(true);
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("connections", 0).containsEntry("sources", 0);
+			context.close();
+			assertThat(indicator.health(true).getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 		});
 	}
 
@@ -158,11 +208,15 @@ class SseAutoConfigurationTests {
 	@Test
 	void startsWithoutActuatorOrMicrometer() {
 		this.contextRunner
-			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health", "io.micrometer"))
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health", "io.micrometer",
+					"org.springframework.boot.actuate"))
+			.withPropertyValues("management.endpoints.web.exposure.include=*")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(SseServer.class)
 				.doesNotHaveBean(SseHealthIndicator.class)
-				.doesNotHaveBean(SseMetricsBinder.class));
+				.doesNotHaveBean(SseMetricsBinder.class)
+				.doesNotHaveBean(SseMetrics.class)
+				.doesNotHaveBean(SseEndpoint.class));
 	}
 
 	@Test
@@ -192,6 +246,16 @@ class SseAutoConfigurationTests {
 		@Bean(destroyMethod = "close")
 		SseServer<String> myServer() {
 			return SseServer.<String>builder().build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserEndpointConfiguration {
+
+		@Bean
+		SseEndpoint myEndpoint(SseServer<?> server) {
+			return new SseEndpoint(server);
 		}
 
 	}

@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.autoconfigure.SseServerCustomizer;
+import dev.eventstream.sse.server.CloseReason;
 import dev.eventstream.sse.server.SseConnection;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.server.SseStream;
@@ -79,6 +80,8 @@ class ShutdownIntegrationTests {
 		assertThat(closing).isLessThan(Duration.ofSeconds(5));
 		assertThat(server.isOpen()).isFalse();
 		assertThat(server.connectionCount()).isZero();
+		assertThat(server.closedConnections(CloseReason.SHUTDOWN)).isEqualTo(3);
+		assertThat(server.closedConnections(CloseReason.CLIENT)).isZero();
 		for (EventStreamRecorder client : clients) {
 			await().atMost(WAIT).until(client::ended);
 			assertThat(client.endedCleanly()).as("stream ended by the server, not dropped").isTrue();

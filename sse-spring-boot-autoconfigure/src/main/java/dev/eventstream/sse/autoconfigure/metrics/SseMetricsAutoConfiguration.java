@@ -1,6 +1,8 @@
 package dev.eventstream.sse.autoconfigure.metrics;
 
 import dev.eventstream.sse.autoconfigure.SseAutoConfiguration;
+import dev.eventstream.sse.autoconfigure.SseServerCustomizer;
+import dev.eventstream.sse.metrics.SseMetrics;
 import dev.eventstream.sse.metrics.SseMetricsBinder;
 import dev.eventstream.sse.server.SseServer;
 
@@ -11,7 +13,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the SSE meters, when Micrometer is present.
+ * Auto-configuration of the SSE meters, when Micrometer is present. The auto-configured server gets
+ * {@link SseMetrics} as a listener through an {@link SseServerCustomizer}: customizers are looked up
+ * when the server bean is created, after every auto-configuration registered its beans.
  *
  * @since 0.1.0
  */
@@ -27,6 +31,17 @@ public final class SseMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	SseMetricsBinder sseMetricsBinder(SseServer<?> server) {
 		return new SseMetricsBinder(server);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseMetrics sseMetrics() {
+		return new SseMetrics();
+	}
+
+	@Bean
+	SseServerCustomizer sseMetricsCustomizer(SseMetrics metrics) {
+		return (builder) -> builder.listener(metrics);
 	}
 
 }
