@@ -33,9 +33,6 @@ import org.springframework.web.method.support.ModelAndViewContainer;
  */
 public final class SseStreamReturnValueHandler implements HandlerMethodReturnValueHandler {
 
-	/** The request attribute that marks a request whose response became an event stream. */
-	public static final String STREAMING_ATTRIBUTE = SseStreamReturnValueHandler.class.getName() + ".streaming";
-
 	/** The content type of every stream: the event-stream format is always UTF-8. */
 	public static final String CONTENT_TYPE = "text/event-stream;charset=UTF-8";
 
@@ -75,7 +72,6 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 			response.reset();
 			throw new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, ex);
 		}
-		request.setAttribute(STREAMING_ATTRIBUTE, Boolean.TRUE);
 		connection.start(request, response);
 	}
 

@@ -5,9 +5,7 @@ import java.util.List;
 
 import dev.eventstream.sse.autoconfigure.SseAutoConfiguration;
 import dev.eventstream.sse.server.SseServer;
-import dev.eventstream.sse.webmvc.SseErrorDispatchFilter;
 import dev.eventstream.sse.webmvc.SseStreamReturnValueHandler;
-import jakarta.servlet.DispatcherType;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -17,9 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.Ordered;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
@@ -74,16 +70,6 @@ public final class SseWebMvcAutoConfiguration {
 	@Bean
 	static EventStreamCompressionCustomizer sseEventStreamCompressionCustomizer() {
 		return new EventStreamCompressionCustomizer();
-	}
-
-	@Bean
-	@ConditionalOnMissingBean(name = "sseErrorDispatchFilter")
-	FilterRegistrationBean<SseErrorDispatchFilter> sseErrorDispatchFilter() {
-		FilterRegistrationBean<SseErrorDispatchFilter> registration = new FilterRegistrationBean<>(
-				new SseErrorDispatchFilter());
-		registration.setDispatcherTypes(DispatcherType.ERROR);
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-		return registration;
 	}
 
 	@Bean
