@@ -10,7 +10,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import dev.eventstream.sse.SseEvent;
 import org.junit.jupiter.api.Test;
@@ -26,21 +25,9 @@ class SseServerTests {
 	@RegisterExtension
 	final TestServers servers = new TestServers();
 
-	private SseServer<String> start() {
-		return this.servers.start();
-	}
-
-	private SseServer<String> start(Consumer<SseServer.Builder<String>> customizer) {
-		return this.servers.start(customizer);
-	}
-
-	private static TestConnection open(SseServer<String> server, String sourceId) {
-		return TestConnection.open(server.connect(sourceId, null));
-	}
-
 	@Test
 	void openRegistersSourceAndConnection() {
-		SseServer<String> server = start();
+		SseServer<String> server = this.servers.start();
 		SseStream<String> stream = server.connect("alice", null);
 		assertThat(server.size()).isZero();
 		assertThat(server.get("alice")).isEmpty();
@@ -59,10 +46,10 @@ class SseServerTests {
 
 	@Test
 	void countsEveryConnectionOfEverySource() {
-		SseServer<String> server = start();
-		open(server, "alice");
-		open(server, "alice");
-		open(server, "bob");
+		SseServer<String> server = this.servers.start();
+		TestConnection.open(server, "alice");
+		TestConnection.open(server, "alice");
+		TestConnection.open(server, "bob");
 		assertThat(server.size()).isEqualTo(2);
 		assertThat(server.connectionCount()).isEqualTo(3);
 		assertThat(server.get("alice")).map(SseSource::connectionCount).hasValue(2);
@@ -71,40 +58,40 @@ class SseServerTests {
 
 	@Test
 	void firstBytesAreRetryThenPrimingOriginIdOnFreshServer() {
-		SseServer<String> server = start();
-		TestConnection connection = open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection connection = TestConnection.open(server, "alice");
 		assertThat(connection.text()).isEqualTo("retry: 3000\n\nid: 0\n\n");
 		assertThat(EventHistory.ORIGIN).isEqualTo("0");
 	}
 
 	@Test
 	void primingIdIsNewestEventIdOnceEventsWerePublished() {
-		SseServer<String> server = start();
+		SseServer<String> server = this.servers.start();
 		server.broadcast(SseEvent.of("one"));
 		String newest = server.broadcast(SseEvent.of("two"));
-		TestConnection connection = open(server, "alice");
+		TestConnection connection = TestConnection.open(server, "alice");
 		assertThat(connection.text()).isEqualTo("retry: 3000\n\nid: " + newest + "\n\n");
 	}
 
 	@Test
 	void sendsConfiguredRetry() {
-		SseServer<String> server = start((builder) -> builder.retry(Duration.ofMillis(1500)));
-		assertThat(open(server, "alice").text()).isEqualTo("retry: 1500\n\nid: 0\n\n");
+		SseServer<String> server = this.servers.start((builder) -> builder.retry(Duration.ofMillis(1500)));
+		assertThat(TestConnection.open(server, "alice").text()).isEqualTo("retry: 1500\n\nid: 0\n\n");
 	}
 
 	@Test
 	void sendsNoRetryWhenDisabled() {
-		SseServer<String> server = start((builder) -> builder.retry(null));
-		assertThat(open(server, "alice").text()).isEqualTo("id: 0\n\n");
+		SseServer<String> server = this.servers.start((builder) -> builder.retry(null));
+		assertThat(TestConnection.open(server, "alice").text()).isEqualTo("id: 0\n\n");
 	}
 
 	@Test
 	void broadcastReachesEveryConnectionOfEverySourceOnceAndInOrder() {
-		SseServer<String> server = start();
+		SseServer<String> server = this.servers.start();
 		List<TestConnection> connections = new ArrayList<>();
 		for (String source : List.of("alice", "bob", "carol")) {
-			connections.add(open(server, source));
-			connections.add(open(server, source));
+			connections.add(TestConnection.open(server, source));
+			connections.add(TestConnection.open(server, source));
 		}
 		List<String> ids = new ArrayList<>();
 		List<String> data = new ArrayList<>();
@@ -121,9 +108,9 @@ class SseServerTests {
 
 	@Test
 	void broadcastReachesBothTabsOfOneSource() {
-		SseServer<String> server = start();
-		TestConnection tab1 = open(server, "alice");
-		TestConnection tab2 = open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection tab1 = TestConnection.open(server, "alice");
+		TestConnection tab2 = TestConnection.open(server, "alice");
 		String id = server.broadcast(SseEvent.of("greeting", "hello"));
 		for (TestConnection tab : List.of(tab1, tab2)) {
 			assertThat(tab.awaitEvents(1)).containsExactly(new RecordedFrame(id, "greeting", "hello", null, null));
@@ -132,10 +119,10 @@ class SseServerTests {
 
 	@Test
 	void sendReachesOnlyThatSource() {
-		SseServer<String> server = start();
-		TestConnection alice = open(server, "alice");
-		TestConnection aliceTab = open(server, "alice");
-		TestConnection bob = open(server, "bob");
+		SseServer<String> server = this.servers.start();
+		TestConnection alice = TestConnection.open(server, "alice");
+		TestConnection aliceTab = TestConnection.open(server, "alice");
+		TestConnection bob = TestConnection.open(server, "bob");
 		Optional<String> id = server.send("alice", SseEvent.of("for alice"));
 		assertThat(id).isPresent();
 		// A broadcast after it is a barrier: each connection receives frames in order.
@@ -151,9 +138,9 @@ class SseServerTests {
 
 	@Test
 	void sendThroughSourceReachesOnlyThatSource() {
-		SseServer<String> server = start();
-		TestConnection alice = open(server, "alice");
-		TestConnection bob = open(server, "bob");
+		SseServer<String> server = this.servers.start();
+		TestConnection alice = TestConnection.open(server, "alice");
+		TestConnection bob = TestConnection.open(server, "bob");
 		Optional<String> id = server.get("alice").orElseThrow().send(SseEvent.of("for alice"));
 		String barrier = server.broadcast(SseEvent.of("barrier"));
 		assertThat(alice.awaitEvents(2)).extracting(RecordedFrame::id).containsExactly(id.orElseThrow(), barrier);
@@ -164,9 +151,9 @@ class SseServerTests {
 	void sendToUnknownSourceReturnsEmptyAndRecordsNothing() {
 		AtomicInteger idsAssigned = new AtomicInteger();
 		InMemoryEventHistory<String> history = new InMemoryEventHistory<>(10, null);
-		SseServer<String> server = start((builder) -> builder.history(history)
+		SseServer<String> server = this.servers.start((builder) -> builder.history(history)
 			.idGenerator(() -> Integer.toString(idsAssigned.incrementAndGet())));
-		open(server, "alice");
+		TestConnection.open(server, "alice");
 		assertThat(server.send("nobody", SseEvent.of("lost"))).isEmpty();
 		assertThat(idsAssigned).hasValue(0);
 		assertThat(history.newestId()).isEqualTo(EventHistory.ORIGIN);
@@ -177,8 +164,8 @@ class SseServerTests {
 
 	@Test
 	void rejectsEventWithId() {
-		SseServer<String> server = start();
-		open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection.open(server, "alice");
 		SseEvent withId = SseEvent.builder().id("7").data("x").build();
 		assertThatIllegalArgumentException().isThrownBy(() -> server.broadcast(withId)).withMessageContaining("'id'");
 		assertThatIllegalArgumentException().isThrownBy(() -> server.send("alice", withId));
@@ -188,8 +175,8 @@ class SseServerTests {
 
 	@Test
 	void assignsUniqueIncreasingIds() {
-		SseServer<String> server = start((builder) -> builder.bufferCapacity(1000));
-		TestConnection alice = open(server, "alice");
+		SseServer<String> server = this.servers.start((builder) -> builder.bufferCapacity(1000));
+		TestConnection alice = TestConnection.open(server, "alice");
 		List<String> ids = new ArrayList<>();
 		for (int i = 0; i < 1000; i++) {
 			ids.add((i % 2 == 0) ? server.broadcast(SseEvent.of("b")) : server.send("alice", SseEvent.of("s")).orElseThrow());
@@ -204,19 +191,19 @@ class SseServerTests {
 	@Test
 	void usesCustomIdGenerator() {
 		AtomicInteger next = new AtomicInteger();
-		SseServer<String> server = start((builder) -> builder.idGenerator(() -> "evt-" + next.incrementAndGet()));
-		TestConnection alice = open(server, "alice");
+		SseServer<String> server = this.servers.start((builder) -> builder.idGenerator(() -> "evt-" + next.incrementAndGet()));
+		TestConnection alice = TestConnection.open(server, "alice");
 		assertThat(server.broadcast(SseEvent.of("one"))).isEqualTo("evt-1");
 		assertThat(server.send("alice", SseEvent.of("two"))).hasValue("evt-2");
 		assertThat(alice.awaitEvents(2)).extracting(RecordedFrame::id).containsExactly("evt-1", "evt-2");
-		assertThat(open(server, "bob").text()).isEqualTo("retry: 3000\n\nid: evt-2\n\n");
+		assertThat(TestConnection.open(server, "bob").text()).isEqualTo("retry: 3000\n\nid: evt-2\n\n");
 	}
 
 	@Test
 	void closingLastConnectionRemovesSource() {
-		SseServer<String> server = start();
-		TestConnection tab1 = open(server, "alice");
-		TestConnection tab2 = open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection tab1 = TestConnection.open(server, "alice");
+		TestConnection tab2 = TestConnection.open(server, "alice");
 		tab1.stream().onDisconnect();
 		assertThat(server.size()).isEqualTo(1);
 		assertThat(server.connectionCount()).isEqualTo(1);
@@ -232,10 +219,10 @@ class SseServerTests {
 
 	@Test
 	void sourceLastEventIdIsClientsThenEachEventSentToIt() {
-		SseServer<String> server = start();
+		SseServer<String> server = this.servers.start();
 		String first = server.broadcast(SseEvent.of("before"));
 		TestConnection.open(server.connect("alice", first));
-		open(server, "bob");
+		TestConnection.open(server, "bob");
 		SseSource<String> alice = server.get("alice").orElseThrow();
 		assertThat(alice.lastEventId()).isEqualTo(first);
 		assertThat(server.get("bob").orElseThrow().lastEventId()).isNull();
@@ -250,19 +237,19 @@ class SseServerTests {
 
 	@Test
 	void newTabWithoutLastEventIdKeepsSourceLastEventId() {
-		SseServer<String> server = start();
-		open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection.open(server, "alice");
 		String sent = server.send("alice", SseEvent.of("x")).orElseThrow();
-		open(server, "alice");
+		TestConnection.open(server, "alice");
 		assertThat(server.get("alice").orElseThrow().lastEventId()).isEqualTo(sent);
 	}
 
 	@Test
 	void sourceCloseSendsCloseEventAndClosesEveryConnection() {
-		SseServer<String> server = start();
-		TestConnection tab1 = open(server, "alice");
-		TestConnection tab2 = open(server, "alice");
-		TestConnection bob = open(server, "bob");
+		SseServer<String> server = this.servers.start();
+		TestConnection tab1 = TestConnection.open(server, "alice");
+		TestConnection tab2 = TestConnection.open(server, "alice");
+		TestConnection bob = TestConnection.open(server, "bob");
 		String id = server.broadcast(SseEvent.of("last words"));
 		server.get("alice").orElseThrow().close();
 		for (TestConnection tab : List.of(tab1, tab2)) {
@@ -279,8 +266,8 @@ class SseServerTests {
 
 	@Test
 	void sourceCloseSendsNoCloseEventWhenDisabled() {
-		SseServer<String> server = start((builder) -> builder.closeEvent(null));
-		TestConnection alice = open(server, "alice");
+		SseServer<String> server = this.servers.start((builder) -> builder.closeEvent(null));
+		TestConnection alice = TestConnection.open(server, "alice");
 		server.get("alice").orElseThrow().close();
 		alice.awaitClosed();
 		assertThat(alice.text()).isEqualTo("retry: 3000\n\nid: 0\n\n");
@@ -288,8 +275,8 @@ class SseServerTests {
 
 	@Test
 	void closeWritesQueuedFramesThenClosesEveryConnection() {
-		SseServer<String> server = start();
-		List<TestConnection> connections = List.of(open(server, "alice"), open(server, "alice"), open(server, "bob"));
+		SseServer<String> server = this.servers.start();
+		List<TestConnection> connections = List.of(TestConnection.open(server, "alice"), TestConnection.open(server, "alice"), TestConnection.open(server, "bob"));
 		List<String> ids = new ArrayList<>();
 		for (int i = 0; i < 100; i++) {
 			ids.add(server.broadcast(SseEvent.of("event " + i)));
@@ -308,8 +295,8 @@ class SseServerTests {
 
 	@Test
 	void closeWritesFramesQueuedForStalledClientThatResumes() throws Exception {
-		SseServer<String> server = start();
-		TestConnection connection = open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection connection = TestConnection.open(server, "alice");
 		connection.stall();
 		String id = server.broadcast(SseEvent.of("queued"));
 		connection.awaitStalled();
@@ -324,8 +311,8 @@ class SseServerTests {
 
 	@Test
 	void closeReturnsOnlyOnceEveryConnectionIsClosed() {
-		SseServer<String> server = start();
-		TestConnection connection = open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection connection = TestConnection.open(server, "alice");
 		AtomicBoolean closeReturned = new AtomicBoolean();
 		AtomicBoolean closedBeforeServerCloseReturned = new AtomicBoolean();
 		CountDownLatch serverCloseReturned = new CountDownLatch(1);
@@ -348,12 +335,12 @@ class SseServerTests {
 
 	@Test
 	void closeRejectsLaterConnectionsAndEvents() {
-		SseServer<String> server = start();
-		open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection.open(server, "alice");
 		ServerEvent<String> event = server.newEvent("tick");
 		server.close();
-		assertThatIllegalStateException().isThrownBy(() -> open(server, "bob"));
-		assertThatIllegalStateException().isThrownBy(() -> open(server, "alice"));
+		assertThatIllegalStateException().isThrownBy(() -> TestConnection.open(server, "bob"));
+		assertThatIllegalStateException().isThrownBy(() -> TestConnection.open(server, "alice"));
 		assertThatIllegalStateException().isThrownBy(() -> server.broadcast(SseEvent.of("late")));
 		assertThatIllegalStateException().isThrownBy(() -> event.send("late"));
 		assertThatIllegalStateException().isThrownBy(() -> event.send((id, last) -> "late"));
@@ -363,9 +350,9 @@ class SseServerTests {
 
 	@Test
 	void closeDropsStalledConnectionAfterShutdownTimeout() {
-		SseServer<String> server = start((builder) -> builder.shutdownTimeout(Duration.ofMillis(200)));
-		TestConnection stalled = open(server, "alice");
-		TestConnection healthy = open(server, "bob");
+		SseServer<String> server = this.servers.start((builder) -> builder.shutdownTimeout(Duration.ofMillis(200)));
+		TestConnection stalled = TestConnection.open(server, "alice");
+		TestConnection healthy = TestConnection.open(server, "bob");
 		stalled.stall();
 		server.broadcast(SseEvent.of("never read"));
 		stalled.awaitStalled();
@@ -383,8 +370,8 @@ class SseServerTests {
 
 	@Test
 	void closeIsIdempotent() {
-		SseServer<String> server = start();
-		TestConnection connection = open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection connection = TestConnection.open(server, "alice");
 		server.close();
 		server.close();
 		assertThat(connection.closeCalls()).isEqualTo(1);
@@ -392,7 +379,7 @@ class SseServerTests {
 
 	@Test
 	void rejectsOpeningStreamTwice() {
-		SseServer<String> server = start();
+		SseServer<String> server = this.servers.start();
 		SseStream<String> stream = server.connect("alice", null);
 		TestConnection.open(stream);
 		assertThatIllegalStateException().isThrownBy(() -> stream.open(TestConnection.create()));
@@ -401,8 +388,8 @@ class SseServerTests {
 
 	@Test
 	void disconnectBeforeOpenLeavesNothingRegistered() {
-		SseServer<String> server = start();
-		open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection.open(server, "alice");
 		SseStream<String> stream = server.connect("bob", null);
 		stream.onDisconnect();
 		assertThat(stream.isOpen()).isFalse();
@@ -416,7 +403,7 @@ class SseServerTests {
 
 	@Test
 	void rejectedOpenDoesNotCountAsConnection() {
-		SseServer<String> server = start();
+		SseServer<String> server = this.servers.start();
 		server.close();
 		SseStream<String> stream = server.connect("alice", null);
 		assertThatIllegalStateException().isThrownBy(() -> stream.open(TestConnection.create()));

@@ -10,7 +10,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import dev.eventstream.sse.SseEvent;
 import org.junit.jupiter.api.Test;
@@ -26,22 +25,10 @@ class SseStreamTests {
 	@RegisterExtension
 	final TestServers servers = new TestServers();
 
-	private SseServer<String> start() {
-		return this.servers.start();
-	}
-
-	private SseServer<String> start(Consumer<SseServer.Builder<String>> customizer) {
-		return this.servers.start(customizer);
-	}
-
-	private static TestConnection open(SseServer<String> server, String sourceId) {
-		return TestConnection.open(server.connect(sourceId, null));
-	}
-
 	@Test
 	void stalledConnectionKeepsFramesQueuedUntilWritableThenWritesThemInOrder() {
-		SseServer<String> server = start();
-		TestConnection connection = open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection connection = TestConnection.open(server, "alice");
 		connection.stall();
 		List<String> ids = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
@@ -61,7 +48,7 @@ class SseStreamTests {
 
 	@Test
 	void connectionStalledFromTheStartGetsItsPreambleOnceWritable() {
-		SseServer<String> server = start();
+		SseServer<String> server = this.servers.start();
 		TestConnection connection = TestConnection.openStalled(server.connect("alice", null));
 		String id = server.broadcast(SseEvent.of("first"));
 		assertThat(connection.text()).isEmpty();
@@ -72,9 +59,9 @@ class SseStreamTests {
 
 	@Test
 	void overflowingConnectionIsClosedWhileOthersKeepReceiving() {
-		SseServer<String> server = start((builder) -> builder.bufferCapacity(4));
-		TestConnection slow = open(server, "slow");
-		TestConnection fast = open(server, "fast");
+		SseServer<String> server = this.servers.start((builder) -> builder.bufferCapacity(4));
+		TestConnection slow = TestConnection.open(server, "slow");
+		TestConnection fast = TestConnection.open(server, "fast");
 		slow.stall();
 		List<String> ids = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
@@ -98,8 +85,8 @@ class SseStreamTests {
 
 	@Test
 	void overflowedClientCatchesUpFromHistoryOnReconnect() {
-		SseServer<String> server = start((builder) -> builder.bufferCapacity(2));
-		TestConnection slow = open(server, "slow");
+		SseServer<String> server = this.servers.start((builder) -> builder.bufferCapacity(2));
+		TestConnection slow = TestConnection.open(server, "slow");
 		slow.stall();
 		List<String> ids = new ArrayList<>();
 		// Until a writer has seen the stall, frames may wait up to 16 times the capacity.
@@ -116,8 +103,8 @@ class SseStreamTests {
 
 	@Test
 	void burstBeyondCapacityDoesNotCloseClientThatKeepsReading() {
-		SseServer<String> server = start((builder) -> builder.bufferCapacity(4));
-		TestConnection reader = open(server, "reader");
+		SseServer<String> server = this.servers.start((builder) -> builder.bufferCapacity(4));
+		TestConnection reader = TestConnection.open(server, "reader");
 		for (int i = 0; i < 60; i++) {
 			server.broadcast(SseEvent.of("burst " + i));
 		}
@@ -128,9 +115,9 @@ class SseStreamTests {
 
 	@Test
 	void writeFailureReleasesConnection() {
-		SseServer<String> server = start();
-		TestConnection gone = open(server, "gone");
-		TestConnection other = open(server, "other");
+		SseServer<String> server = this.servers.start();
+		TestConnection gone = TestConnection.open(server, "gone");
+		TestConnection other = TestConnection.open(server, "other");
 		gone.failWrites();
 		server.broadcast(SseEvent.of("into the void"));
 		gone.awaitClosed();
@@ -145,8 +132,8 @@ class SseStreamTests {
 
 	@Test
 	void onDisconnectReleasesConnection() {
-		SseServer<String> server = start();
-		TestConnection connection = open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection connection = TestConnection.open(server, "alice");
 		connection.stream().onDisconnect();
 		assertThat(connection.stream().isOpen()).isFalse();
 		assertThat(connection.closeCalls()).isEqualTo(1);
@@ -160,8 +147,8 @@ class SseStreamTests {
 
 	@Test
 	void onDisconnectReleasesStalledConnection() {
-		SseServer<String> server = start();
-		TestConnection connection = open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection connection = TestConnection.open(server, "alice");
 		connection.stall();
 		server.broadcast(SseEvent.of("pending"));
 		connection.awaitStalled();
@@ -178,8 +165,8 @@ class SseStreamTests {
 
 	@Test
 	void disconnectDuringReadinessCheckClosesConnectionOnlyAfterTheCheck() {
-		SseServer<String> server = start();
-		TestConnection connection = open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection connection = TestConnection.open(server, "alice");
 		// The container reports the disconnect on its own thread while a writer asks isReady().
 		connection.duringNextIsReady(() -> CompletableFuture.runAsync(connection.stream()::onDisconnect)
 			.orTimeout(5, TimeUnit.SECONDS)
@@ -194,8 +181,8 @@ class SseStreamTests {
 
 	@Test
 	void overflowDuringReadinessCheckClosesConnectionOnlyAfterTheCheck() {
-		SseServer<String> server = start((builder) -> builder.bufferCapacity(1));
-		TestConnection connection = open(server, "alice");
+		SseServer<String> server = this.servers.start((builder) -> builder.bufferCapacity(1));
+		TestConnection connection = TestConnection.open(server, "alice");
 		// Publishing on another thread overflows the buffer while a writer asks isReady().
 		// More than the 16 frames that may wait before a writer has seen the stall.
 		connection.duringNextIsReady(() -> CompletableFuture.runAsync(() -> {
@@ -213,8 +200,8 @@ class SseStreamTests {
 
 	@Test
 	void keepAliveWritesCommentToIdleConnection() {
-		SseServer<String> server = start((builder) -> builder.keepAlive(Duration.ofMillis(100)));
-		TestConnection connection = open(server, "alice");
+		SseServer<String> server = this.servers.start((builder) -> builder.keepAlive(Duration.ofMillis(100)));
+		TestConnection connection = TestConnection.open(server, "alice");
 		await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
 			.until(() -> !connection.comments().isEmpty());
 		assertThat(connection.text()).startsWith("retry: 3000\n\nid: 0\n\n:\n\n");
@@ -224,8 +211,8 @@ class SseStreamTests {
 
 	@Test
 	void keepAliveReleasesVanishedPeer() {
-		SseServer<String> server = start((builder) -> builder.keepAlive(Duration.ofMillis(100)));
-		TestConnection gone = open(server, "gone");
+		SseServer<String> server = this.servers.start((builder) -> builder.keepAlive(Duration.ofMillis(100)));
+		TestConnection gone = TestConnection.open(server, "gone");
 		gone.failWrites();
 		gone.awaitClosed();
 		await().atMost(Duration.ofSeconds(2)).until(() -> server.connectionCount() == 0);
@@ -235,8 +222,8 @@ class SseStreamTests {
 
 	@Test
 	void keepAliveSkipsConnectionThatWroteRecently() {
-		SseServer<String> server = start();
-		TestConnection connection = open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection connection = TestConnection.open(server, "alice");
 		long idle = TimeUnit.SECONDS.toNanos(60);
 		connection.stream().keepAliveIfIdle(System.nanoTime(), idle, KEEP_ALIVE);
 		assertThat(connection.stream().queuedFrames()).isZero();
@@ -246,8 +233,8 @@ class SseStreamTests {
 
 	@Test
 	void keepAliveSkipsConnectionWithPendingFrames() {
-		SseServer<String> server = start();
-		TestConnection connection = open(server, "alice");
+		SseServer<String> server = this.servers.start();
+		TestConnection connection = TestConnection.open(server, "alice");
 		connection.stall();
 		server.broadcast(SseEvent.of("pending"));
 		connection.awaitStalled();
@@ -262,9 +249,9 @@ class SseStreamTests {
 	@Test
 	void keepAliveWritesCommentOnlyAfterSilence() throws Exception {
 		Duration keepAlive = Duration.ofMillis(600);
-		SseServer<String> server = start((builder) -> builder.keepAlive(keepAlive));
-		TestConnection busy = open(server, "busy");
-		TestConnection idle = open(server, "idle");
+		SseServer<String> server = this.servers.start((builder) -> builder.keepAlive(keepAlive));
+		TestConnection busy = TestConnection.open(server, "busy");
+		TestConnection idle = TestConnection.open(server, "idle");
 		ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor();
 		AtomicInteger sent = new AtomicInteger();
 		try {
@@ -299,7 +286,7 @@ class SseStreamTests {
 
 	@Test
 	void streamExposesSourceAndLastEventId() {
-		SseServer<String> server = start();
+		SseServer<String> server = this.servers.start();
 		SseStream<String> stream = server.connect("alice", "17");
 		assertThat(stream.sourceId()).isEqualTo("alice");
 		assertThat(stream.lastEventId()).isEqualTo("17");

@@ -63,6 +63,11 @@ final class TestConnection implements SseConnection {
 	}
 
 	/** Opens the stream over a new connection that accepts writes. */
+	/** Connects a first-time client of the given source and opens it on a new test connection. */
+	static TestConnection open(SseServer<String> server, String sourceId) {
+		return open(server.connect(sourceId, null));
+	}
+
 	static TestConnection open(SseStream<?> stream) {
 		return new TestConnection(true).openStream(stream);
 	}

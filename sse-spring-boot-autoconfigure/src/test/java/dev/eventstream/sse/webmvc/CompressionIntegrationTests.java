@@ -11,14 +11,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.server.SseServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,13 +43,8 @@ class CompressionIntegrationTests {
 	@Autowired
 	private SseServer<String> server;
 
-	private final List<EventStreamRecorder> recorders = new ArrayList<>();
-
-	@AfterEach
-	void closeRecorders() {
-		this.recorders.forEach(EventStreamRecorder::close);
-		await().atMost(WAIT).until(() -> this.server.connectionCount() == 0);
-	}
+	@RegisterExtension
+	final OpenRecorders recorders = new OpenRecorders();
 
 	@Test
 	void sendsStreamUncompressedToClientThatAcceptsGzip() {
@@ -114,8 +107,7 @@ class CompressionIntegrationTests {
 	}
 
 	private void assertStreamsPlainText(String... headers) {
-		EventStreamRecorder recorder = EventStreamRecorder.open(uri("/rest/events?user=zipped"), headers);
-		this.recorders.add(recorder);
+		EventStreamRecorder recorder = this.recorders.open(uri("/rest/events?user=zipped"), headers);
 		HttpResponse<?> response = recorder.response();
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream;charset=UTF-8");

@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +23,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,13 +57,8 @@ class SseMetricsIntegrationTests {
 	@Autowired
 	private MeterRegistry registry;
 
-	private final List<EventStreamRecorder> recorders = new ArrayList<>();
-
-	@AfterEach
-	void closeRecorders() {
-		this.recorders.forEach(EventStreamRecorder::close);
-		await().atMost(WAIT).until(() -> this.server.connectionCount() == 0);
-	}
+	@RegisterExtension
+	final OpenRecorders recorders = new OpenRecorders();
 
 	@Test
 	void countsPublishingDeliveryAndClosesOfAScriptedSession() throws IOException {
@@ -231,10 +225,7 @@ class SseMetricsIntegrationTests {
 	}
 
 	private EventStreamRecorder connect(String user, String... headers) {
-		EventStreamRecorder recorder = EventStreamRecorder
-			.open(uri("/rest/events?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8)), headers);
-		this.recorders.add(recorder);
-		return recorder;
+		return this.recorders.open(uri("/rest/events?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8)), headers);
 	}
 
 	private HttpResponse<String> get(String path) throws IOException, InterruptedException {

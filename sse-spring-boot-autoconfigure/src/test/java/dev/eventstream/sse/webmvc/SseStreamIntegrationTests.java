@@ -22,8 +22,8 @@ import java.util.stream.IntStream;
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.server.CloseReason;
 import dev.eventstream.sse.server.SseServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -48,13 +48,8 @@ class SseStreamIntegrationTests {
 	@Autowired
 	private SseServer<Long> numbers;
 
-	private final List<EventStreamRecorder> recorders = new ArrayList<>();
-
-	@AfterEach
-	void closeRecorders() {
-		this.recorders.forEach(EventStreamRecorder::close);
-		await().atMost(WAIT).until(() -> this.server.connectionCount() == 0);
-	}
+	@RegisterExtension
+	final OpenRecorders recorders = new OpenRecorders();
 
 	@Test
 	void streamsFromController() {
@@ -136,8 +131,7 @@ class SseStreamIntegrationTests {
 
 	@Test
 	void injectsServerForAnySourceIdType() {
-		EventStreamRecorder recorder = EventStreamRecorder.open(uri("/numbers/events?id=42"));
-		this.recorders.add(recorder);
+		EventStreamRecorder recorder = this.recorders.open(uri("/numbers/events?id=42"));
 		await().atMost(WAIT).until(() -> this.numbers.get(42L).isPresent());
 		assertThat(this.numbers.send(42L, SseEvent.of("for 42"))).isPresent();
 		await().atMost(WAIT).until(() -> recorder.events().size() == 1);
@@ -247,10 +241,7 @@ class SseStreamIntegrationTests {
 	}
 
 	private EventStreamRecorder connect(String path, String user, String... headers) {
-		EventStreamRecorder recorder = EventStreamRecorder
-			.open(uri(path + "?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8)), headers);
-		this.recorders.add(recorder);
-		return recorder;
+		return this.recorders.open(uri(path + "?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8)), headers);
 	}
 
 	private void awaitConnections(int count) {
