@@ -46,11 +46,25 @@ public final class SseServer<T> implements AutoCloseable {
 
 	private static final Frame KEEP_ALIVE = Frame.control(SseEncoder.encode(SseEvent.comment("")));
 
+	private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(3);
+
+	// Long refusals are cut to this, so that deadlines stay comparable as differences of nanoTime.
+	private static final Duration MAX_REFUSAL = Duration.ofDays(36500);
+
+	private static final int MIN_REFUSAL_PURGE_SIZE = 64;
+
 	private final ConcurrentHashMap<T, SseSource<T>> sources = new ConcurrentHashMap<>();
 
 	private final AtomicInteger connectionCount = new AtomicInteger();
 
 	private final AtomicLongArray closedByReason = new AtomicLongArray(CloseReason.values().length);
+
+	// Kicked sources whose reconnects are refused, with the System.nanoTime() their refusal ends at.
+	// Expired entries go when looked up, on the keep-alive tick, and when an insert finds the map has
+	// doubled since the last purge: the map holds at most about twice the sources refused right now.
+	private final ConcurrentHashMap<T, Long> refusals = new ConcurrentHashMap<>();
+
+	private int refusalPurgeSize = MIN_REFUSAL_PURGE_SIZE;
 
 	// Held while an event gets its id, enters history and is queued, and while a connection registers
 	// and takes its replay: so every connection sees events in id order, with no gap and no duplicate.
@@ -65,6 +79,12 @@ public final class SseServer<T> implements AutoCloseable {
 	private final @Nullable String missedEvent;
 
 	private final int bufferCapacity;
+
+	private final int maxConnections;
+
+	private final int maxConnectionsPerSource;
+
+	private final Duration limitRetryAfter;
 
 	private final EventHistory<T> history;
 
@@ -89,6 +109,9 @@ public final class SseServer<T> implements AutoCloseable {
 		this.listeners = builder.listeners.toArray(new SseServerListener[0]);
 		this.missedEvent = builder.missedEvent;
 		this.bufferCapacity = builder.bufferCapacity;
+		this.maxConnections = builder.maxConnections;
+		this.maxConnectionsPerSource = builder.maxConnectionsPerSource;
+		this.limitRetryAfter = (builder.retry != null && !builder.retry.isZero()) ? builder.retry : DEFAULT_RETRY_AFTER;
 		this.history = (builder.history != null) ? builder.history : new InMemoryEventHistory<>(1000, null);
 		this.idGenerator = (builder.idGenerator != null) ? builder.idGenerator : EventIdGenerator.sequential();
 		this.marshaller = builder.marshaller;
@@ -107,8 +130,8 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Returns a builder with the defaults: retry 3s, keep-alive 15s, buffer of 256 frames, an
-	 * in-memory history of 1000 frames and sequential ids.
+	 * Returns a builder with the defaults: retry 3s, keep-alive 15s, buffer of 256 frames, at most
+	 * 10000 connections of which 16 per source, an in-memory history of 1000 frames and sequential ids.
 	 * @param <T> the type of source ids
 	 * @return a new builder
 	 */
@@ -215,6 +238,43 @@ public final class SseServer<T> implements AutoCloseable {
 	public Optional<String> send(T sourceId, SseEvent event) {
 		Objects.requireNonNull(sourceId, "'sourceId' must not be null");
 		return publish(sourceId, event);
+	}
+
+	/**
+	 * Closes every connection of a source like {@link SseSource#close()} (the close event, then the end
+	 * of each stream, counted as {@link CloseReason#SERVER}) and refuses its new connections for the
+	 * given time with {@link ConnectionRefusedException.Reason#KICKED}, which a transport answers with
+	 * {@code 204 No Content} so that an {@code EventSource} stops reconnecting. Works whether or not the
+	 * source is connected; a later kick replaces the refusal.
+	 * @param sourceId the source id
+	 * @param refuseFor how long new connections of the source are refused; zero refuses none
+	 */
+	public void kick(T sourceId, Duration refuseFor) {
+		Objects.requireNonNull(sourceId, "'sourceId' must not be null");
+		if (refuseFor.isNegative()) {
+			throw new IllegalArgumentException("'refuseFor' must not be negative");
+		}
+		// Under the lock that registration holds: no connection of the source can slip in between the
+		// refusal and the end of its streams.
+		this.publishLock.lock();
+		try {
+			if (!refuseFor.isZero()) {
+				long now = System.nanoTime();
+				if (this.refusals.size() >= this.refusalPurgeSize) {
+					purgeRefusals(now);
+					this.refusalPurgeSize = Math.max(MIN_REFUSAL_PURGE_SIZE, 2 * this.refusals.size());
+				}
+				long nanos = (refuseFor.compareTo(MAX_REFUSAL) < 0) ? refuseFor.toNanos() : MAX_REFUSAL.toNanos();
+				this.refusals.put(sourceId, now + nanos);
+			}
+			SseSource<T> source = this.sources.get(sourceId);
+			if (source != null) {
+				closeSource(source, CloseReason.SERVER);
+			}
+		}
+		finally {
+			this.publishLock.unlock();
+		}
 	}
 
 	/**
@@ -335,6 +395,7 @@ public final class SseServer<T> implements AutoCloseable {
 		try {
 			requireOpen();
 			T id = stream.sourceId();
+			refuseIfLimited(id);
 			String lastEventId = stream.lastEventId();
 			List<byte[]> preamble = new ArrayList<>();
 			if (this.retryFrame != null) {
@@ -381,6 +442,42 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 		logger.log(System.Logger.Level.DEBUG, () -> "Connected " + stream.sourceId() + " (Last-Event-ID "
 				+ stream.lastEventId() + ")");
+	}
+
+	/**
+	 * Throws when a new connection of the source must be refused. Called under the publish lock, which
+	 * every registration holds: counts only grow under it, so a limit is never exceeded.
+	 */
+	private void refuseIfLimited(T id) {
+		if (!this.refusals.isEmpty()) {
+			Long deadline = this.refusals.get(id);
+			if (deadline != null) {
+				long left = deadline - System.nanoTime();
+				if (left > 0) {
+					throw new ConnectionRefusedException(ConnectionRefusedException.Reason.KICKED, Duration.ofNanos(left),
+							"Source was kicked; its connections are refused for " + Duration.ofNanos(left));
+				}
+				this.refusals.remove(id, deadline);
+			}
+		}
+		SseSource<T> source = this.sources.get(id);
+		if (source != null && source.connectionCount() >= this.maxConnectionsPerSource) {
+			throw new ConnectionRefusedException(ConnectionRefusedException.Reason.MAX_CONNECTIONS_PER_SOURCE,
+					this.limitRetryAfter, "Source has " + this.maxConnectionsPerSource + " connections, the most allowed");
+		}
+		if (this.connectionCount.get() >= this.maxConnections) {
+			throw new ConnectionRefusedException(ConnectionRefusedException.Reason.MAX_CONNECTIONS, this.limitRetryAfter,
+					"Server has " + this.maxConnections + " connections, the most allowed");
+		}
+	}
+
+	private void purgeRefusals(long now) {
+		this.refusals.values().removeIf((deadline) -> deadline - now <= 0);
+	}
+
+	/** Returns how many sources are held as refused, expired refusals not purged yet included. */
+	int refusedSources() {
+		return this.refusals.size();
 	}
 
 	void release(SseStream<T> stream, CloseReason reason) {
@@ -464,6 +561,9 @@ public final class SseServer<T> implements AutoCloseable {
 
 	private void keepAlive(long idleNanos) {
 		long now = System.nanoTime();
+		if (!this.refusals.isEmpty()) {
+			purgeRefusals(now);
+		}
 		for (SseSource<T> source : this.sources.values()) {
 			for (SseStream<T> stream : source.streams()) {
 				try {
@@ -539,6 +639,10 @@ public final class SseServer<T> implements AutoCloseable {
 
 		private int bufferCapacity = 256;
 
+		private int maxConnections = 10000;
+
+		private int maxConnectionsPerSource = 16;
+
 		private @Nullable EventHistory<T> history;
 
 		private @Nullable EventIdGenerator idGenerator;
@@ -594,6 +698,34 @@ public final class SseServer<T> implements AutoCloseable {
 				throw new IllegalArgumentException("'bufferCapacity' must be at least 1");
 			}
 			this.bufferCapacity = bufferCapacity;
+			return this;
+		}
+
+		/**
+		 * Sets how many connections the server holds over all sources; past it a new connection is
+		 * refused with {@link ConnectionRefusedException.Reason#MAX_CONNECTIONS}.
+		 * @param maxConnections the limit
+		 * @return this builder
+		 */
+		public Builder<T> maxConnections(int maxConnections) {
+			if (maxConnections < 1) {
+				throw new IllegalArgumentException("'maxConnections' must be at least 1");
+			}
+			this.maxConnections = maxConnections;
+			return this;
+		}
+
+		/**
+		 * Sets how many connections one source may hold; past it a new connection of the source is
+		 * refused with {@link ConnectionRefusedException.Reason#MAX_CONNECTIONS_PER_SOURCE}.
+		 * @param maxConnectionsPerSource the limit
+		 * @return this builder
+		 */
+		public Builder<T> maxConnectionsPerSource(int maxConnectionsPerSource) {
+			if (maxConnectionsPerSource < 1) {
+				throw new IllegalArgumentException("'maxConnectionsPerSource' must be at least 1");
+			}
+			this.maxConnectionsPerSource = maxConnectionsPerSource;
 			return this;
 		}
 

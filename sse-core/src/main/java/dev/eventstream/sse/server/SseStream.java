@@ -113,6 +113,8 @@ public final class SseStream<T> {
 	 * at the transport's first {@link #onWritePossible()}.
 	 * @param connection the transport's connection
 	 * @throws IllegalStateException if the stream was opened or closed before, or the server is closed
+	 * @throws ConnectionRefusedException if a connection limit is reached or the source was
+	 * {@linkplain SseServer#kick kicked}; nothing is registered then
 	 */
 	public void open(SseConnection connection) {
 		if (this.connection != null) {

@@ -54,6 +54,8 @@ public final class SseAutoConfiguration {
 			.retry(properties.retry().isZero() ? null : properties.retry())
 			.keepAlive(properties.keepAlive())
 			.bufferCapacity(properties.bufferCapacity())
+			.maxConnections(properties.maxConnections())
+			.maxConnectionsPerSource(properties.maxConnectionsPerSource())
 			.history((EventHistory<Object>) history)
 			.idGenerator(idGenerator)
 			.missedEvent(properties.history().missedEvent());
