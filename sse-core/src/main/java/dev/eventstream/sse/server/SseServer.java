@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -48,8 +49,9 @@ public final class SseServer<T> implements AutoCloseable {
 
 	private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(3);
 
-	// Long refusals are cut to this, so that deadlines stay comparable as differences of nanoTime.
-	private static final Duration MAX_REFUSAL = Duration.ofDays(36500);
+	// Long refusals and lifetimes are cut to this, so that deadlines stay comparable as differences of
+	// nanoTime.
+	private static final Duration MAX_DEADLINE = Duration.ofDays(36500);
 
 	private static final int MIN_REFUSAL_PURGE_SIZE = 64;
 
@@ -86,6 +88,9 @@ public final class SseServer<T> implements AutoCloseable {
 
 	private final Duration limitRetryAfter;
 
+	// Zero for no limit.
+	private final long maxLifetimeNanos;
+
 	private final EventHistory<T> history;
 
 	private final EventIdGenerator idGenerator;
@@ -117,21 +122,26 @@ public final class SseServer<T> implements AutoCloseable {
 		this.marshaller = builder.marshaller;
 		this.shutdownTimeout = builder.shutdownTimeout;
 		this.writers = Executors.newFixedThreadPool(builder.writerThreads, daemonThreads("sse-writer-"));
-		if (builder.keepAlive.isZero()) {
+		this.maxLifetimeNanos = (builder.maxLifetime != null) ? deadlineNanos(builder.maxLifetime) : 0;
+		// Keep-alive ticks at half the interval, so a connection is never idle for longer than the
+		// interval and a vanished peer, found by the write after the one that drew its reset, is
+		// released within two. Lifetimes are checked on the same tick, at least every tenth of one.
+		long idleNanos = builder.keepAlive.isZero() ? 0 : Math.max(1, builder.keepAlive.toNanos() / 2);
+		long lifetimeTick = (this.maxLifetimeNanos > 0) ? Math.max(1, this.maxLifetimeNanos / 10) : 0;
+		long tick = (idleNanos == 0) ? lifetimeTick : (lifetimeTick == 0) ? idleNanos : Math.min(idleNanos, lifetimeTick);
+		if (tick == 0) {
 			this.keepAliveScheduler = null;
 		}
 		else {
-			// Ticks at half the interval, so a connection is never idle for longer than the interval and
-			// a vanished peer, found by the write after the one that drew its reset, is released within two.
-			long tick = Math.max(1, builder.keepAlive.toNanos() / 2);
 			this.keepAliveScheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("sse-keep-alive-"));
-			this.keepAliveScheduler.scheduleAtFixedRate(() -> keepAlive(tick), tick, tick, TimeUnit.NANOSECONDS);
+			this.keepAliveScheduler.scheduleAtFixedRate(() -> tick(idleNanos), tick, tick, TimeUnit.NANOSECONDS);
 		}
 	}
 
 	/**
 	 * Returns a builder with the defaults: retry 3s, keep-alive 15s, buffer of 256 frames, at most
-	 * 10000 connections of which 16 per source, an in-memory history of 1000 frames and sequential ids.
+	 * 10000 connections of which 16 per source, no maximum lifetime, an in-memory history of 1000
+	 * frames and sequential ids.
 	 * @param <T> the type of source ids
 	 * @return a new builder
 	 */
@@ -264,8 +274,7 @@ public final class SseServer<T> implements AutoCloseable {
 					purgeRefusals(now);
 					this.refusalPurgeSize = Math.max(MIN_REFUSAL_PURGE_SIZE, 2 * this.refusals.size());
 				}
-				long nanos = (refuseFor.compareTo(MAX_REFUSAL) < 0) ? refuseFor.toNanos() : MAX_REFUSAL.toNanos();
-				this.refusals.put(sourceId, now + nanos);
+				this.refusals.put(sourceId, now + deadlineNanos(refuseFor));
 			}
 			SseSource<T> source = this.sources.get(sourceId);
 			if (source != null) {
@@ -414,6 +423,12 @@ public final class SseServer<T> implements AutoCloseable {
 			// here even if it disconnects before its first event.
 			preamble.add(SseEncoder.encode(new SseEvent(this.history.newestId(), null, null, null, null)));
 			stream.queuePreamble(preamble);
+			if (this.maxLifetimeNanos > 0) {
+				// Each stream gets 90 to 100% of the lifetime, so clients that connected together do not
+				// all reconnect at the same moment.
+				double factor = ThreadLocalRandom.current().nextDouble(0.9, 1.0);
+				stream.expiresAt(System.nanoTime() + (long) (this.maxLifetimeNanos * factor));
+			}
 			boolean[] added = new boolean[1];
 			this.sources.compute(id, (key, source) -> {
 				// Checked inside the compute, which release() serializes with: a stream released before
@@ -559,7 +574,8 @@ public final class SseServer<T> implements AutoCloseable {
 		logger.log(System.Logger.Level.WARNING, "Listener " + listener + " failed", ex);
 	}
 
-	private void keepAlive(long idleNanos) {
+	/** Writes keep-alives to idle connections, ends connections past their lifetime, forgets expired refusals. */
+	private void tick(long idleNanos) {
 		long now = System.nanoTime();
 		if (!this.refusals.isEmpty()) {
 			purgeRefusals(now);
@@ -567,7 +583,9 @@ public final class SseServer<T> implements AutoCloseable {
 		for (SseSource<T> source : this.sources.values()) {
 			for (SseStream<T> stream : source.streams()) {
 				try {
-					stream.keepAliveIfIdle(now, idleNanos, KEEP_ALIVE);
+					if (!stream.expireIfDue(now) && idleNanos > 0) {
+						stream.keepAliveIfIdle(now, idleNanos, KEEP_ALIVE);
+					}
 				}
 				catch (RuntimeException ex) {
 					// A periodic task that throws is never run again: one bad connection must not end them all.
@@ -600,6 +618,10 @@ public final class SseServer<T> implements AutoCloseable {
 		if (!this.open) {
 			throw new IllegalStateException("SSE server is closed");
 		}
+	}
+
+	private static long deadlineNanos(Duration duration) {
+		return (duration.compareTo(MAX_DEADLINE) < 0) ? duration.toNanos() : MAX_DEADLINE.toNanos();
 	}
 
 	private static @Nullable String normalizeLastEventId(@Nullable String lastEventId) {
@@ -642,6 +664,8 @@ public final class SseServer<T> implements AutoCloseable {
 		private int maxConnections = 10000;
 
 		private int maxConnectionsPerSource = 16;
+
+		private @Nullable Duration maxLifetime;
 
 		private @Nullable EventHistory<T> history;
 
@@ -726,6 +750,24 @@ public final class SseServer<T> implements AutoCloseable {
 				throw new IllegalArgumentException("'maxConnectionsPerSource' must be at least 1");
 			}
 			this.maxConnectionsPerSource = maxConnectionsPerSource;
+			return this;
+		}
+
+		/**
+		 * Sets how long a connection may stay open. Each connection gets between 90% and 100% of it, at
+		 * random, so that clients that connected together reconnect spread out; then it ends cleanly
+		 * after the frames already queued, without a close event, counted as
+		 * {@link CloseReason#LIFETIME}, and its client reconnects with its {@code Last-Event-ID} and
+		 * catches up from history. Checked on the keep-alive tick (at least every tenth of the
+		 * lifetime), with no task per connection.
+		 * @param maxLifetime the lifetime, or {@code null} for no limit
+		 * @return this builder
+		 */
+		public Builder<T> maxLifetime(@Nullable Duration maxLifetime) {
+			if (maxLifetime != null && (maxLifetime.isNegative() || maxLifetime.isZero())) {
+				throw new IllegalArgumentException("'maxLifetime' must be positive");
+			}
+			this.maxLifetime = maxLifetime;
 			return this;
 		}
 

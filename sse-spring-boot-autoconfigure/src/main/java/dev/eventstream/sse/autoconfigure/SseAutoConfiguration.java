@@ -56,6 +56,7 @@ public final class SseAutoConfiguration {
 			.bufferCapacity(properties.bufferCapacity())
 			.maxConnections(properties.maxConnections())
 			.maxConnectionsPerSource(properties.maxConnectionsPerSource())
+			.maxLifetime(properties.maxLifetime())
 			.history((EventHistory<Object>) history)
 			.idGenerator(idGenerator)
 			.missedEvent(properties.history().missedEvent());

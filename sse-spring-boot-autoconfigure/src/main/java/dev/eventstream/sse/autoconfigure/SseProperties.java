@@ -20,13 +20,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * past it is answered 503 Service Unavailable with a Retry-After header
  * @param maxConnectionsPerSource Number of connections one source may hold; a new connection past it
  * is answered 429 Too Many Requests with a Retry-After header
+ * @param maxLifetime How long a connection may stay open; each gets 90 to 100% of it, at random, then
+ * ends cleanly and its client reconnects with its Last-Event-ID; unlimited when not set
  * @param history History replayed to clients that reconnect with a Last-Event-ID
  * @since 0.1.0
  */
 @ConfigurationProperties("sse")
 public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("15s") Duration keepAlive,
 		@DefaultValue("256") int bufferCapacity, @DefaultValue("10000") int maxConnections,
-		@DefaultValue("16") int maxConnectionsPerSource, @DefaultValue History history) {
+		@DefaultValue("16") int maxConnectionsPerSource, @Nullable Duration maxLifetime,
+		@DefaultValue History history) {
 
 	/**
 	 * Checks every value.
@@ -47,6 +50,9 @@ public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("1
 		}
 		if (maxConnectionsPerSource < 1) {
 			throw new IllegalArgumentException("'sse.max-connections-per-source' must be at least 1");
+		}
+		if (maxLifetime != null && (maxLifetime.isNegative() || maxLifetime.isZero())) {
+			throw new IllegalArgumentException("'sse.max-lifetime' must be positive");
 		}
 	}
 

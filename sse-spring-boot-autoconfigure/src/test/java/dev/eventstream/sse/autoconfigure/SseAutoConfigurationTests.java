@@ -110,6 +110,7 @@ class SseAutoConfigurationTests {
 			assertThat(properties.bufferCapacity()).isEqualTo(256);
 			assertThat(properties.maxConnections()).isEqualTo(10000);
 			assertThat(properties.maxConnectionsPerSource()).isEqualTo(16);
+			assertThat(properties.maxLifetime()).isNull();
 			assertThat(properties.history().size()).isEqualTo(1000);
 			assertThat(properties.history().maxAge()).isNull();
 			assertThat(properties.history().missedEvent()).isEqualTo("missed");
@@ -121,7 +122,7 @@ class SseAutoConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("sse.retry=500ms", "sse.keep-alive=3s", "sse.buffer-capacity=32", "sse.history.size=10",
 					"sse.history.max-age=2m", "sse.history.missed-event=gap", "sse.max-connections=500",
-					"sse.max-connections-per-source=4")
+					"sse.max-connections-per-source=4", "sse.max-lifetime=30m")
 			.run((context) -> {
 				SseProperties properties = context.getBean(SseProperties.class);
 				assertThat(properties.retry()).isEqualTo(Duration.ofMillis(500));
@@ -129,6 +130,7 @@ class SseAutoConfigurationTests {
 				assertThat(properties.bufferCapacity()).isEqualTo(32);
 				assertThat(properties.maxConnections()).isEqualTo(500);
 				assertThat(properties.maxConnectionsPerSource()).isEqualTo(4);
+				assertThat(properties.maxLifetime()).isEqualTo(Duration.ofMinutes(30));
 				assertThat(properties.history().size()).isEqualTo(10);
 				assertThat(properties.history().maxAge()).isEqualTo(Duration.ofMinutes(2));
 				assertThat(properties.history().missedEvent()).isEqualTo("gap");
@@ -169,6 +171,15 @@ class SseAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessage("'sse.max-connections-per-source' must be at least 1"));
+	}
+
+	@Test
+	void failsStartUpOnZeroMaxLifetime() {
+		this.contextRunner.withPropertyValues("sse.max-lifetime=0s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("'sse.max-lifetime' must be positive"));
 	}
 
 	@Test
