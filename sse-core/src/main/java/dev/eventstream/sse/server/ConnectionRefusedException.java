@@ -24,7 +24,7 @@ public final class ConnectionRefusedException extends RuntimeException {
 	 * @param retryAfter how long the client should wait before it tries again
 	 * @param message the detail message
 	 */
-	public ConnectionRefusedException(Reason reason, Duration retryAfter, String message) {
+	ConnectionRefusedException(Reason reason, Duration retryAfter, String message) {
 		super(message);
 		this.reason = Objects.requireNonNull(reason, "'reason' must not be null");
 		this.retryAfter = Objects.requireNonNull(retryAfter, "'retryAfter' must not be null");
