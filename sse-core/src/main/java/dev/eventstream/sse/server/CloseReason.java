@@ -17,6 +17,12 @@ public enum CloseReason {
 	SHUTDOWN,
 
 	/** The application closed the source. */
-	SERVER
+	SERVER,
+
+	/**
+	 * The connection reached its maximum lifetime and ended cleanly; its client reconnects with its
+	 * {@code Last-Event-ID}.
+	 */
+	LIFETIME
 
 }

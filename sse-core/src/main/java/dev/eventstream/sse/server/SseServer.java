@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -46,11 +47,26 @@ public final class SseServer<T> implements AutoCloseable {
 
 	private static final Frame KEEP_ALIVE = Frame.control(SseEncoder.encode(SseEvent.comment("")));
 
+	private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(3);
+
+	// Long refusals and lifetimes are cut to this, so that deadlines stay comparable as differences of
+	// nanoTime.
+	private static final Duration MAX_DEADLINE = Duration.ofDays(36500);
+
+	private static final int MIN_REFUSAL_PURGE_SIZE = 64;
+
 	private final ConcurrentHashMap<T, SseSource<T>> sources = new ConcurrentHashMap<>();
 
 	private final AtomicInteger connectionCount = new AtomicInteger();
 
 	private final AtomicLongArray closedByReason = new AtomicLongArray(CloseReason.values().length);
+
+	// Kicked sources whose reconnects are refused, with the System.nanoTime() their refusal ends at.
+	// Expired entries go when looked up, on the keep-alive tick, and when an insert finds the map has
+	// doubled since the last purge: the map holds at most about twice the sources refused right now.
+	private final ConcurrentHashMap<T, Long> refusals = new ConcurrentHashMap<>();
+
+	private int refusalPurgeSize = MIN_REFUSAL_PURGE_SIZE;
 
 	// Held while an event gets its id, enters history and is queued, and while a connection registers
 	// and takes its replay: so every connection sees events in id order, with no gap and no duplicate.
@@ -65,6 +81,15 @@ public final class SseServer<T> implements AutoCloseable {
 	private final @Nullable String missedEvent;
 
 	private final int bufferCapacity;
+
+	private final int maxConnections;
+
+	private final int maxConnectionsPerSource;
+
+	private final Duration limitRetryAfter;
+
+	// Zero for no limit.
+	private final long maxLifetimeNanos;
 
 	private final EventHistory<T> history;
 
@@ -89,26 +114,34 @@ public final class SseServer<T> implements AutoCloseable {
 		this.listeners = builder.listeners.toArray(new SseServerListener[0]);
 		this.missedEvent = builder.missedEvent;
 		this.bufferCapacity = builder.bufferCapacity;
+		this.maxConnections = builder.maxConnections;
+		this.maxConnectionsPerSource = builder.maxConnectionsPerSource;
+		this.limitRetryAfter = (builder.retry != null && !builder.retry.isZero()) ? builder.retry : DEFAULT_RETRY_AFTER;
 		this.history = (builder.history != null) ? builder.history : new InMemoryEventHistory<>(1000, null);
 		this.idGenerator = (builder.idGenerator != null) ? builder.idGenerator : EventIdGenerator.sequential();
 		this.marshaller = builder.marshaller;
 		this.shutdownTimeout = builder.shutdownTimeout;
 		this.writers = Executors.newFixedThreadPool(builder.writerThreads, daemonThreads("sse-writer-"));
-		if (builder.keepAlive.isZero()) {
+		this.maxLifetimeNanos = (builder.maxLifetime != null) ? deadlineNanos(builder.maxLifetime) : 0;
+		// Keep-alive ticks at half the interval, so a connection is never idle for longer than the
+		// interval and a vanished peer, found by the write after the one that drew its reset, is
+		// released within two. Lifetimes are checked on the same tick, at least every tenth of one.
+		long idleNanos = builder.keepAlive.isZero() ? 0 : Math.max(1, builder.keepAlive.toNanos() / 2);
+		long lifetimeTick = (this.maxLifetimeNanos > 0) ? Math.max(1, this.maxLifetimeNanos / 10) : 0;
+		long tick = (idleNanos == 0) ? lifetimeTick : (lifetimeTick == 0) ? idleNanos : Math.min(idleNanos, lifetimeTick);
+		if (tick == 0) {
 			this.keepAliveScheduler = null;
 		}
 		else {
-			// Ticks at half the interval, so a connection is never idle for longer than the interval and
-			// a vanished peer, found by the write after the one that drew its reset, is released within two.
-			long tick = Math.max(1, builder.keepAlive.toNanos() / 2);
 			this.keepAliveScheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("sse-keep-alive-"));
-			this.keepAliveScheduler.scheduleAtFixedRate(() -> keepAlive(tick), tick, tick, TimeUnit.NANOSECONDS);
+			this.keepAliveScheduler.scheduleAtFixedRate(() -> tick(idleNanos), tick, tick, TimeUnit.NANOSECONDS);
 		}
 	}
 
 	/**
-	 * Returns a builder with the defaults: retry 3s, keep-alive 15s, buffer of 256 frames, an
-	 * in-memory history of 1000 frames and sequential ids.
+	 * Returns a builder with the defaults: retry 3s, keep-alive 15s, buffer of 256 frames, at most
+	 * 10000 connections of which 16 per source, no maximum lifetime, an in-memory history of 1000
+	 * frames and sequential ids.
 	 * @param <T> the type of source ids
 	 * @return a new builder
 	 */
@@ -215,6 +248,42 @@ public final class SseServer<T> implements AutoCloseable {
 	public Optional<String> send(T sourceId, SseEvent event) {
 		Objects.requireNonNull(sourceId, "'sourceId' must not be null");
 		return publish(sourceId, event);
+	}
+
+	/**
+	 * Closes every connection of a source like {@link SseSource#close()} (the close event, then the end
+	 * of each stream, counted as {@link CloseReason#SERVER}) and refuses its new connections for the
+	 * given time with {@link ConnectionRefusedException.Reason#KICKED}, which a transport answers with
+	 * {@code 204 No Content} so that an {@code EventSource} stops reconnecting. Works whether or not the
+	 * source is connected; a later kick replaces the refusal.
+	 * @param sourceId the source id
+	 * @param refuseFor how long new connections of the source are refused; zero refuses none
+	 */
+	public void kick(T sourceId, Duration refuseFor) {
+		Objects.requireNonNull(sourceId, "'sourceId' must not be null");
+		if (refuseFor.isNegative()) {
+			throw new IllegalArgumentException("'refuseFor' must not be negative");
+		}
+		// Under the lock that registration holds: no connection of the source can slip in between the
+		// refusal and the end of its streams.
+		this.publishLock.lock();
+		try {
+			if (!refuseFor.isZero()) {
+				long now = System.nanoTime();
+				if (this.refusals.size() >= this.refusalPurgeSize) {
+					purgeRefusals(now);
+					this.refusalPurgeSize = Math.max(MIN_REFUSAL_PURGE_SIZE, 2 * this.refusals.size());
+				}
+				this.refusals.put(sourceId, now + deadlineNanos(refuseFor));
+			}
+			SseSource<T> source = this.sources.get(sourceId);
+			if (source != null) {
+				closeSource(source, CloseReason.SERVER);
+			}
+		}
+		finally {
+			this.publishLock.unlock();
+		}
 	}
 
 	/**
@@ -335,6 +404,7 @@ public final class SseServer<T> implements AutoCloseable {
 		try {
 			requireOpen();
 			T id = stream.sourceId();
+			refuseIfLimited(id);
 			String lastEventId = stream.lastEventId();
 			List<byte[]> preamble = new ArrayList<>();
 			if (this.retryFrame != null) {
@@ -353,6 +423,12 @@ public final class SseServer<T> implements AutoCloseable {
 			// here even if it disconnects before its first event.
 			preamble.add(SseEncoder.encode(new SseEvent(this.history.newestId(), null, null, null, null)));
 			stream.queuePreamble(preamble);
+			if (this.maxLifetimeNanos > 0) {
+				// Each stream gets 90 to 100% of the lifetime, so clients that connected together do not
+				// all reconnect at the same moment.
+				double factor = ThreadLocalRandom.current().nextDouble(0.9, 1.0);
+				stream.expiresAt(System.nanoTime() + (long) (this.maxLifetimeNanos * factor));
+			}
 			boolean[] added = new boolean[1];
 			this.sources.compute(id, (key, source) -> {
 				// Checked inside the compute, which release() serializes with: a stream released before
@@ -381,6 +457,42 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 		logger.log(System.Logger.Level.DEBUG, () -> "Connected " + stream.sourceId() + " (Last-Event-ID "
 				+ stream.lastEventId() + ")");
+	}
+
+	/**
+	 * Throws when a new connection of the source must be refused. Called under the publish lock, which
+	 * every registration holds: counts only grow under it, so a limit is never exceeded.
+	 */
+	private void refuseIfLimited(T id) {
+		if (!this.refusals.isEmpty()) {
+			Long deadline = this.refusals.get(id);
+			if (deadline != null) {
+				long left = deadline - System.nanoTime();
+				if (left > 0) {
+					throw new ConnectionRefusedException(ConnectionRefusedException.Reason.KICKED, Duration.ofNanos(left),
+							"Source was kicked; its connections are refused for " + Duration.ofNanos(left));
+				}
+				this.refusals.remove(id, deadline);
+			}
+		}
+		SseSource<T> source = this.sources.get(id);
+		if (source != null && source.connectionCount() >= this.maxConnectionsPerSource) {
+			throw new ConnectionRefusedException(ConnectionRefusedException.Reason.MAX_CONNECTIONS_PER_SOURCE,
+					this.limitRetryAfter, "Source has " + this.maxConnectionsPerSource + " connections, the most allowed");
+		}
+		if (this.connectionCount.get() >= this.maxConnections) {
+			throw new ConnectionRefusedException(ConnectionRefusedException.Reason.MAX_CONNECTIONS, this.limitRetryAfter,
+					"Server has " + this.maxConnections + " connections, the most allowed");
+		}
+	}
+
+	private void purgeRefusals(long now) {
+		this.refusals.values().removeIf((deadline) -> deadline - now <= 0);
+	}
+
+	/** Returns how many sources are held as refused, expired refusals not purged yet included. */
+	int refusedSources() {
+		return this.refusals.size();
 	}
 
 	void release(SseStream<T> stream, CloseReason reason) {
@@ -462,12 +574,18 @@ public final class SseServer<T> implements AutoCloseable {
 		logger.log(System.Logger.Level.WARNING, "Listener " + listener + " failed", ex);
 	}
 
-	private void keepAlive(long idleNanos) {
+	/** Writes keep-alives to idle connections, ends connections past their lifetime, forgets expired refusals. */
+	private void tick(long idleNanos) {
 		long now = System.nanoTime();
+		if (!this.refusals.isEmpty()) {
+			purgeRefusals(now);
+		}
 		for (SseSource<T> source : this.sources.values()) {
 			for (SseStream<T> stream : source.streams()) {
 				try {
-					stream.keepAliveIfIdle(now, idleNanos, KEEP_ALIVE);
+					if (!stream.expireIfDue(now) && idleNanos > 0) {
+						stream.keepAliveIfIdle(now, idleNanos, KEEP_ALIVE);
+					}
 				}
 				catch (RuntimeException ex) {
 					// A periodic task that throws is never run again: one bad connection must not end them all.
@@ -500,6 +618,10 @@ public final class SseServer<T> implements AutoCloseable {
 		if (!this.open) {
 			throw new IllegalStateException("SSE server is closed");
 		}
+	}
+
+	private static long deadlineNanos(Duration duration) {
+		return (duration.compareTo(MAX_DEADLINE) < 0) ? duration.toNanos() : MAX_DEADLINE.toNanos();
 	}
 
 	private static @Nullable String normalizeLastEventId(@Nullable String lastEventId) {
@@ -538,6 +660,12 @@ public final class SseServer<T> implements AutoCloseable {
 		private Duration keepAlive = Duration.ofSeconds(15);
 
 		private int bufferCapacity = 256;
+
+		private int maxConnections = 10000;
+
+		private int maxConnectionsPerSource = 16;
+
+		private @Nullable Duration maxLifetime;
 
 		private @Nullable EventHistory<T> history;
 
@@ -594,6 +722,52 @@ public final class SseServer<T> implements AutoCloseable {
 				throw new IllegalArgumentException("'bufferCapacity' must be at least 1");
 			}
 			this.bufferCapacity = bufferCapacity;
+			return this;
+		}
+
+		/**
+		 * Sets how many connections the server holds over all sources; past it a new connection is
+		 * refused with {@link ConnectionRefusedException.Reason#MAX_CONNECTIONS}.
+		 * @param maxConnections the limit
+		 * @return this builder
+		 */
+		public Builder<T> maxConnections(int maxConnections) {
+			if (maxConnections < 1) {
+				throw new IllegalArgumentException("'maxConnections' must be at least 1");
+			}
+			this.maxConnections = maxConnections;
+			return this;
+		}
+
+		/**
+		 * Sets how many connections one source may hold; past it a new connection of the source is
+		 * refused with {@link ConnectionRefusedException.Reason#MAX_CONNECTIONS_PER_SOURCE}.
+		 * @param maxConnectionsPerSource the limit
+		 * @return this builder
+		 */
+		public Builder<T> maxConnectionsPerSource(int maxConnectionsPerSource) {
+			if (maxConnectionsPerSource < 1) {
+				throw new IllegalArgumentException("'maxConnectionsPerSource' must be at least 1");
+			}
+			this.maxConnectionsPerSource = maxConnectionsPerSource;
+			return this;
+		}
+
+		/**
+		 * Sets how long a connection may stay open. Each connection gets between 90% and 100% of it, at
+		 * random, so that clients that connected together reconnect spread out; then it ends cleanly
+		 * after the frames already queued, without a close event, counted as
+		 * {@link CloseReason#LIFETIME}, and its client reconnects with its {@code Last-Event-ID} and
+		 * catches up from history. Checked on the keep-alive tick (at least every tenth of the
+		 * lifetime), with no task per connection.
+		 * @param maxLifetime the lifetime, or {@code null} for no limit
+		 * @return this builder
+		 */
+		public Builder<T> maxLifetime(@Nullable Duration maxLifetime) {
+			if (maxLifetime != null && (maxLifetime.isNegative() || maxLifetime.isZero())) {
+				throw new IllegalArgumentException("'maxLifetime' must be positive");
+			}
+			this.maxLifetime = maxLifetime;
 			return this;
 		}
 

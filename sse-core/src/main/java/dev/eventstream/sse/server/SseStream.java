@@ -71,6 +71,12 @@ public final class SseStream<T> {
 
 	private volatile long lastWriteNanos = System.nanoTime();
 
+	// When the stream reaches its maximum lifetime, as System.nanoTime(); set once it registers. Read
+	// and expired only by the server's scheduler thread.
+	private long expiresAtNanos;
+
+	private boolean expires;
+
 	// Whether the transport said it cannot take more: the client is not reading as fast as we write.
 	private volatile boolean stalled;
 
@@ -113,6 +119,8 @@ public final class SseStream<T> {
 	 * at the transport's first {@link #onWritePossible()}.
 	 * @param connection the transport's connection
 	 * @throws IllegalStateException if the stream was opened or closed before, or the server is closed
+	 * @throws ConnectionRefusedException if a connection limit is reached or the source was
+	 * {@linkplain SseServer#kick kicked}; nothing is registered then
 	 */
 	public void open(SseConnection connection) {
 		if (this.connection != null) {
@@ -186,6 +194,26 @@ public final class SseStream<T> {
 		if (now - this.lastWriteNanos >= idleNanos && this.queue.size() == 0 && this.state.get() == IDLE) {
 			deliver(keepAlive);
 		}
+	}
+
+	/** Sets when the stream reaches its maximum lifetime. */
+	void expiresAt(long nanos) {
+		this.expiresAtNanos = nanos;
+		this.expires = true;
+	}
+
+	long expiresAtNanos() {
+		return this.expiresAtNanos;
+	}
+
+	/** Ends the stream once, cleanly, when its lifetime is over; returns whether it did now. */
+	boolean expireIfDue(long now) {
+		if (!this.expires || now - this.expiresAtNanos < 0) {
+			return false;
+		}
+		this.expires = false;
+		end(CloseReason.LIFETIME, null);
+		return true;
 	}
 
 	/** Ends the stream after the frames already queued, and the given last frame if any. */

@@ -54,6 +54,9 @@ public final class SseAutoConfiguration {
 			.retry(properties.retry().isZero() ? null : properties.retry())
 			.keepAlive(properties.keepAlive())
 			.bufferCapacity(properties.bufferCapacity())
+			.maxConnections(properties.maxConnections())
+			.maxConnectionsPerSource(properties.maxConnectionsPerSource())
+			.maxLifetime(properties.maxLifetime())
 			.history((EventHistory<Object>) history)
 			.idGenerator(idGenerator)
 			.missedEvent(properties.history().missedEvent());

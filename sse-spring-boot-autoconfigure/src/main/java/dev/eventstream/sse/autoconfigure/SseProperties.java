@@ -16,12 +16,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * keep-alive
  * @param bufferCapacity Number of events that may wait for one connection; a connection that falls
  * further behind is closed and catches up from history when it reconnects
+ * @param maxConnections Number of connections the server holds over all sources; a new connection
+ * past it is answered 503 Service Unavailable with a Retry-After header
+ * @param maxConnectionsPerSource Number of connections one source may hold; a new connection past it
+ * is answered 429 Too Many Requests with a Retry-After header
+ * @param maxLifetime How long a connection may stay open; each gets 90 to 100% of it, at random, then
+ * ends cleanly and its client reconnects with its Last-Event-ID; unlimited when not set
  * @param history History replayed to clients that reconnect with a Last-Event-ID
  * @since 0.1.0
  */
 @ConfigurationProperties("sse")
 public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("15s") Duration keepAlive,
-		@DefaultValue("256") int bufferCapacity, @DefaultValue History history) {
+		@DefaultValue("256") int bufferCapacity, @DefaultValue("10000") int maxConnections,
+		@DefaultValue("16") int maxConnectionsPerSource, @Nullable Duration maxLifetime,
+		@DefaultValue History history) {
 
 	/**
 	 * Checks every value.
@@ -36,6 +44,15 @@ public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("1
 		}
 		if (bufferCapacity < 1) {
 			throw new IllegalArgumentException("'sse.buffer-capacity' must be at least 1");
+		}
+		if (maxConnections < 1) {
+			throw new IllegalArgumentException("'sse.max-connections' must be at least 1");
+		}
+		if (maxConnectionsPerSource < 1) {
+			throw new IllegalArgumentException("'sse.max-connections-per-source' must be at least 1");
+		}
+		if (maxLifetime != null && (maxLifetime.isNegative() || maxLifetime.isZero())) {
+			throw new IllegalArgumentException("'sse.max-lifetime' must be positive");
 		}
 	}
 

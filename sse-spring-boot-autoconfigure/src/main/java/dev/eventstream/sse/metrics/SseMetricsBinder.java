@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * The meters of an {@link SseServer}'s state: the gauges {@code sse.connections} and
  * {@code sse.sources}, and the counter {@code sse.connections.closed} tagged with the
- * {@code reason} (client, overflow, shutdown or server).
+ * {@code reason} (client, overflow, shutdown, server or lifetime).
  *
  * @since 0.1.0
  * @see SseMetrics

@@ -2,6 +2,7 @@ package dev.eventstream.sse.webmvc;
 
 import java.util.List;
 
+import dev.eventstream.sse.server.ConnectionRefusedException;
 import dev.eventstream.sse.server.SseStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -11,6 +12,7 @@ import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.context.request.NativeWebRequest;
@@ -24,9 +26,13 @@ import org.springframework.web.method.support.ModelAndViewContainer;
  *
  * <p>Statuses answered before the stream starts, each deliberate because a browser's
  * {@code EventSource} stops reconnecting for good on any status other than {@code 200}:
- * {@code 406} when the request does not accept {@code text/event-stream}, and {@code 503} when the
- * server is shutting down (the client may reconnect to another instance). Both go through Spring
- * MVC's error handling, as {@code application/problem+json} when the application sets
+ * {@code 406} when the request does not accept {@code text/event-stream}; {@code 503} when the
+ * server is shutting down (the client may reconnect to another instance); {@code 429 Too Many
+ * Requests} when the source holds its maximum number of connections and {@code 503} when the server
+ * does, both with a {@code Retry-After} header in seconds; and {@code 204 No Content}, without a body,
+ * for a source that was {@linkplain dev.eventstream.sse.server.SseServer#kick kicked}, which tells an
+ * {@code EventSource} to stop. All but {@code 204} go through Spring MVC's error handling, as
+ * {@code application/problem+json} when the application sets
  * {@code spring.mvc.problemdetails.enabled=true}.
  *
  * @since 0.1.0
@@ -68,11 +74,35 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 		try {
 			stream.open(connection);
 		}
+		catch (ConnectionRefusedException ex) {
+			response.reset();
+			if (ex.reason() == ConnectionRefusedException.Reason.KICKED) {
+				response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+				return;
+			}
+			throw refused(ex);
+		}
 		catch (IllegalStateException ex) {
 			response.reset();
 			throw new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, ex);
 		}
 		connection.start(request, response);
+	}
+
+	private static ErrorResponseException refused(ConnectionRefusedException ex) {
+		HttpStatus status = HttpStatus.valueOf(ex.reason().status());
+		String detail = (ex.reason() == ConnectionRefusedException.Reason.MAX_CONNECTIONS_PER_SOURCE)
+				? "Too many connections for this source" : "Too many connections";
+		ErrorResponseException error = new ErrorResponseException(status, ProblemDetail.forStatusAndDetail(status, detail),
+				ex);
+		error.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(ex)));
+		return error;
+	}
+
+	/** Whole seconds, rounded up and at least one: {@code Retry-After} takes no fractions. */
+	private static long retryAfterSeconds(ConnectionRefusedException ex) {
+		long millis = ex.retryAfter().toMillis();
+		return Math.max(1, (millis + 999) / 1000);
 	}
 
 	private static void requireAcceptable(HttpServletRequest request) throws HttpMediaTypeNotAcceptableException {

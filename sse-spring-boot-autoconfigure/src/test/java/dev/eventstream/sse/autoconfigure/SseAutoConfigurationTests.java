@@ -108,6 +108,9 @@ class SseAutoConfigurationTests {
 			assertThat(properties.retry()).isEqualTo(Duration.ofSeconds(3));
 			assertThat(properties.keepAlive()).isEqualTo(Duration.ofSeconds(15));
 			assertThat(properties.bufferCapacity()).isEqualTo(256);
+			assertThat(properties.maxConnections()).isEqualTo(10000);
+			assertThat(properties.maxConnectionsPerSource()).isEqualTo(16);
+			assertThat(properties.maxLifetime()).isNull();
 			assertThat(properties.history().size()).isEqualTo(1000);
 			assertThat(properties.history().maxAge()).isNull();
 			assertThat(properties.history().missedEvent()).isEqualTo("missed");
@@ -118,12 +121,16 @@ class SseAutoConfigurationTests {
 	void bindsDurationsAndNumbers() {
 		this.contextRunner
 			.withPropertyValues("sse.retry=500ms", "sse.keep-alive=3s", "sse.buffer-capacity=32", "sse.history.size=10",
-					"sse.history.max-age=2m", "sse.history.missed-event=gap")
+					"sse.history.max-age=2m", "sse.history.missed-event=gap", "sse.max-connections=500",
+					"sse.max-connections-per-source=4", "sse.max-lifetime=30m")
 			.run((context) -> {
 				SseProperties properties = context.getBean(SseProperties.class);
 				assertThat(properties.retry()).isEqualTo(Duration.ofMillis(500));
 				assertThat(properties.keepAlive()).isEqualTo(Duration.ofSeconds(3));
 				assertThat(properties.bufferCapacity()).isEqualTo(32);
+				assertThat(properties.maxConnections()).isEqualTo(500);
+				assertThat(properties.maxConnectionsPerSource()).isEqualTo(4);
+				assertThat(properties.maxLifetime()).isEqualTo(Duration.ofMinutes(30));
 				assertThat(properties.history().size()).isEqualTo(10);
 				assertThat(properties.history().maxAge()).isEqualTo(Duration.ofMinutes(2));
 				assertThat(properties.history().missedEvent()).isEqualTo("gap");
@@ -146,6 +153,33 @@ class SseAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessage("'sse.buffer-capacity' must be at least 1"));
+	}
+
+	@Test
+	void failsStartUpOnZeroMaxConnections() {
+		this.contextRunner.withPropertyValues("sse.max-connections=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("'sse.max-connections' must be at least 1"));
+	}
+
+	@Test
+	void failsStartUpOnNegativeMaxConnectionsPerSource() {
+		this.contextRunner.withPropertyValues("sse.max-connections-per-source=-1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("'sse.max-connections-per-source' must be at least 1"));
+	}
+
+	@Test
+	void failsStartUpOnZeroMaxLifetime() {
+		this.contextRunner.withPropertyValues("sse.max-lifetime=0s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("'sse.max-lifetime' must be positive"));
 	}
 
 	@Test
