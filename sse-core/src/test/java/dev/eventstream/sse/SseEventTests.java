@@ -179,4 +179,30 @@ class SseEventTests {
 			.withMessage("'id' must not contain CR or LF");
 	}
 
+	@Test
+	void everyFactoryRejectsLineBreaksInEvent() {
+		for (String name : new String[] { "a\nb", "a\rb", "a\r\nb" }) {
+			assertThatIllegalArgumentException().isThrownBy(() -> SseEvent.of(name, "x"))
+				.withMessage("'event' must not contain CR or LF");
+			assertThatIllegalArgumentException().isThrownBy(() -> SseEvent.builder().event(name).data("x").build())
+				.withMessage("'event' must not contain CR or LF");
+			assertThatIllegalArgumentException().isThrownBy(() -> new SseEvent(null, name, "x", null, null))
+				.withMessage("'event' must not contain CR or LF");
+		}
+	}
+
+	@Test
+	void everyFactoryRejectsLineBreaksAndNulInId() {
+		for (String id : new String[] { "1\n2", "1\r2", "1\r\n" }) {
+			assertThatIllegalArgumentException().isThrownBy(() -> SseEvent.builder().id(id).data("x").build())
+				.withMessage("'id' must not contain CR or LF");
+			assertThatIllegalArgumentException().isThrownBy(() -> SseEvent.of("x").withId(id))
+				.withMessage("'id' must not contain CR or LF");
+		}
+		assertThatIllegalArgumentException().isThrownBy(() -> SseEvent.builder().id("1\u00002").data("x").build())
+			.withMessageContaining("'id'");
+		assertThatIllegalArgumentException().isThrownBy(() -> SseEvent.of("x").withId("1\u00002"))
+			.withMessageContaining("'id'");
+	}
+
 }

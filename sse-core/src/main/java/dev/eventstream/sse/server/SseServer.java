@@ -455,8 +455,8 @@ public final class SseServer<T> implements AutoCloseable {
 		if (replayed > 0) {
 			replayed(replayed);
 		}
-		logger.log(System.Logger.Level.DEBUG, () -> "Connected " + stream.sourceId() + " (Last-Event-ID "
-				+ stream.lastEventId() + ")");
+		logger.log(System.Logger.Level.DEBUG, () -> "Connected " + LogText.of(stream.sourceId()) + " (Last-Event-ID "
+				+ LogText.of(stream.lastEventId()) + ")");
 	}
 
 	/**
@@ -510,7 +510,7 @@ public final class SseServer<T> implements AutoCloseable {
 				this.closedMonitor.notifyAll();
 			}
 		}
-		logger.log(System.Logger.Level.DEBUG, () -> "Closed " + stream.sourceId() + ": " + reason);
+		logger.log(System.Logger.Level.DEBUG, () -> "Closed " + LogText.of(stream.sourceId()) + ": " + reason);
 	}
 
 	void closeSource(SseSource<T> source, CloseReason reason) {
@@ -589,7 +589,7 @@ public final class SseServer<T> implements AutoCloseable {
 				}
 				catch (RuntimeException ex) {
 					// A periodic task that throws is never run again: one bad connection must not end them all.
-					logger.log(System.Logger.Level.WARNING, "Keep-alive of " + stream.sourceId() + " failed", ex);
+					logger.log(System.Logger.Level.WARNING, "Keep-alive of " + LogText.of(stream.sourceId()) + " failed", ex);
 				}
 			}
 		}

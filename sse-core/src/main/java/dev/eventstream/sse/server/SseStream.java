@@ -347,7 +347,7 @@ public final class SseStream<T> {
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.log(System.Logger.Level.DEBUG, () -> "Write to " + this.sourceId + " failed: " + ex);
+			logger.log(System.Logger.Level.DEBUG, () -> "Write to " + LogText.of(this.sourceId) + " failed: " + ex);
 			finish(CloseReason.CLIENT);
 		}
 	}

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.tuple;
 
 class ServerEventTests {
 
@@ -237,6 +238,35 @@ class ServerEventTests {
 	void rejectsNameThatWouldBreakFraming() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.server.newEvent("a\nb"))
 			.withMessage("'event' must not contain CR or LF");
+	}
+
+	@Test
+	void rejectsCarriageReturnInNameWithEitherMarshaller() {
+		for (String name : new String[] { "a\rb", "a\r\nb", "a\nb" }) {
+			assertThatIllegalArgumentException().isThrownBy(() -> this.server.newEvent(name))
+				.withMessage("'event' must not contain CR or LF");
+			assertThatIllegalArgumentException().isThrownBy(() -> this.server.newEvent(name, String::valueOf))
+				.withMessage("'event' must not contain CR or LF");
+		}
+	}
+
+	@Test
+	void marshallerFailureFailsThePublishAndSendsNothing() {
+		connectTwoTabsPerSource();
+		IllegalStateException failure = new IllegalStateException("cannot marshal");
+		ServerEvent<String> broken = this.server.newEvent("broken", (payload) -> {
+			throw failure;
+		});
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> broken.send("x")).isSameAs(failure);
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> broken.sendTo("bob", "x"))
+			.isSameAs(failure);
+		// Other events and every source are unaffected: the next event is each connection's first.
+		String next = this.server.newEvent("fine").send("ok");
+		for (TestConnection tab : allConnections()) {
+			assertThat(tab.awaitEvents(1)).extracting(RecordedFrame::id, RecordedFrame::event)
+				.containsExactly(tuple(next, "fine"));
+		}
+		assertThat(this.server.connectionCount()).isEqualTo(6);
 	}
 
 }

@@ -14,10 +14,17 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * An application with one stream endpoint per controller style and source id type.
+ * An application with one stream endpoint per controller style and source id type. Spring Security
+ * is on the test class path for {@link PrivateStreamIntegrationTests}; its auto-configuration is
+ * excluded here, so that these endpoints stay open.
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
+@EnableAutoConfiguration(excludeName = {
+		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
 @Import({ TestApplication.PlainController.class, TestApplication.RestStreamController.class,
 		TestApplication.NumberController.class })
 class TestApplication {
