@@ -53,20 +53,13 @@ public final class SseServer<T> implements AutoCloseable {
 	// nanoTime.
 	private static final Duration MAX_DEADLINE = Duration.ofDays(36500);
 
-	private static final int MIN_REFUSAL_PURGE_SIZE = 64;
-
 	private final ConcurrentHashMap<T, SseSource<T>> sources = new ConcurrentHashMap<>();
 
 	private final AtomicInteger connectionCount = new AtomicInteger();
 
 	private final AtomicLongArray closedByReason = new AtomicLongArray(CloseReason.values().length);
 
-	// Kicked sources whose reconnects are refused, with the System.nanoTime() their refusal ends at.
-	// Expired entries go when looked up, on the keep-alive tick, and when an insert finds the map has
-	// doubled since the last purge: the map holds at most about twice the sources refused right now.
-	private final ConcurrentHashMap<T, Long> refusals = new ConcurrentHashMap<>();
-
-	private int refusalPurgeSize = MIN_REFUSAL_PURGE_SIZE;
+	private final KickRefusals<T> refusals = new KickRefusals<>();
 
 	// Held while an event gets its id, enters history and is queued, and while a connection registers
 	// and takes its replay: so every connection sees events in id order, with no gap and no duplicate.
@@ -269,12 +262,7 @@ public final class SseServer<T> implements AutoCloseable {
 		this.publishLock.lock();
 		try {
 			if (!refuseFor.isZero()) {
-				long now = System.nanoTime();
-				if (this.refusals.size() >= this.refusalPurgeSize) {
-					purgeRefusals(now);
-					this.refusalPurgeSize = Math.max(MIN_REFUSAL_PURGE_SIZE, 2 * this.refusals.size());
-				}
-				this.refusals.put(sourceId, now + deadlineNanos(refuseFor));
+				this.refusals.refuse(sourceId, System.nanoTime(), deadlineNanos(refuseFor));
 			}
 			SseSource<T> source = this.sources.get(sourceId);
 			if (source != null) {
@@ -464,16 +452,10 @@ public final class SseServer<T> implements AutoCloseable {
 	 * every registration holds: counts only grow under it, so a limit is never exceeded.
 	 */
 	private void refuseIfLimited(T id) {
-		if (!this.refusals.isEmpty()) {
-			Long deadline = this.refusals.get(id);
-			if (deadline != null) {
-				long left = deadline - System.nanoTime();
-				if (left > 0) {
-					throw new ConnectionRefusedException(ConnectionRefusedException.Reason.KICKED, Duration.ofNanos(left),
-							"Source was kicked; its connections are refused for " + Duration.ofNanos(left));
-				}
-				this.refusals.remove(id, deadline);
-			}
+		long refused = this.refusals.remainingNanos(id, System.nanoTime());
+		if (refused > 0) {
+			throw new ConnectionRefusedException(ConnectionRefusedException.Reason.KICKED, Duration.ofNanos(refused),
+					"Source was kicked; its connections are refused for " + Duration.ofNanos(refused));
 		}
 		SseSource<T> source = this.sources.get(id);
 		if (source != null && source.connectionCount() >= this.maxConnectionsPerSource) {
@@ -484,10 +466,6 @@ public final class SseServer<T> implements AutoCloseable {
 			throw new ConnectionRefusedException(ConnectionRefusedException.Reason.MAX_CONNECTIONS, this.limitRetryAfter,
 					"Server has " + this.maxConnections + " connections, the most allowed");
 		}
-	}
-
-	private void purgeRefusals(long now) {
-		this.refusals.values().removeIf((deadline) -> deadline - now <= 0);
 	}
 
 	/** Returns how many sources are held as refused, expired refusals not purged yet included. */
@@ -577,9 +555,7 @@ public final class SseServer<T> implements AutoCloseable {
 	/** Writes keep-alives to idle connections, ends connections past their lifetime, forgets expired refusals. */
 	private void tick(long idleNanos) {
 		long now = System.nanoTime();
-		if (!this.refusals.isEmpty()) {
-			purgeRefusals(now);
-		}
+		this.refusals.purge(now);
 		for (SseSource<T> source : this.sources.values()) {
 			for (SseStream<T> stream : source.streams()) {
 				try {

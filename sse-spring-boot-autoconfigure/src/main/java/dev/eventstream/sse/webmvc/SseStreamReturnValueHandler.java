@@ -42,10 +42,6 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 	/** The content type of every stream: the event-stream format is always UTF-8. */
 	public static final String CONTENT_TYPE = "text/event-stream;charset=UTF-8";
 
-	// Small, because a frame is flushed as soon as it is written: per-connection memory counts.
-	private static final int RESPONSE_BUFFER_SIZE = 1024;
-
-
 	@Override
 	public boolean supportsReturnType(MethodParameter returnType) {
 		return SseStream.class.isAssignableFrom(returnType.getParameterType());
@@ -69,7 +65,6 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 		response.setContentType(CONTENT_TYPE);
 		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache, no-transform");
 		response.setHeader("X-Accel-Buffering", "no");
-		response.setBufferSize(RESPONSE_BUFFER_SIZE);
 		ServletSseConnection connection = new ServletSseConnection(stream);
 		try {
 			stream.open(connection);
