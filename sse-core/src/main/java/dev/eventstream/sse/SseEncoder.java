@@ -39,13 +39,30 @@ public final class SseEncoder {
 		return frame.bytes();
 	}
 
-	private static void write(SseEvent event, Frame frame) {
+	/**
+	 * Returns where the {@code id} line of the event's frame starts: after its comment and
+	 * {@code event} lines. A frame encoded without an id gets one by inserting the line there, which
+	 * gives the same bytes as encoding the event with that id.
+	 * @param event the event
+	 * @return the offset in bytes
+	 */
+	public static int idOffset(SseEvent event) {
+		Frame counter = new Frame(null);
+		writeHead(event, counter);
+		return counter.position;
+	}
+
+	private static void writeHead(SseEvent event, Frame frame) {
 		if (event.comment() != null) {
 			frame.lines("", event.comment());
 		}
 		if (event.event() != null) {
 			frame.field("event", event.event());
 		}
+	}
+
+	private static void write(SseEvent event, Frame frame) {
+		writeHead(event, frame);
 		if (event.id() != null) {
 			frame.field("id", event.id());
 		}

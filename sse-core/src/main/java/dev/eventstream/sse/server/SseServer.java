@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -48,6 +49,10 @@ public final class SseServer<T> implements AutoCloseable {
 	private static final Frame KEEP_ALIVE = Frame.control(SseEncoder.encode(SseEvent.comment("")));
 
 	private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(3);
+
+	// How long a reconnecting client waits for this server to read, from a cluster's log, the event it
+	// last received from another server.
+	private static final Duration CLUSTER_CATCH_UP = Duration.ofSeconds(2);
 
 	// Long refusals and lifetimes are cut to this, so that deadlines stay comparable as differences of
 	// nanoTime.
@@ -88,6 +93,11 @@ public final class SseServer<T> implements AutoCloseable {
 
 	private final EventIdGenerator idGenerator;
 
+	private final @Nullable SseCluster<T> cluster;
+
+	// In a cluster: the newest id delivered from the cluster's log, under the publish lock.
+	private volatile String deliveredId = EventHistory.ORIGIN;
+
 	private final Function<Object, String> marshaller;
 
 	private final Duration shutdownTimeout;
@@ -112,6 +122,7 @@ public final class SseServer<T> implements AutoCloseable {
 		this.limitRetryAfter = (builder.retry != null && !builder.retry.isZero()) ? builder.retry : DEFAULT_RETRY_AFTER;
 		this.history = (builder.history != null) ? builder.history : new InMemoryEventHistory<>(1000, null);
 		this.idGenerator = (builder.idGenerator != null) ? builder.idGenerator : EventIdGenerator.sequential();
+		this.cluster = builder.cluster;
 		this.marshaller = builder.marshaller;
 		this.shutdownTimeout = builder.shutdownTimeout;
 		this.writers = Executors.newFixedThreadPool(builder.writerThreads, daemonThreads("sse-writer-"));
@@ -128,6 +139,18 @@ public final class SseServer<T> implements AutoCloseable {
 		else {
 			this.keepAliveScheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("sse-keep-alive-"));
 			this.keepAliveScheduler.scheduleAtFixedRate(() -> tick(idleNanos), tick, tick, TimeUnit.NANOSECONDS);
+		}
+		if (this.cluster != null) {
+			String start = this.cluster.start(this::receive);
+			this.publishLock.lock();
+			try {
+				if (this.cluster.compareIds(start, this.deliveredId) > 0) {
+					this.deliveredId = start;
+				}
+			}
+			finally {
+				this.publishLock.unlock();
+			}
 		}
 	}
 
@@ -303,12 +326,26 @@ public final class SseServer<T> implements AutoCloseable {
 				stream.abort(CloseReason.SHUTDOWN);
 			}
 		}
+		if (this.cluster != null) {
+			this.cluster.close();
+		}
 		this.writers.shutdown();
+	}
+
+	/**
+	 * Tells whether the server publishes through a cluster, and whether that cluster can be reached.
+	 * @return empty for a single server, else whether its cluster is available
+	 */
+	public Optional<Boolean> clusterAvailable() {
+		return (this.cluster != null) ? Optional.of(this.cluster.isAvailable()) : Optional.empty();
 	}
 
 	Optional<String> publish(@Nullable T target, SseEvent event) {
 		if (event.id() != null) {
 			throw new IllegalArgumentException("'id' is assigned by the server and must be null");
+		}
+		if (this.cluster != null) {
+			return publishToCluster(this.cluster, target, event);
 		}
 		String id;
 		this.publishLock.lock();
@@ -343,8 +380,53 @@ public final class SseServer<T> implements AutoCloseable {
 		return Optional.of(id);
 	}
 
+	/**
+	 * Appends the event to the cluster's log, not under the publish lock: the log orders events, and
+	 * every server, this one included, delivers them when it reads them back.
+	 */
+	private Optional<String> publishToCluster(SseCluster<T> cluster, @Nullable T target, SseEvent event) {
+		requireOpen();
+		if (target != null && !this.sources.containsKey(target) && !cluster.isConnected(target)) {
+			return Optional.empty();
+		}
+		String id = cluster.append(target, UnnumberedFrame.of(event));
+		published(event.event());
+		return Optional.of(id);
+	}
+
+	/** Delivers an event of the cluster's log to this server's connections. */
+	private void receive(String id, @Nullable T target, byte[] bytes, long publishedMillis) {
+		// Publishing time on this clock, for the delivery latency: the log's clock is the wall clock.
+		long age = Math.max(0, System.currentTimeMillis() - publishedMillis);
+		Frame frame = Frame.event(bytes, System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(age));
+		this.publishLock.lock();
+		try {
+			this.deliveredId = id;
+			if (target != null) {
+				SseSource<T> source = this.sources.get(target);
+				if (source != null) {
+					source.lastEventId(id);
+					source.deliver(frame);
+				}
+			}
+			else {
+				for (SseSource<T> each : this.sources.values()) {
+					each.lastEventId(id);
+					each.deliver(frame);
+				}
+			}
+		}
+		finally {
+			this.publishLock.unlock();
+		}
+	}
+
 	/** Sends an event whose data is computed per source, once per source. */
 	String publishEach(@Nullable String name, Function<SseSource<T>, String> dataFor) {
+		if (this.cluster != null) {
+			throw new UnsupportedOperationException("Payloads computed per source are not supported in a cluster: "
+					+ "the sources are spread over its servers; send to each source with sendTo instead");
+		}
 		Map<T, String> data = new LinkedHashMap<>();
 		List<Object> failed = new ArrayList<>();
 		List<RuntimeException> causes = new ArrayList<>();
@@ -388,6 +470,9 @@ public final class SseServer<T> implements AutoCloseable {
 
 	void register(SseStream<T> stream) {
 		int replayed = 0;
+		if (this.cluster != null && stream.lastEventId() != null) {
+			awaitDelivered(this.cluster, stream.lastEventId());
+		}
 		this.publishLock.lock();
 		try {
 			requireOpen();
@@ -399,7 +484,7 @@ public final class SseServer<T> implements AutoCloseable {
 				preamble.add(this.retryFrame);
 			}
 			if (lastEventId != null) {
-				EventHistory.Replay replay = this.history.replay(lastEventId, id);
+				EventHistory.Replay replay = replay(lastEventId, id);
 				if (!replay.complete() && this.missedEvent != null) {
 					String oldest = (replay.oldestId() != null) ? replay.oldestId() : "";
 					preamble.add(SseEncoder.encode(SseEvent.of(this.missedEvent, oldest)));
@@ -409,7 +494,8 @@ public final class SseServer<T> implements AutoCloseable {
 			}
 			// Priming: the client records the newest id without dispatching anything, so it resumes from
 			// here even if it disconnects before its first event.
-			preamble.add(SseEncoder.encode(new SseEvent(this.history.newestId(), null, null, null, null)));
+			String newestId = (this.cluster != null) ? this.deliveredId : this.history.newestId();
+			preamble.add(SseEncoder.encode(new SseEvent(newestId, null, null, null, null)));
 			stream.queuePreamble(preamble);
 			if (this.maxLifetimeNanos > 0) {
 				// Each stream gets 90 to 100% of the lifetime, so clients that connected together do not
@@ -418,6 +504,7 @@ public final class SseServer<T> implements AutoCloseable {
 				stream.expiresAt(System.nanoTime() + (long) (this.maxLifetimeNanos * factor));
 			}
 			boolean[] added = new boolean[1];
+			boolean[] created = new boolean[1];
 			this.sources.compute(id, (key, source) -> {
 				// Checked inside the compute, which release() serializes with: a stream released before
 				// it registers must not stay registered.
@@ -431,10 +518,14 @@ public final class SseServer<T> implements AutoCloseable {
 				target.add(stream);
 				this.connectionCount.incrementAndGet();
 				added[0] = true;
+				created[0] = (source == null);
 				return target;
 			});
 			if (!added[0]) {
 				throw new IllegalStateException("stream is closed");
+			}
+			if (created[0] && this.cluster != null) {
+				this.cluster.connected(id);
 			}
 		}
 		finally {
@@ -445,6 +536,37 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 		logger.log(System.Logger.Level.DEBUG, () -> "Connected " + LogText.of(stream.sourceId()) + " (Last-Event-ID "
 				+ LogText.of(stream.lastEventId()) + ")");
+	}
+
+	/**
+	 * Waits, for a short while, until this server delivered the event a client reconnects with: it may
+	 * have received it from a server that read the log sooner. Then the replay up to the newest id this
+	 * server delivered covers everything up to the client's id, and nothing is sent twice.
+	 */
+	private void awaitDelivered(SseCluster<T> cluster, String lastEventId) {
+		long deadline = System.nanoTime() + CLUSTER_CATCH_UP.toNanos();
+		while (cluster.compareIds(lastEventId, this.deliveredId) > 0 && System.nanoTime() - deadline < 0) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+		}
+	}
+
+	/**
+	 * Returns what a reconnecting source missed: from history, or from the cluster's log up to the
+	 * newest event this server delivered (later ones reach the stream live). When the log cannot be
+	 * reached the client is told it missed events rather than refused, since a browser does not retry
+	 * a refused {@code EventSource}.
+	 */
+	private EventHistory.Replay replay(String lastEventId, T sourceId) {
+		if (this.cluster == null) {
+			return this.history.replay(lastEventId, sourceId);
+		}
+		try {
+			return this.cluster.replay(lastEventId, this.deliveredId, sourceId);
+		}
+		catch (ClusterUnavailableException ex) {
+			logger.log(System.Logger.Level.WARNING, "Cannot replay to " + LogText.of(sourceId) + ": " + ex.getMessage());
+			return new EventHistory.Replay(false, List.of(), null);
+		}
 	}
 
 	/**
@@ -475,12 +597,17 @@ public final class SseServer<T> implements AutoCloseable {
 
 	void release(SseStream<T> stream, CloseReason reason) {
 		boolean[] removed = new boolean[1];
+		boolean[] gone = new boolean[1];
 		this.sources.computeIfPresent(stream.sourceId(), (key, source) -> {
 			removed[0] = source.remove(stream);
-			return (source.connectionCount() > 0) ? source : null;
+			gone[0] = source.connectionCount() == 0;
+			return gone[0] ? null : source;
 		});
 		if (!removed[0]) {
 			return; // never registered: closed before or while it was opened
+		}
+		if (gone[0] && this.cluster != null) {
+			this.cluster.disconnected(stream.sourceId());
 		}
 		this.closedByReason.incrementAndGet(reason.ordinal());
 		if (this.connectionCount.decrementAndGet() == 0) {
@@ -647,6 +774,8 @@ public final class SseServer<T> implements AutoCloseable {
 
 		private @Nullable EventIdGenerator idGenerator;
 
+		private @Nullable SseCluster<T> cluster;
+
 		private Function<Object, String> marshaller = String::valueOf;
 
 		private @Nullable String closeEvent = "close";
@@ -764,6 +893,21 @@ public final class SseServer<T> implements AutoCloseable {
 		 */
 		public Builder<T> idGenerator(EventIdGenerator idGenerator) {
 			this.idGenerator = Objects.requireNonNull(idGenerator, "'idGenerator' must not be null");
+			return this;
+		}
+
+		/**
+		 * Makes the server one of a cluster: events are published to the cluster's shared log, which
+		 * assigns their ids and from which every server of the cluster delivers them and replays them,
+		 * instead of the server's own {@linkplain #history history} and {@linkplain #idGenerator ids}.
+		 * Payloads computed per source ({@link ServerEvent#send(java.util.function.BiFunction)}) are not
+		 * supported in a cluster, and {@link SseServer#kick} and {@link SseSource#close()} act on this
+		 * server's connections only.
+		 * @param cluster the cluster, or {@code null} for a single server
+		 * @return this builder
+		 */
+		public Builder<T> cluster(@Nullable SseCluster<T> cluster) {
+			this.cluster = cluster;
 			return this;
 		}
 

@@ -3,6 +3,7 @@ package dev.eventstream.sse.autoconfigure;
 import dev.eventstream.sse.server.EventHistory;
 import dev.eventstream.sse.server.EventIdGenerator;
 import dev.eventstream.sse.server.InMemoryEventHistory;
+import dev.eventstream.sse.server.SseCluster;
 import dev.eventstream.sse.server.SseServer;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,7 +41,7 @@ public final class SseAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(EventHistory.class)
+	@ConditionalOnMissingBean({ EventHistory.class, SseCluster.class })
 	InMemoryEventHistory<Object> sseEventHistory(SseProperties properties) {
 		return new InMemoryEventHistory<>(properties.history().size(), properties.history().maxAge());
 	}
@@ -48,7 +49,8 @@ public final class SseAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	@SuppressWarnings({ "rawtypes", "unchecked" })
-	SseServer sseServer(SseProperties properties, EventHistory<?> history, EventIdGenerator idGenerator,
+	SseServer sseServer(SseProperties properties, ObjectProvider<EventHistory<?>> history,
+			EventIdGenerator idGenerator, ObjectProvider<SseCluster<?>> cluster,
 			ObjectProvider<SseServerCustomizer> customizers) {
 		SseServer.Builder<Object> builder = SseServer.builder()
 			.retry(properties.retry().isZero() ? null : properties.retry())
@@ -57,9 +59,10 @@ public final class SseAutoConfiguration {
 			.maxConnections(properties.maxConnections())
 			.maxConnectionsPerSource(properties.maxConnectionsPerSource())
 			.maxLifetime(properties.maxLifetime())
-			.history((EventHistory<Object>) history)
 			.idGenerator(idGenerator)
+			.cluster((SseCluster<Object>) cluster.getIfAvailable())
 			.missedEvent(properties.history().missedEvent());
+		history.ifAvailable((each) -> builder.history((EventHistory<Object>) each));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
 	}

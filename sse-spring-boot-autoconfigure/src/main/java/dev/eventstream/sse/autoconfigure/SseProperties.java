@@ -23,13 +23,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxLifetime How long a connection may stay open; each gets 90 to 100% of it, at random, then
  * ends cleanly and its client reconnects with its Last-Event-ID; unlimited when not set
  * @param history History replayed to clients that reconnect with a Last-Event-ID
+ * @param cluster Cluster of servers that share events and history
  * @since 0.1.0
  */
 @ConfigurationProperties("sse")
 public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("15s") Duration keepAlive,
 		@DefaultValue("256") int bufferCapacity, @DefaultValue("10000") int maxConnections,
 		@DefaultValue("16") int maxConnectionsPerSource, @Nullable Duration maxLifetime,
-		@DefaultValue History history) {
+		@DefaultValue History history, @DefaultValue Cluster cluster) {
 
 	/**
 	 * Checks every value.
@@ -82,6 +83,54 @@ public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("1
 			if (missedEvent.isBlank() || missedEvent.indexOf('\n') >= 0 || missedEvent.indexOf('\r') >= 0) {
 				throw new IllegalArgumentException("'sse.history.missed-event' must be a non-blank name without CR or LF");
 			}
+		}
+
+	}
+
+	/**
+	 * Cluster of servers behind a load balancer.
+	 *
+	 * @param type Kind of cluster: none for a single server, or redis to share events and history
+	 * through a Redis Stream (needs Spring Data Redis and the sse-redis module)
+	 * @param redis Redis cluster
+	 * @since 0.1.0
+	 */
+	public record Cluster(@DefaultValue("none") Type type, @DefaultValue Redis redis) {
+
+		/**
+		 * Kinds of cluster.
+		 *
+		 * @since 0.1.0
+		 */
+		public enum Type {
+
+			/** A single server: events and history stay in this process. */
+			NONE,
+
+			/** Servers share events and history through a Redis Stream. */
+			REDIS
+
+		}
+
+		/**
+		 * Redis cluster.
+		 *
+		 * @param key Key of the Redis Stream that holds the events; keys of the sources' locations
+		 * start with it
+		 * @since 0.1.0
+		 */
+		public record Redis(@DefaultValue("sse:events") String key) {
+
+			/**
+			 * Checks every value.
+			 * @throws IllegalArgumentException naming the property and the rule it breaks
+			 */
+			public Redis {
+				if (key.isBlank()) {
+					throw new IllegalArgumentException("'sse.cluster.redis.key' must not be blank");
+				}
+			}
+
 		}
 
 	}

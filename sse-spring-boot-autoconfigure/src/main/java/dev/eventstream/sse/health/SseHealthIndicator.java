@@ -1,5 +1,7 @@
 package dev.eventstream.sse.health;
 
+import java.util.Optional;
+
 import dev.eventstream.sse.server.SseServer;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -7,7 +9,8 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * Health of the SSE server: {@code UP} while it accepts connections, {@code OUT_OF_SERVICE} once it
- * is shutting down, with the numbers of connections and sources as details.
+ * is shutting down, and {@code DOWN} while the cluster it publishes through cannot be reached; with the
+ * numbers of connections and sources, and the cluster's state when there is one, as details.
  *
  * @since 0.1.0
  */
@@ -26,12 +29,17 @@ public final class SseHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		if (this.server.isOpen()) {
+		Optional<Boolean> clusterAvailable = this.server.clusterAvailable();
+		if (!this.server.isOpen()) {
+			builder.outOfService();
+		}
+		else if (clusterAvailable.orElse(true)) {
 			builder.up();
 		}
 		else {
-			builder.outOfService();
+			builder.down();
 		}
+		clusterAvailable.ifPresent((available) -> builder.withDetail("cluster", available ? "available" : "unreachable"));
 		builder.withDetail("connections", this.server.connectionCount()).withDetail("sources", this.server.size());
 	}
 

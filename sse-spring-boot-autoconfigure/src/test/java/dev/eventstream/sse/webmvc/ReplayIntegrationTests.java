@@ -32,11 +32,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,7 +52,7 @@ class ReplayIntegrationTests {
 
 	private static final Pattern PRIMING = Pattern.compile("retry: \\d+\n\nid: (\\d+)\n\n");
 
-	private static @Nullable Application smallHistory;
+	private static @Nullable RunningApplication smallHistory;
 
 	@LocalServerPort
 	private int port;
@@ -64,13 +62,13 @@ class ReplayIntegrationTests {
 
 	private final List<EventStreamRecorder> recorders = new ArrayList<>();
 
-	private @Nullable Application slowConsumer;
+	private @Nullable RunningApplication slowConsumer;
 
 	@BeforeAll
 	static void startSmallHistoryApplication() {
 		// The larger header limit lets an overlong Last-Event-ID reach the application instead of
 		// Tomcat answering 400 itself.
-		smallHistory = Application.start("sse.history.size=3", "server.max-http-request-header-size=32KB");
+		smallHistory = RunningApplication.start("sse.history.size=3", "server.max-http-request-header-size=32KB");
 	}
 
 	@AfterAll
@@ -240,7 +238,7 @@ class ReplayIntegrationTests {
 
 	@Test
 	void closesStalledClientWhichCatchesUpFromHistoryWhenItReconnects() throws Exception {
-		Application app = Application.start("sse.buffer-capacity=64", "sse.history.size=5000");
+		RunningApplication app = RunningApplication.start("sse.buffer-capacity=64", "sse.history.size=5000");
 		this.slowConsumer = app;
 		SseServer<String> server = app.server();
 		server.broadcast(SseEvent.of("before anyone connected"));
@@ -308,7 +306,7 @@ class ReplayIntegrationTests {
 		return connect(uri(this.port, user), headers);
 	}
 
-	private EventStreamRecorder connect(Application app, String user, String... headers) {
+	private EventStreamRecorder connect(RunningApplication app, String user, String... headers) {
 		return connect(uri(app.port(), user), headers);
 	}
 
@@ -368,34 +366,12 @@ class ReplayIntegrationTests {
 		return URI.create("http://127.0.0.1:" + port + "/rest/events?user=" + user);
 	}
 
-	private static Application smallHistory() {
+	private static RunningApplication smallHistory() {
 		assertThat(smallHistory).isNotNull();
 		return smallHistory;
 	}
 
 	private record Match(String text, String group) {
-	}
-
-	/** An application of its own, for properties that differ from the test context's. */
-	private record Application(ConfigurableApplicationContext context, SseServer<String> server, int port)
-			implements AutoCloseable {
-
-		@SuppressWarnings("unchecked")
-		static Application start(String... properties) {
-			List<String> all = new ArrayList<>(List.of("server.port=0", "sse.keep-alive=500ms"));
-			all.addAll(List.of(properties));
-			ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
-				.properties(all.toArray(String[]::new))
-				.run();
-			return new Application(context, context.getBean(SseServer.class),
-					context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
-		}
-
-		@Override
-		public void close() {
-			this.context.close();
-		}
-
 	}
 
 }

@@ -1,0 +1,112 @@
+package dev.eventstream.sse.server;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The servers of a cluster as one of them sees them: a shared log of events that assigns their ids
+ * in one order, keeps the recent ones for replay and hands each event, whichever server published it,
+ * to every server for delivery to its own connections; and a record of which sources are connected
+ * anywhere. A server built with a cluster uses it instead of its {@link EventHistory} and
+ * {@link EventIdGenerator}.
+ *
+ * <p>The server {@linkplain #start starts} the cluster when it is built and {@linkplain #close closes}
+ * it when it closes.
+ *
+ * @param <T> the type of source ids
+ * @since 0.1.0
+ */
+public interface SseCluster<T> extends AutoCloseable {
+
+	/**
+	 * Starts reading the log after its current end: from then on every event appended by any server
+	 * goes to the receiver, in log order, from one thread. When the log cannot be read the cluster
+	 * retries, and when it can again it resumes after the last event it delivered.
+	 * @param receiver the server's receiver
+	 * @return the id of the newest event in the log, after which reading starts, or
+	 * {@link EventHistory#ORIGIN} when the log is empty or cannot be reached yet
+	 */
+	String start(Receiver<T> receiver);
+
+	/**
+	 * Appends an event to the log, which assigns its id. Fails fast: when the log cannot be reached,
+	 * nothing is appended and the call throws without waiting for it to come back.
+	 * @param target the source the event is for, or {@code null} for every source
+	 * @param frame the encoded event
+	 * @return the id assigned
+	 * @throws ClusterUnavailableException when the log cannot be reached
+	 */
+	String append(@Nullable T target, UnnumberedFrame frame);
+
+	/**
+	 * Returns the frames a source would have received after one id and up to another, from the log.
+	 * @param lastEventId the id the client reconnected with
+	 * @param upToId the newest id this server delivered; later events come through the receiver
+	 * @param source the source that reconnects
+	 * @return the frames, and whether the log still held {@code lastEventId}
+	 * @throws ClusterUnavailableException when the log cannot be reached
+	 */
+	EventHistory.Replay replay(String lastEventId, String upToId, T source);
+
+	/**
+	 * Compares two ids by their order in the log.
+	 * @param id an id
+	 * @param otherId another id
+	 * @return a negative number, zero or a positive number as {@code id} comes before, is, or comes
+	 * after {@code otherId}; an id that is not one of the log's form comes before every id
+	 */
+	int compareIds(String id, String otherId);
+
+	/**
+	 * Tells whether a source has an open connection on any server of the cluster.
+	 * @param sourceId the source id
+	 * @return whether some server holds a connection of the source
+	 * @throws ClusterUnavailableException when the cluster cannot be reached
+	 */
+	boolean isConnected(T sourceId);
+
+	/**
+	 * Records that this server holds a connection of the source now. Must not block: the server calls
+	 * it while it registers a connection.
+	 * @param sourceId the source id
+	 */
+	void connected(T sourceId);
+
+	/**
+	 * Records that this server holds no connection of the source any more. Must not block.
+	 * @param sourceId the source id
+	 */
+	void disconnected(T sourceId);
+
+	/**
+	 * Tells whether the cluster could be reached the last time it was used.
+	 * @return {@code false} while the log cannot be reached
+	 */
+	boolean isAvailable();
+
+	/**
+	 * Stops reading the log and releases what the cluster holds for this server.
+	 */
+	@Override
+	void close();
+
+	/**
+	 * Where a cluster delivers the events of its log.
+	 *
+	 * @param <T> the type of source ids
+	 * @since 0.1.0
+	 */
+	@FunctionalInterface
+	interface Receiver<T> {
+
+		/**
+		 * Delivers one event of the log to this server's connections.
+		 * @param id the event id
+		 * @param target the source the event is for, or {@code null} for every source
+		 * @param frame the complete frame, with its id
+		 * @param publishedMillis when the event was appended, in milliseconds since the epoch
+		 */
+		void receive(String id, @Nullable T target, byte[] frame, long publishedMillis);
+
+	}
+
+}

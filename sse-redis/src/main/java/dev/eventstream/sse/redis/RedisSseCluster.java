@@ -1,0 +1,358 @@
+package dev.eventstream.sse.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import dev.eventstream.sse.server.ClusterUnavailableException;
+import dev.eventstream.sse.server.EventHistory;
+import dev.eventstream.sse.server.SseCluster;
+import dev.eventstream.sse.server.UnnumberedFrame;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
+import org.springframework.data.redis.connection.stream.ByteRecord;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.redis.connection.stream.StreamRecords;
+
+/**
+ * An {@link SseCluster} on a Redis Stream, through Spring Data Redis. Every event is one stream entry
+ * ({@code XADD ... MAXLEN ~ size}), whose entry id is the event id, holding the encoded frame, so no
+ * server marshals or encodes an event published by another. Each server reads the stream on one
+ * thread ({@code XREAD BLOCK}) and delivers the entries to its connections; a reconnecting client is
+ * replayed from the stream ({@code XRANGE}), whichever server it returns to. Which server holds which
+ * source is kept in one sorted set per source, so that an event for one source is accepted when the
+ * source is connected anywhere.
+ *
+ * <p>When Redis cannot be reached, {@link #append} fails at once, connected clients stay connected and
+ * the reader retries; when Redis is back the reader resumes after the last entry it delivered.
+ *
+ * @param <T> the type of source ids
+ * @since 0.1.0
+ */
+public final class RedisSseCluster<T> implements SseCluster<T> {
+
+	private static final System.Logger logger = System.getLogger(RedisSseCluster.class.getName());
+
+	private static final byte[] TARGET = bytes("t");
+
+	private static final byte[] FRAME = bytes("f");
+
+	private static final byte[] ID_OFFSET = bytes("o");
+
+	private static final Duration BLOCK = Duration.ofMillis(250);
+
+	private static final int READ_COUNT = 1000;
+
+	private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final SourceIdCodec<T> codec;
+
+	private final String key;
+
+	private final byte[] keyBytes;
+
+	private final int maxLength;
+
+	private final RedisPresence<T> presence;
+
+	private volatile boolean available = true;
+
+	private volatile boolean running;
+
+	// The newest entry delivered, or null until the end of the stream was found.
+	private volatile @Nullable String position;
+
+	private @Nullable Thread reader;
+
+	/**
+	 * Creates a cluster on a stream.
+	 * @param connectionFactory connects to Redis
+	 * @param codec encodes the ids of the sources events are sent to
+	 * @param key the key of the stream; sorted sets of which server holds which source use it as prefix
+	 * @param maxLength about how many entries the stream keeps for replay; trimmed with
+	 * {@code MAXLEN ~}, so it may hold somewhat more
+	 */
+	public RedisSseCluster(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String key, int maxLength) {
+		this.connectionFactory = Objects.requireNonNull(connectionFactory, "'connectionFactory' must not be null");
+		this.codec = Objects.requireNonNull(codec, "'codec' must not be null");
+		if (key.isEmpty()) {
+			throw new IllegalArgumentException("'key' must not be empty");
+		}
+		if (maxLength < 1) {
+			throw new IllegalArgumentException("'maxLength' must be at least 1");
+		}
+		this.key = key;
+		this.keyBytes = bytes(key);
+		this.maxLength = maxLength;
+		this.presence = new RedisPresence<>(connectionFactory, codec, key + ":source:", UUID.randomUUID().toString());
+	}
+
+	@Override
+	public synchronized String start(Receiver<T> receiver) {
+		if (this.reader != null) {
+			throw new IllegalStateException("Cluster already started");
+		}
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			this.position = newestId(connection);
+		}
+		catch (RuntimeException ex) {
+			this.available = false;
+			logger.log(System.Logger.Level.WARNING, "Redis stream '" + this.key + "' cannot be read yet: " + rootCause(ex));
+		}
+		this.running = true;
+		Thread thread = new Thread(() -> read(receiver), "sse-redis-reader");
+		thread.setDaemon(true);
+		thread.start();
+		this.reader = thread;
+		String start = this.position;
+		return (start != null) ? start : EventHistory.ORIGIN;
+	}
+
+	@Override
+	public String append(@Nullable T target, UnnumberedFrame frame) {
+		if (!this.available) {
+			throw new ClusterUnavailableException("Redis cannot be reached; the event was not published", null);
+		}
+		Map<byte[], byte[]> fields = new HashMap<>(4);
+		if (target != null) {
+			fields.put(TARGET, bytes(this.codec.encode(target)));
+		}
+		fields.put(FRAME, frame.bytes());
+		fields.put(ID_OFFSET, bytes(Integer.toString(frame.idOffset())));
+		MapRecord<byte[], byte[], byte[]> entry = StreamRecords.newRecord().in(this.keyBytes).ofMap(fields);
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			return connection.streamCommands()
+				.xAdd(entry, XAddOptions.maxlen(this.maxLength).approximateTrimming(true))
+				.getValue();
+		}
+		catch (RuntimeException ex) {
+			this.available = false;
+			throw new ClusterUnavailableException("Redis cannot be reached; the event was not published", ex);
+		}
+	}
+
+	@Override
+	public EventHistory.Replay replay(String lastEventId, String upToId, T source) {
+		if (lastEventId.equals(upToId)) {
+			return new EventHistory.Replay(true, List.of(), null);
+		}
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			boolean complete = StreamIds.isValid(lastEventId) && holds(connection, lastEventId);
+			List<byte[]> frames = new ArrayList<>();
+			Range.Bound<String> from = complete ? Range.Bound.exclusive(lastEventId) : Range.Bound.unbounded();
+			while (StreamIds.compare(upToId, EventHistory.ORIGIN) > 0) {
+				List<ByteRecord> page = connection.streamCommands()
+					.xRange(this.keyBytes, Range.of(from, Range.Bound.inclusive(upToId)), Limit.limit().count(READ_COUNT));
+				if (page == null || page.isEmpty()) {
+					break;
+				}
+				for (ByteRecord entry : page) {
+					T target = target(entry);
+					if (target == null || target.equals(source)) {
+						frames.add(frame(entry));
+					}
+				}
+				from = Range.Bound.exclusive(page.get(page.size() - 1).getId().getValue());
+			}
+			return new EventHistory.Replay(complete, frames, complete ? null : oldestId(connection));
+		}
+		catch (RuntimeException ex) {
+			throw new ClusterUnavailableException("Redis cannot be reached; cannot replay after " + lastEventId, ex);
+		}
+	}
+
+	/**
+	 * Tells whether the stream still holds the entry. The origin, the id of a client that saw nothing
+	 * yet, is held while the stream was never trimmed: until it holds its maximum length.
+	 */
+	private boolean holds(RedisConnection connection, String id) {
+		if (EventHistory.ORIGIN.equals(id)) {
+			Long length = connection.streamCommands().xLen(this.keyBytes);
+			return length == null || length < this.maxLength;
+		}
+		List<ByteRecord> entry = connection.streamCommands()
+			.xRange(this.keyBytes, Range.closed(id, id), Limit.limit().count(1));
+		return entry != null && !entry.isEmpty();
+	}
+
+	private @Nullable String oldestId(RedisConnection connection) {
+		List<ByteRecord> oldest = connection.streamCommands()
+			.xRange(this.keyBytes, Range.unbounded(), Limit.limit().count(1));
+		return (oldest == null || oldest.isEmpty()) ? null : oldest.get(0).getId().getValue();
+	}
+
+	@Override
+	public int compareIds(String id, String otherId) {
+		return StreamIds.compare(id, otherId);
+	}
+
+	@Override
+	public boolean isConnected(T sourceId) {
+		try {
+			return this.presence.isConnected(sourceId);
+		}
+		catch (RuntimeException ex) {
+			throw new ClusterUnavailableException("Redis cannot be reached; cannot tell where the source is connected", ex);
+		}
+	}
+
+	@Override
+	public void connected(T sourceId) {
+		this.presence.connected(sourceId);
+	}
+
+	@Override
+	public void disconnected(T sourceId) {
+		this.presence.disconnected(sourceId);
+	}
+
+	@Override
+	public boolean isAvailable() {
+		return this.available;
+	}
+
+	@Override
+	public void close() {
+		Thread thread;
+		synchronized (this) {
+			this.running = false;
+			thread = this.reader;
+		}
+		if (thread != null) {
+			try {
+				thread.join(BLOCK.toMillis() * 4);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		this.presence.close();
+	}
+
+	/** The reader's loop: reads the stream after the last entry delivered, until closed. */
+	private void read(Receiver<T> receiver) {
+		long backoffMillis = 50;
+		boolean failing = false;
+		while (this.running) {
+			try (RedisConnection connection = this.connectionFactory.getConnection()) {
+				String after = this.position;
+				if (after == null) {
+					after = newestId(connection);
+					this.position = after;
+				}
+				while (this.running) {
+					List<ByteRecord> entries = connection.streamCommands()
+						.xRead(StreamReadOptions.empty().block(BLOCK).count(READ_COUNT),
+								StreamOffset.create(this.keyBytes, ReadOffset.from(after)));
+					if (failing) {
+						logger.log(System.Logger.Level.INFO,
+								"Redis stream '" + this.key + "' can be read again; resuming after " + after);
+						failing = false;
+						backoffMillis = 50;
+					}
+					this.available = true;
+					if (entries == null) {
+						continue;
+					}
+					for (ByteRecord entry : entries) {
+						String id = entry.getId().getValue();
+						deliver(receiver, id, entry);
+						after = id;
+						this.position = id;
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				if (!this.running) {
+					return;
+				}
+				this.available = false;
+				if (!failing) {
+					logger.log(System.Logger.Level.WARNING, "Redis stream '" + this.key
+							+ "' cannot be read; delivery resumes when it can: " + rootCause(ex));
+					failing = true;
+				}
+				sleep(backoffMillis);
+				backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
+			}
+		}
+	}
+
+	private void deliver(Receiver<T> receiver, String id, ByteRecord entry) {
+		try {
+			receiver.receive(id, target(entry), frame(entry), entry.getId().getTimestamp());
+		}
+		catch (RuntimeException ex) {
+			// One malformed entry must not stop delivery of the others.
+			logger.log(System.Logger.Level.WARNING, "Cannot deliver entry " + id + " of Redis stream '" + this.key + "'", ex);
+		}
+	}
+
+	private @Nullable T target(ByteRecord entry) {
+		byte[] target = field(entry, TARGET);
+		return (target != null) ? this.codec.decode(new String(target, StandardCharsets.UTF_8)) : null;
+	}
+
+	private byte[] frame(ByteRecord entry) {
+		byte[] frame = field(entry, FRAME);
+		byte[] offset = field(entry, ID_OFFSET);
+		if (frame == null || offset == null) {
+			throw new IllegalStateException("Entry " + entry.getId() + " is not an SSE event");
+		}
+		int idOffset = Integer.parseInt(new String(offset, StandardCharsets.US_ASCII));
+		return new UnnumberedFrame(frame, idOffset).withId(entry.getId().getValue());
+	}
+
+	private static byte @Nullable [] field(ByteRecord entry, byte[] name) {
+		for (Map.Entry<byte[], byte[]> field : entry.getValue().entrySet()) {
+			if (java.util.Arrays.equals(field.getKey(), name)) {
+				return field.getValue();
+			}
+		}
+		return null;
+	}
+
+	private String newestId(RedisConnection connection) {
+		List<ByteRecord> newest = connection.streamCommands()
+			.xRevRange(this.keyBytes, Range.unbounded(), Limit.limit().count(1));
+		return (newest == null || newest.isEmpty()) ? EventHistory.ORIGIN : newest.get(0).getId().getValue();
+	}
+
+	private static Throwable rootCause(Throwable ex) {
+		Throwable cause = ex;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		return cause;
+	}
+
+	private static void sleep(long millis) {
+		try {
+			TimeUnit.MILLISECONDS.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,175 @@
+package dev.eventstream.sse.autoconfigure.redis;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.UUID;
+
+import dev.eventstream.sse.SseEvent;
+import dev.eventstream.sse.autoconfigure.SseAutoConfiguration;
+import dev.eventstream.sse.autoconfigure.SseProperties;
+import dev.eventstream.sse.autoconfigure.health.SseHealthContributorAutoConfiguration;
+import dev.eventstream.sse.health.SseHealthIndicator;
+import dev.eventstream.sse.redis.RedisServer;
+import dev.eventstream.sse.redis.RedisSseCluster;
+import dev.eventstream.sse.redis.SourceIdCodec;
+import dev.eventstream.sse.server.EventHistory;
+import dev.eventstream.sse.server.SseCluster;
+import dev.eventstream.sse.server.SseServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SseRedisAutoConfigurationTests {
+
+	private static RedisServer redis;
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, SseRedisAutoConfiguration.class,
+				SseAutoConfiguration.class, SseHealthContributorAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.port=" + redis.port());
+
+	@BeforeAll
+	static void startRedis() throws IOException {
+		redis = RedisServer.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@Test
+	void singleServerByDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).doesNotHaveBean(SseCluster.class)
+				.doesNotHaveBean(SourceIdCodec.class)
+				.doesNotHaveBean(LettuceClientOptionsBuilderCustomizer.class)
+				.hasSingleBean(EventHistory.class);
+			assertThat(context.getBean(SseServer.class).clusterAvailable()).isEmpty();
+			assertThat(context.getBean(SseHealthIndicator.class).health(true).getDetails()).doesNotContainKey("cluster");
+		});
+	}
+
+	@Test
+	void clusterThroughTheApplicationsRedisWhenAsked() {
+		String key = "sse:test:" + UUID.randomUUID();
+		this.contextRunner.withPropertyValues("sse.cluster.type=redis", "sse.cluster.redis.key=" + key).run((context) -> {
+			assertThat(context).hasSingleBean(RedisSseCluster.class)
+				.hasSingleBean(LettuceClientOptionsBuilderCustomizer.class)
+				.doesNotHaveBean(EventHistory.class);
+			@SuppressWarnings("unchecked")
+			SseServer<String> server = context.getBean(SseServer.class);
+			String id = server.broadcast(SseEvent.of("hello"));
+			assertThat(id).matches("\\d+-\\d+");
+			LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
+			try (var connection = factory.getConnection()) {
+				assertThat(connection.streamCommands().xLen(key.getBytes())).isEqualTo(1);
+			}
+			Health health = context.getBean(SseHealthIndicator.class).health(true);
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("cluster", "available");
+		});
+	}
+
+	@Test
+	void bindsClusterDefaults() {
+		this.contextRunner.run((context) -> {
+			SseProperties.Cluster cluster = context.getBean(SseProperties.class).cluster();
+			assertThat(cluster.type()).isEqualTo(SseProperties.Cluster.Type.NONE);
+			assertThat(cluster.redis().key()).isEqualTo("sse:events");
+		});
+	}
+
+	@Test
+	void backsOffForUserCodecAndCluster() {
+		this.contextRunner.withPropertyValues("sse.cluster.type=redis")
+			.withUserConfiguration(UserCodecConfiguration.class)
+			.run((context) -> assertThat(context.getBean(SourceIdCodec.class)).isSameAs(UserCodecConfiguration.CODEC));
+	}
+
+	@Test
+	void failsStartUpOnBlankKey() {
+		this.contextRunner.withPropertyValues("sse.cluster.type=redis", "sse.cluster.redis.key= ")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("'sse.cluster.redis.key' must not be blank"));
+	}
+
+	@Test
+	void failsStartUpWhenClusteredWithoutRedis() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(SseRedisAutoConfiguration.class, SseAutoConfiguration.class))
+			.withPropertyValues("sse.cluster.type=redis")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasMessageContaining(RedisConnectionFactory.class.getName()));
+	}
+
+	@Test
+	void staysSingleWithoutTheRedisModule() {
+		this.contextRunner.withPropertyValues("sse.cluster.type=redis")
+			.withClassLoader(new FilteredClassLoader(RedisSseCluster.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(SseCluster.class));
+	}
+
+	@Test
+	void healthIsDownWhileRedisCannotBeReached() {
+		this.contextRunner
+			.withPropertyValues("sse.cluster.type=redis", "spring.data.redis.port=" + freePort(),
+					"spring.data.redis.connect-timeout=200ms")
+			.run((context) -> {
+				Health health = context.getBean(SseHealthIndicator.class).health(true);
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails()).containsEntry("cluster", "unreachable");
+			});
+	}
+
+	private static int freePort() {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserCodecConfiguration {
+
+		static final SourceIdCodec<String> CODEC = new SourceIdCodec<>() {
+
+			@Override
+			public String encode(String sourceId) {
+				return sourceId;
+			}
+
+			@Override
+			public String decode(String text) {
+				return text;
+			}
+
+		};
+
+		@Bean
+		SourceIdCodec<String> myCodec() {
+			return CODEC;
+		}
+
+	}
+
+}
