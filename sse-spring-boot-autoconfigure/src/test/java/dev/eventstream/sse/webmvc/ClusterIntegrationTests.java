@@ -160,8 +160,7 @@ class ClusterIntegrationTests {
 
 	private static RunningApplication start(RedisServer server, String key) {
 		return RunningApplication.start("sse.cluster.type=redis", "sse.cluster.redis.key=" + key,
-				"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + server.port(),
-				"management.health.redis.enabled=false");
+				"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + server.port());
 	}
 
 	private static boolean isConnected(RedisSseCluster<?> cluster, String user) {
