@@ -361,17 +361,7 @@ public final class SseServer<T> implements AutoCloseable {
 			id = this.idGenerator.nextId();
 			byte[] bytes = SseEncoder.encode(event.withId(id));
 			this.history.append(id, target, bytes);
-			Frame frame = Frame.event(bytes, System.nanoTime());
-			if (source != null) {
-				source.lastEventId(id);
-				source.deliver(frame);
-			}
-			else {
-				for (SseSource<T> each : this.sources.values()) {
-					each.lastEventId(id);
-					each.deliver(frame);
-				}
-			}
+			fanOut(id, source, target == null, Frame.event(bytes, System.nanoTime()));
 		}
 		finally {
 			this.publishLock.unlock();
@@ -402,22 +392,24 @@ public final class SseServer<T> implements AutoCloseable {
 		this.publishLock.lock();
 		try {
 			this.deliveredId = id;
-			if (target != null) {
-				SseSource<T> source = this.sources.get(target);
-				if (source != null) {
-					source.lastEventId(id);
-					source.deliver(frame);
-				}
-			}
-			else {
-				for (SseSource<T> each : this.sources.values()) {
-					each.lastEventId(id);
-					each.deliver(frame);
-				}
-			}
+			fanOut(id, (target != null) ? this.sources.get(target) : null, target == null, frame);
 		}
 		finally {
 			this.publishLock.unlock();
+		}
+	}
+
+	/** Queues a frame on one source's connections, or on every source's; called under the publish lock. */
+	private void fanOut(String id, @Nullable SseSource<T> source, boolean everySource, Frame frame) {
+		if (everySource) {
+			for (SseSource<T> each : this.sources.values()) {
+				each.lastEventId(id);
+				each.deliver(frame);
+			}
+		}
+		else if (source != null) {
+			source.lastEventId(id);
+			source.deliver(frame);
 		}
 	}
 
