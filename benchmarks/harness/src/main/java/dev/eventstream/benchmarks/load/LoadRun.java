@@ -88,8 +88,10 @@ final class LoadRun {
 				generator.closeAll();
 				TimeUnit.SECONDS.sleep(1);
 			}
-			if (kind != ServerKind.STARTER_SMALL_BUFFERS) {
+			if (kind != ServerKind.STARTER_SMALL_BUFFERS && this.options.burstEvents() > 0) {
 				session.burst();
+			}
+			if (kind != ServerKind.STARTER_SMALL_BUFFERS && this.options.slowClients() > 0) {
 				session.slowConsumers();
 			}
 			if (this.options.flightRecording() && kind == ServerKind.STARTER) {
@@ -219,12 +221,22 @@ final class LoadRun {
 			return streams;
 		}
 
-		/** Publishes one event and waits until every stream received it: all are registered then. */
-		private boolean ready(List<ClientStream> streams) {
-			Phase phase = nextPhase(1);
+		/**
+		 * Publishes an event every half second until every stream received one: all are registered then,
+		 * however long the server took to process their requests. Gives up after a minute.
+		 */
+		private boolean ready(List<ClientStream> streams) throws IOException {
+			Phase phase = nextPhase(120);
 			this.generator.begin(phase);
-			Publisher.PublishResult result = this.publisher.publish(phase, 1, 0, 64, Duration.ofSeconds(60));
-			return result.acked() == 1 && this.generator.awaitDelivery(streams, 1, Duration.ofSeconds(60));
+			for (int i = 0; i < phase.capacity; i++) {
+				if (this.publisher.publishOne(phase, i, 64, Duration.ofSeconds(60)) / 100 != 2) {
+					return false;
+				}
+				if (this.generator.awaitDelivery(streams, 1, Duration.ofMillis(500))) {
+					return true;
+				}
+			}
+			return false;
 		}
 
 		LoadResult load(String scenario, List<ClientStream> streams, int payloadBytes, double rate, Duration duration)

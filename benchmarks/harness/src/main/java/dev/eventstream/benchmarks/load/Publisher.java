@@ -55,9 +55,8 @@ final class Publisher implements AutoCloseable {
 			if (now > deadline) {
 				break;
 			}
-			phase.publishedNanos.set(i, now);
 			try {
-				int status = post(phase.data(i, payloadBytes), Duration.ofNanos(Math.max(deadline - now, 1_000_000_000L)));
+				int status = publishOne(phase, i, payloadBytes, Duration.ofNanos(Math.max(deadline - now, 1_000_000_000L)));
 				end = System.nanoTime();
 				postMicros.record((end - now) / 1000);
 				if (status / 100 != 2) {
@@ -74,6 +73,12 @@ final class Publisher implements AutoCloseable {
 			}
 		}
 		return new PublishResult(acked, end - start, postMicros, failure);
+	}
+
+	/** Publishes event {@code index} of the phase, recording when, and returns the answer's status. */
+	int publishOne(Phase phase, int index, int payloadBytes, Duration timeout) throws IOException {
+		phase.publishedNanos.set(index, System.nanoTime());
+		return post(phase.data(index, payloadBytes), timeout);
 	}
 
 	/** Posts one body and returns the status, once the whole answer was read. */

@@ -15,9 +15,9 @@ import java.util.List;
  * @param largeBroadcast how long each 4 KiB broadcast at 50/s lasts
  * @param sustained how long the 10 events/s scenario lasts
  * @param burstClients streams of the burst scenario
- * @param burstEvents events of the burst scenario
+ * @param burstEvents events of the burst scenario; 0 skips it
  * @param burstLimit the longest the burst may take
- * @param slowClients streams of the slow-consumer scenario, a tenth of which stop reading
+ * @param slowClients streams of the slow-consumer scenario, a tenth of which stop reading; 0 skips it
  * @param slow how long the slow-consumer scenario lasts
  * @param connectRate connects per second
  * @param drain how long to wait for the last events after publishing stopped
@@ -57,6 +57,13 @@ record RunOptions(String mode, List<ServerKind> servers, List<Integer> sizes, in
 	RunOptions withServers(List<ServerKind> servers) {
 		return new RunOptions(this.mode, servers, this.sizes, this.sustainedSize, this.broadcast, this.largeBroadcast,
 				this.sustained, this.burstClients, this.burstEvents, this.burstLimit, this.slowClients, this.slow,
+				this.connectRate, this.drain, this.benchmarksDir, this.out, this.flightRecording);
+	}
+
+	/** Keeps the idle and broadcast scenarios only. */
+	RunOptions withoutBurstAndSlowConsumers() {
+		return new RunOptions(this.mode, this.servers, this.sizes, this.sustainedSize, this.broadcast,
+				this.largeBroadcast, this.sustained, this.burstClients, 0, this.burstLimit, 0, this.slow,
 				this.connectRate, this.drain, this.benchmarksDir, this.out, this.flightRecording);
 	}
 

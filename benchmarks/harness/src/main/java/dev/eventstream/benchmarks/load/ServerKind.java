@@ -1,8 +1,11 @@
 package dev.eventstream.benchmarks.load;
 
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+
+import dev.eventstream.benchmarks.raw.RawSseServer;
 
 /**
  * A server under test and how to start it: a Spring Boot jar of the benchmarks, or the raw-NIO server
@@ -56,6 +59,16 @@ enum ServerKind {
 				: null;
 	}
 
+	/** The jar or folder the harness's classes come from; the raw server needs nothing else. */
+	private static String ownClasses() {
+		try {
+			return Path.of(RawSseServer.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	/** Returns the command line that starts the server on the given port. */
 	List<String> command(String java, List<String> jvmOptions, Path benchmarksDir, int port) {
 		List<String> command = new ArrayList<>();
@@ -63,8 +76,8 @@ enum ServerKind {
 		command.addAll(jvmOptions);
 		if (this.module == null) {
 			command.add("-cp");
-			command.add(System.getProperty("java.class.path"));
-			command.add("dev.eventstream.benchmarks.raw.RawSseServer");
+			command.add(ownClasses());
+			command.add(RawSseServer.class.getName());
 			command.add("--port");
 			command.add(Integer.toString(port));
 			return command;
