@@ -1,0 +1,93 @@
+package dev.eventstream.benchmarks.load;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.openjdk.jmh.runner.RunnerException;
+
+/**
+ * The benchmark command: JMH benchmarks of the hot path, then every server under every load scenario,
+ * written as {@code results.json}, {@code results.md} and {@code chart.png}.
+ *
+ * <pre>
+ * java -jar benchmarks/harness/target/benchmarks.jar [--quick | --full | --smoke] [--servers a,b]
+ *      [--out DIR] [--benchmarks-dir DIR] [--no-jmh] [--no-load] [--jfr]
+ * </pre>
+ *
+ * @since 0.1.0
+ */
+public final class Harness {
+
+	private Harness() {
+	}
+
+	/**
+	 * Runs the benchmarks.
+	 * @param args the options above
+	 * @throws Exception if a run cannot complete
+	 */
+	public static void main(String[] args) throws Exception {
+		List<String> arguments = Arrays.asList(args);
+		String mode = arguments.contains("--full") ? "full" : arguments.contains("--smoke") ? "smoke" : "quick";
+		Path out = Path.of(value(arguments, "--out", "benchmark-results/"
+				+ LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + mode));
+		Path benchmarksDir = Path.of(value(arguments, "--benchmarks-dir", defaultBenchmarksDir().toString()));
+		RunOptions options = switch (mode) {
+			case "full" -> RunOptions.full(benchmarksDir, out);
+			case "smoke" -> RunOptions.smoke(RunOptions.ALL, benchmarksDir, out);
+			default -> RunOptions.quick(benchmarksDir, out);
+		};
+		String servers = value(arguments, "--servers", null);
+		if (servers != null) {
+			options = options.withServers(Arrays.stream(servers.split(",")).map(ServerKind::of).toList());
+		}
+		if (arguments.contains("--jfr")) {
+			options = options.withFlightRecording();
+		}
+		RunReport report = run(options, !arguments.contains("--no-jmh"), !arguments.contains("--no-load"));
+		System.out.println();
+		System.out.println(MarkdownReport.render(report));
+		System.out.println("Results in " + out.toAbsolutePath());
+	}
+
+	/** Runs JMH and the load scenarios as asked, and writes the three result files. */
+	static RunReport run(RunOptions options, boolean jmh, boolean load)
+			throws IOException, InterruptedException, RunnerException {
+		Files.createDirectories(options.out());
+		String started = LocalDateTime.now().toString();
+		List<JmhResult> jmhResults = new ArrayList<>();
+		if (jmh) {
+			Path json = options.out().resolve("jmh.json");
+			jmhResults = options.mode().equals("smoke") ? JmhRun.smoke(json) : JmhRun.run(options.mode().equals("quick"), json);
+		}
+		LoadRun run = new LoadRun(options);
+		if (load) {
+			run.run();
+		}
+		RunReport report = new RunReport(options.mode(), started, Machine.current(), jmhResults, run.idle(), run.load(),
+				run.notes());
+		Files.writeString(options.out().resolve("results.json"), Json.write(report));
+		Files.writeString(options.out().resolve("results.md"), MarkdownReport.render(report));
+		Chart.write(report.load(), options.out().resolve("chart.png"));
+		return report;
+	}
+
+	private static String value(List<String> arguments, String name, String fallback) {
+		int index = arguments.indexOf(name);
+		return (index >= 0 && index + 1 < arguments.size()) ? arguments.get(index + 1) : fallback;
+	}
+
+	/** The {@code benchmarks} folder: the harness runs from {@code benchmarks/harness/target/...}. */
+	static Path defaultBenchmarksDir() throws URISyntaxException {
+		Path location = Path.of(Harness.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+		return location.toAbsolutePath().getParent().getParent().getParent();
+	}
+
+}

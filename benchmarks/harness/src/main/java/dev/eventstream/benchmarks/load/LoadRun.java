@@ -1,0 +1,316 @@
+package dev.eventstream.benchmarks.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs every scenario against every server, one server process at a time, with the same load generator
+ * and publisher, and collects the results.
+ */
+final class LoadRun {
+
+	private static final List<String> JVM_OPTIONS = List.of("-Xms256m", "-Xmx2g", "-XX:+UseG1GC",
+			"-XX:+ExitOnOutOfMemoryError");
+
+	private static final int READERS = 2;
+
+	private final RunOptions options;
+
+	private final List<IdleResult> idle = new ArrayList<>();
+
+	private final List<LoadResult> load = new ArrayList<>();
+
+	private final List<String> notes = new ArrayList<>();
+
+	private long phases;
+
+	LoadRun(RunOptions options) {
+		this.options = options;
+	}
+
+	List<IdleResult> idle() {
+		return this.idle;
+	}
+
+	List<LoadResult> load() {
+		return this.load;
+	}
+
+	List<String> notes() {
+		return this.notes;
+	}
+
+	/** Runs every server; a server that fails is noted and the run goes on with the next. */
+	void run() throws IOException, InterruptedException {
+		Files.createDirectories(this.options.out());
+		List<Integer> sizes = sizesWithinLimits();
+		for (ServerKind kind : this.options.servers()) {
+			log("== " + kind.label());
+			try {
+				runServer(kind, sizes);
+			}
+			catch (IOException | RuntimeException ex) {
+				note(kind.label() + " failed: " + ex);
+			}
+		}
+	}
+
+	private void runServer(ServerKind kind, List<Integer> sizes) throws IOException, InterruptedException {
+		Path log = this.options.out().resolve(kind.label() + ".log");
+		List<String> jvm = new ArrayList<>(JVM_OPTIONS);
+		try (ServerProcess server = ServerProcess.start(kind, jvm, this.options.benchmarksDir(), log, Duration.ofSeconds(90));
+				LoadGenerator generator = new LoadGenerator(server.address(), READERS);
+				Publisher publisher = new Publisher(server.address())) {
+			log("started, pid " + server.pid());
+			Session session = new Session(kind, server, generator, publisher);
+			session.warmUp();
+			long baselineHeap = server.liveHeapBytes();
+			log("warmed up, live heap " + baselineHeap / 1024 + " KB");
+			if (this.options.flightRecording() && kind == ServerKind.STARTER) {
+				server.startFlightRecording(this.options.out().resolve(kind.label() + ".jfr"));
+			}
+			for (int size : sizes) {
+				List<ClientStream> streams = session.idle(size, baselineHeap);
+				session.load("broadcast-64B", streams, 64, 50, this.options.broadcast());
+				if (kind == ServerKind.STARTER_SMALL_BUFFERS) {
+					generator.closeAll();
+					continue; // the connector setting changes buffers, not the broadcast path
+				}
+				session.load("broadcast-4KiB", streams, 4096, 50, this.options.largeBroadcast());
+				if (size == this.options.sustainedSize()) {
+					session.load("sustained-10/s", streams, 64, 10, this.options.sustained());
+				}
+				generator.closeAll();
+				TimeUnit.SECONDS.sleep(1);
+			}
+			if (kind != ServerKind.STARTER_SMALL_BUFFERS && this.options.burstEvents() > 0) {
+				session.burst();
+			}
+			if (kind != ServerKind.STARTER_SMALL_BUFFERS && this.options.slowClients() > 0) {
+				session.slowConsumers();
+			}
+			if (this.options.flightRecording() && kind == ServerKind.STARTER) {
+				server.stopFlightRecording();
+			}
+		}
+	}
+
+	/** Drops the sizes this machine cannot hold: both ends need a file descriptor per stream. */
+	private List<Integer> sizesWithinLimits() throws IOException {
+		long limit = openFileLimit();
+		long ports = ephemeralPorts();
+		long budget = Math.min(limit - 500, ports - 1000);
+		List<Integer> sizes = new ArrayList<>();
+		for (int size : this.options.sizes()) {
+			if (size <= budget) {
+				sizes.add(size);
+			}
+			else {
+				int fitted = (int) (budget / 1000 * 1000);
+				note(size + " streams need more than the open-file limit (" + limit + ") or the ephemeral ports ("
+						+ ports + ") allow; ran " + fitted + " instead (see README: ulimit -n)");
+				if (fitted > 0 && !sizes.contains(fitted)) {
+					sizes.add(fitted);
+				}
+			}
+		}
+		return sizes;
+	}
+
+	static long openFileLimit() throws IOException {
+		for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+			if (line.startsWith("Max open files")) {
+				String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+				return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+			}
+		}
+		return 1024;
+	}
+
+	private static long ephemeralPorts() throws IOException {
+		String[] range = String.join(" ", Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))).trim().split("\\s+");
+		return Long.parseLong(range[1]) - Long.parseLong(range[0]) + 1;
+	}
+
+	private void note(String note) {
+		log("NOTE " + note);
+		this.notes.add(note);
+	}
+
+	private static final long STARTED = System.nanoTime();
+
+	private static void log(String line) {
+		System.out.printf("[%6.1f s] %s%n", (System.nanoTime() - STARTED) / 1e9, line);
+	}
+
+	private static double millis(long micros) {
+		return (micros < 0) ? -1 : micros / 1000.0;
+	}
+
+	/** One server's run: its process, the load generator and the publisher pointed at it. */
+	private final class Session {
+
+		private final ServerKind kind;
+
+		private final ServerProcess server;
+
+		private final LoadGenerator generator;
+
+		private final Publisher publisher;
+
+		Session(ServerKind kind, ServerProcess server, LoadGenerator generator, Publisher publisher) {
+			this.kind = kind;
+			this.server = server;
+			this.generator = generator;
+			this.publisher = publisher;
+		}
+
+		/** Loads the classes of every path once, so the baseline heap and the first phase do not pay for it. */
+		void warmUp() throws IOException, InterruptedException {
+			List<ClientStream> streams = this.generator.connect(20, 500, 0, Duration.ofSeconds(10)).streams();
+			ready(streams);
+			Phase phase = nextPhase(100);
+			this.generator.begin(phase);
+			this.publisher.publish(phase, 100, 0, 64, Duration.ofSeconds(20));
+			this.generator.awaitDelivery(streams, 100, Duration.ofSeconds(10));
+			this.generator.closeAll();
+			TimeUnit.MILLISECONDS.sleep(500);
+		}
+
+		List<ClientStream> idle(int size, long baselineHeap) throws IOException, InterruptedException {
+			LoadGenerator.ConnectResult connected = this.generator.connect(size, LoadRun.this.options.connectRate(), 0,
+					Duration.ofSeconds(30));
+			long lastConnect = System.nanoTime();
+			List<ClientStream> streams = connected.streams();
+			// Streams that get their response before any event does; give them a second to arrive.
+			long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+			while (System.nanoTime() < waitUntil && streams.stream().anyMatch((s) -> s.firstByteNanos == 0)) {
+				TimeUnit.MILLISECONDS.sleep(20);
+			}
+			Histogram firstByte = new Histogram();
+			long publishAt = System.nanoTime();
+			for (ClientStream stream : streams) {
+				long first = stream.firstByteNanos;
+				if (first != 0 && first < publishAt) {
+					firstByte.record((first - stream.connectStartNanos) / 1000);
+				}
+			}
+			log("connected " + size);
+			boolean ready = ready(streams);
+			double readyMillis = (System.nanoTime() - lastConnect) / 1e6;
+			if (!ready) {
+				note(this.kind.label() + ": not every one of " + size + " streams received the first event within 60 s");
+			}
+			TimeUnit.SECONDS.sleep(1);
+			int held = this.generator.held();
+			long heap = this.server.liveHeapBytes();
+			double perStream = (held > 0) ? (double) (heap - baselineHeap) / held : 0;
+			boolean allEarly = firstByte.count() == streams.size();
+			IdleResult result = new IdleResult(this.kind.label(), size, held, size - held,
+					LoadRun.this.options.connectRate(), size * 1e9 / Math.max(1, connected.openingNanos()),
+					(int) firstByte.count(), allEarly ? millis(firstByte.percentile(0.99)) : -1,
+					allEarly ? millis(firstByte.max()) : -1, readyMillis, perStream, this.server.residentBytes(),
+					this.server.threads());
+			log(String.valueOf(result));
+			LoadRun.this.idle.add(result);
+			return streams;
+		}
+
+		/**
+		 * Publishes an event every half second until every stream received one: all are registered then,
+		 * however long the server took to process their requests. Gives up after a minute.
+		 */
+		private boolean ready(List<ClientStream> streams) throws IOException {
+			Phase phase = nextPhase(120);
+			this.generator.begin(phase);
+			for (int i = 0; i < phase.capacity; i++) {
+				if (this.publisher.publishOne(phase, i, 64, Duration.ofSeconds(60)) / 100 != 2) {
+					return false;
+				}
+				if (this.generator.awaitDelivery(streams, 1, Duration.ofMillis(500))) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		LoadResult load(String scenario, List<ClientStream> streams, int payloadBytes, double rate, Duration duration)
+				throws IOException {
+			int count = (int) Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
+			return run(scenario, streams, payloadBytes, rate, count, duration.plusSeconds(1), 0);
+		}
+
+		void burst() throws IOException, InterruptedException {
+			List<ClientStream> streams = this.generator
+				.connect(LoadRun.this.options.burstClients(), LoadRun.this.options.connectRate(), 0, Duration.ofSeconds(30))
+				.streams();
+			ready(streams);
+			run("burst", streams, 64, 0, LoadRun.this.options.burstEvents(), LoadRun.this.options.burstLimit(), 0);
+			this.generator.closeAll();
+			TimeUnit.SECONDS.sleep(1);
+		}
+
+		/**
+		 * A tenth of the streams, with a small receive buffer, stop reading after the first event; the
+		 * others should see the same delivery as without them.
+		 */
+		void slowConsumers() throws IOException, InterruptedException {
+			int total = LoadRun.this.options.slowClients();
+			int slow = total / 10;
+			List<ClientStream> streams = new ArrayList<>(this.generator
+				.connect(total - slow, LoadRun.this.options.connectRate(), 0, Duration.ofSeconds(30))
+				.streams());
+			List<ClientStream> slowStreams = this.generator
+				.connect(slow, LoadRun.this.options.connectRate(), 4096, Duration.ofSeconds(30))
+				.streams();
+			streams.addAll(slowStreams);
+			ready(streams);
+			this.generator.pause(slowStreams);
+			int count = (int) Math.round(50 * LoadRun.this.options.slow().toNanos() / 1e9);
+			run("slow-consumer", streams, 4096, 50, count, LoadRun.this.options.slow().plusSeconds(1), slow);
+			this.generator.closeAll();
+		}
+
+		private LoadResult run(String scenario, List<ClientStream> streams, int payloadBytes, double rate, int count,
+				Duration limit, int slowClients) throws IOException {
+			Phase phase = nextPhase(count);
+			this.generator.begin(phase);
+			Duration cpuBefore = this.server.cpuTime();
+			long start = System.nanoTime();
+			Publisher.PublishResult published = this.publisher.publish(phase, count, rate, payloadBytes, limit);
+			this.generator.awaitDelivery(streams, published.acked(), LoadRun.this.options.drain());
+			Duration cpu = this.server.cpuTime().minus(cpuBefore);
+			PhaseStats stats = this.generator.collect(published.acked());
+			long lastReceipt = (stats.lastReceiptNanos > start) ? stats.lastReceiptNanos : System.nanoTime();
+			double seconds = (lastReceipt - start) / 1e9;
+			String note = (published.failure() != null) ? published.failure() : "";
+			if (published.acked() < count && published.failure() == null) {
+				note = "published " + published.acked() + " of " + count + " within " + limit.toSeconds() + " s";
+			}
+			LoadResult result = new LoadResult(this.kind.label(), scenario, stats.participants, payloadBytes, rate,
+					published.acked(), (long) published.acked() * stats.participants, stats.received, stats.lost,
+					stats.duplicated, stats.outOfOrder, millis(stats.latencies.percentile(0.5)),
+					millis(stats.latencies.percentile(0.9)), millis(stats.latencies.percentile(0.99)),
+					millis(stats.latencies.max()), stats.received / Math.max(seconds, 1e-9), published.achievedRate(),
+					millis(published.postMicros().percentile(0.5)), millis(published.postMicros().max()),
+					cpu.toNanos() / 1e9, (stats.received > 0) ? cpu.toNanos() / 1000.0 / stats.received : -1,
+					this.server.residentBytes(), this.server.threads(), slowClients,
+					stats.pausedClosed, note);
+			log(String.valueOf(result));
+			LoadRun.this.load.add(result);
+			return result;
+		}
+
+	}
+
+	private Phase nextPhase(int capacity) {
+		this.phases++;
+		return new Phase(this.phases * 100_000_000L, capacity);
+	}
+
+}

@@ -1,0 +1,188 @@
+package dev.eventstream.benchmarks.load;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Publishes events with {@code POST /events} over one keep-alive HTTP/1.1 connection, waiting for each
+ * answer before the next request, at a given rate or as fast as possible.
+ */
+final class Publisher implements AutoCloseable {
+
+	private final InetSocketAddress server;
+
+	private @Nullable Socket socket;
+
+	private @Nullable InputStream in;
+
+	private @Nullable OutputStream out;
+
+	Publisher(InetSocketAddress server) {
+		this.server = server;
+	}
+
+	/**
+	 * Publishes up to {@code count} events of the phase at {@code perSecond} (0: as fast as possible),
+	 * stopping at the time limit or at the first failure.
+	 */
+	PublishResult publish(Phase phase, int count, double perSecond, int payloadBytes, Duration limit) {
+		Histogram postMicros = new Histogram();
+		long start = System.nanoTime();
+		long deadline = start + limit.toNanos();
+		int acked = 0;
+		String failure = null;
+		long end = start;
+		for (int i = 0; i < count; i++) {
+			if (perSecond > 0) {
+				long due = start + (long) (i * 1e9 / perSecond);
+				long wait = due - System.nanoTime();
+				if (wait > 0) {
+					LockSupport.parkNanos(wait);
+				}
+			}
+			long now = System.nanoTime();
+			if (now > deadline) {
+				break;
+			}
+			try {
+				int status = publishOne(phase, i, payloadBytes, Duration.ofNanos(Math.max(deadline - now, 1_000_000_000L)));
+				end = System.nanoTime();
+				postMicros.record((end - now) / 1000);
+				if (status / 100 != 2) {
+					failure = "POST answered " + status;
+					break;
+				}
+				acked++;
+			}
+			catch (IOException ex) {
+				end = System.nanoTime();
+				failure = ((ex instanceof SocketTimeoutException) ? "POST timed out: " : "POST failed: ") + ex.getMessage();
+				disconnect();
+				break;
+			}
+		}
+		return new PublishResult(acked, end - start, postMicros, failure);
+	}
+
+	/** Publishes event {@code index} of the phase, recording when, and returns the answer's status. */
+	int publishOne(Phase phase, int index, int payloadBytes, Duration timeout) throws IOException {
+		phase.publishedNanos.set(index, System.nanoTime());
+		return post(phase.data(index, payloadBytes), timeout);
+	}
+
+	/** Posts one body and returns the status, once the whole answer was read. */
+	int post(String data, Duration timeout) throws IOException {
+		byte[] body = data.getBytes(StandardCharsets.UTF_8);
+		if (this.socket == null) {
+			Socket socket = new Socket();
+			socket.setTcpNoDelay(true);
+			socket.connect(this.server, 5000);
+			this.socket = socket;
+			this.in = new BufferedInputStream(socket.getInputStream());
+			this.out = socket.getOutputStream();
+		}
+		this.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+		String head = "POST /events HTTP/1.1\r\nHost: " + this.server.getHostString() + ":" + this.server.getPort()
+				+ "\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: " + body.length + "\r\n\r\n";
+		OutputStream out = this.out;
+		out.write(head.getBytes(StandardCharsets.US_ASCII));
+		out.write(body);
+		out.flush();
+		return readResponse();
+	}
+
+	private int readResponse() throws IOException {
+		InputStream in = this.in;
+		String statusLine = line(in);
+		int status = Integer.parseInt(statusLine.substring(9, 12));
+		long length = 0;
+		boolean chunked = false;
+		boolean close = false;
+		for (String header = line(in); !header.isEmpty(); header = line(in)) {
+			String lower = header.toLowerCase(Locale.ROOT);
+			if (lower.startsWith("content-length:")) {
+				length = Long.parseLong(lower.substring(15).trim());
+			}
+			else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+				chunked = true;
+			}
+			else if (lower.startsWith("connection:") && lower.contains("close")) {
+				close = true;
+			}
+		}
+		if (chunked) {
+			for (long size = Long.parseLong(line(in).split(";")[0].trim(), 16); size > 0; size = Long.parseLong(line(in).split(";")[0].trim(), 16)) {
+				skip(in, size);
+				line(in);
+			}
+			line(in);
+		}
+		else {
+			skip(in, length);
+		}
+		if (close) {
+			disconnect();
+		}
+		return status;
+	}
+
+	private static void skip(InputStream in, long bytes) throws IOException {
+		for (long left = bytes; left > 0; left--) {
+			if (in.read() < 0) {
+				throw new IOException("Connection closed in a response body");
+			}
+		}
+	}
+
+	private static String line(InputStream in) throws IOException {
+		StringBuilder line = new StringBuilder();
+		for (int b = in.read(); b != '\n'; b = in.read()) {
+			if (b < 0) {
+				throw new IOException("Connection closed in a response");
+			}
+			if (b != '\r') {
+				line.append((char) b);
+			}
+		}
+		return line.toString();
+	}
+
+	private void disconnect() {
+		Socket socket = this.socket;
+		this.socket = null;
+		if (socket != null) {
+			try {
+				socket.close();
+			}
+			catch (IOException ex) {
+				// already gone
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		disconnect();
+	}
+
+	/** What a publishing run achieved: events acknowledged, how long it took, each POST's time. */
+	record PublishResult(int acked, long elapsedNanos, Histogram postMicros, @Nullable String failure) {
+
+		double achievedRate() {
+			return (this.elapsedNanos > 0) ? this.acked * 1e9 / this.elapsedNanos : 0;
+		}
+
+	}
+
+}

@@ -1,0 +1,76 @@
+package dev.eventstream.benchmarks.load;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a load run covers and for how long.
+ *
+ * @param mode {@code quick}, {@code full} or {@code smoke}
+ * @param servers the servers to run, in order
+ * @param sizes the numbers of streams for the idle and broadcast scenarios
+ * @param sustainedSize the number of streams of the sustained scenario
+ * @param broadcast how long each 64-byte broadcast at 50/s lasts
+ * @param largeBroadcast how long each 4 KiB broadcast at 50/s lasts
+ * @param sustained how long the 10 events/s scenario lasts
+ * @param burstClients streams of the burst scenario
+ * @param burstEvents events of the burst scenario; 0 skips it
+ * @param burstLimit the longest the burst may take
+ * @param slowClients streams of the slow-consumer scenario, a tenth of which stop reading; 0 skips it
+ * @param slow how long the slow-consumer scenario lasts
+ * @param connectRate connects per second
+ * @param drain how long to wait for the last events after publishing stopped
+ * @param benchmarksDir the {@code benchmarks} folder, where the server jars are built
+ * @param out where results are written
+ * @param flightRecording whether the starter's servers record a JFR file
+ */
+record RunOptions(String mode, List<ServerKind> servers, List<Integer> sizes, int sustainedSize, Duration broadcast,
+		Duration largeBroadcast, Duration sustained, int burstClients, int burstEvents, Duration burstLimit,
+		int slowClients, Duration slow, int connectRate, Duration drain, Path benchmarksDir, Path out,
+		boolean flightRecording) {
+
+	static final List<ServerKind> ALL = List.of(ServerKind.STARTER, ServerKind.STARTER_SMALL_BUFFERS, ServerKind.MVC,
+			ServerKind.WEBFLUX, ServerKind.RAW);
+
+	/** Under about five minutes for every server on a 2-core machine. */
+	static RunOptions quick(Path benchmarksDir, Path out) {
+		return new RunOptions("quick", ALL, List.of(1000, 10000), 10000, Duration.ofSeconds(4), Duration.ofSeconds(3),
+				Duration.ofSeconds(8), 1000, 5000, Duration.ofSeconds(10), 1000, Duration.ofSeconds(5), 2000,
+				Duration.ofSeconds(3), benchmarksDir, out, false);
+	}
+
+	/** Longer phases, 5,000 events in the burst and 20,000 streams where the file limit allows. */
+	static RunOptions full(Path benchmarksDir, Path out) {
+		return new RunOptions("full", ALL, List.of(1000, 10000, 20000), 10000, Duration.ofSeconds(20),
+				Duration.ofSeconds(10), Duration.ofSeconds(60), 1000, 5000, Duration.ofSeconds(120), 1000,
+				Duration.ofSeconds(30), 2000, Duration.ofSeconds(10), benchmarksDir, out, false);
+	}
+
+	/** Tiny sizes, to check that every part works. */
+	static RunOptions smoke(List<ServerKind> servers, Path benchmarksDir, Path out) {
+		return new RunOptions("smoke", servers, List.of(20), 20, Duration.ofMillis(400), Duration.ofMillis(200),
+				Duration.ofMillis(300), 20, 50, Duration.ofSeconds(5), 20, Duration.ofMillis(300), 500,
+				Duration.ofSeconds(5), benchmarksDir, out, false);
+	}
+
+	RunOptions withServers(List<ServerKind> servers) {
+		return new RunOptions(this.mode, servers, this.sizes, this.sustainedSize, this.broadcast, this.largeBroadcast,
+				this.sustained, this.burstClients, this.burstEvents, this.burstLimit, this.slowClients, this.slow,
+				this.connectRate, this.drain, this.benchmarksDir, this.out, this.flightRecording);
+	}
+
+	/** Keeps the idle and broadcast scenarios only. */
+	RunOptions withoutBurstAndSlowConsumers() {
+		return new RunOptions(this.mode, this.servers, this.sizes, this.sustainedSize, this.broadcast,
+				this.largeBroadcast, this.sustained, this.burstClients, 0, this.burstLimit, 0, this.slow,
+				this.connectRate, this.drain, this.benchmarksDir, this.out, this.flightRecording);
+	}
+
+	RunOptions withFlightRecording() {
+		return new RunOptions(this.mode, this.servers, this.sizes, this.sustainedSize, this.broadcast,
+				this.largeBroadcast, this.sustained, this.burstClients, this.burstEvents, this.burstLimit,
+				this.slowClients, this.slow, this.connectRate, this.drain, this.benchmarksDir, this.out, true);
+	}
+
+}

@@ -1,0 +1,97 @@
+package dev.eventstream.benchmarks.load;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every part of the benchmark harness, run with tiny sizes so that it cannot rot: the JMH benchmarks,
+ * each server under test started as a process, the load generator, and the reports. The figures
+ * themselves mean nothing here.
+ */
+class HarnessSmokeTests {
+
+	@TempDir
+	Path out;
+
+	@Test
+	void everyJmhBenchmarkRunsWithTheGcProfiler() throws Exception {
+		List<JmhResult> results = JmhRun.smoke(this.out.resolve("jmh.json"));
+
+		assertThat(results).extracting(JmhResult::benchmark)
+			.containsExactlyInAnyOrder("EncodeBenchmark.encode", "FanOutBenchmark.broadcast", "ParserBenchmark.parse");
+		assertThat(results).allSatisfy((result) -> assertThat(result.score()).isPositive());
+		assertThat(results).filteredOn((result) -> result.benchmark().startsWith("Encode"))
+			.singleElement()
+			.satisfies((result) -> assertThat(result.allocatedBytesPerOp()).isGreaterThan(64));
+		assertThat(results).filteredOn((result) -> result.benchmark().startsWith("Parser"))
+			.singleElement()
+			.satisfies((result) -> assertThat(result.megabytesPerSecond()).isPositive());
+	}
+
+	@Test
+	void rawServerGoesThroughEveryScenarioAndTheReportsAreWritten() throws Exception {
+		RunOptions options = RunOptions.smoke(List.of(ServerKind.RAW), Harness.defaultBenchmarksDir(), this.out);
+
+		RunReport report = Harness.run(options, false, true);
+
+		assertThat(report.notes()).isEmpty();
+		assertThat(report.idle()).singleElement().satisfies((idle) -> {
+			assertThat(idle.held()).isEqualTo(20);
+			assertThat(idle.threads()).isPositive();
+			assertThat(idle.firstBytesBeforeEvent()).isEqualTo(20);
+		});
+		assertThat(report.load()).extracting(LoadResult::scenario)
+			.containsExactly("broadcast-64B", "broadcast-4KiB", "sustained-10/s", "burst", "slow-consumer");
+		assertThat(report.load()).allSatisfy((load) -> {
+			assertThat(load.published()).isPositive();
+			assertThat(load.lost()).isZero();
+			assertThat(load.duplicated()).isZero();
+			assertThat(load.outOfOrder()).isZero();
+			assertThat(load.cpuSeconds()).isNotNegative();
+		});
+		assertThat(report.load().get(4).slowClients()).isEqualTo(2);
+		assertThat(Files.readString(this.out.resolve("results.json"))).contains("\"scenario\": \"slow-consumer\"");
+		assertThat(Files.readString(this.out.resolve("results.md"))).contains("| raw-nio | burst |");
+		assertThat(Files.size(this.out.resolve("chart.png"))).isPositive();
+	}
+
+	@ParameterizedTest
+	@EnumSource(names = { "STARTER", "MVC", "WEBFLUX" })
+	void springServerStartsAsAProcessAndDeliversEveryEvent(ServerKind kind) throws Exception {
+		try (ServerProcess server = ServerProcess.start(kind, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), Harness.defaultBenchmarksDir(),
+				this.out.resolve(kind.label() + ".log"), Duration.ofSeconds(90));
+				LoadGenerator generator = new LoadGenerator(server.address(), 1);
+				Publisher publisher = new Publisher(server.address())) {
+			List<ClientStream> streams = generator.connect(10, 500, 0, Duration.ofSeconds(10)).streams();
+			Phase registering = new Phase(1_000, 40);
+			generator.begin(registering);
+			boolean registered = false;
+			for (int i = 0; i < registering.capacity && !registered; i++) {
+				publisher.publishOne(registering, i, 64, Duration.ofSeconds(10));
+				registered = generator.awaitDelivery(streams, 1, Duration.ofMillis(250));
+			}
+			assertThat(registered).isTrue();
+
+			Phase phase = new Phase(2_000, 5);
+			generator.begin(phase);
+			assertThat(publisher.publish(phase, 5, 0, 4096, Duration.ofSeconds(10)).acked()).isEqualTo(5);
+
+			assertThat(generator.awaitDelivery(streams, 5, Duration.ofSeconds(10))).isTrue();
+			PhaseStats stats = generator.collect(5);
+			assertThat(stats.received).isEqualTo(50);
+			assertThat(stats.lost + stats.duplicated + stats.outOfOrder).isZero();
+			assertThat(server.cpuTime()).isPositive();
+			assertThat(server.threads()).isPositive();
+		}
+	}
+
+}

@@ -1,0 +1,40 @@
+package dev.eventstream.benchmarks.starter;
+
+import dev.eventstream.sse.SseEvent;
+import dev.eventstream.sse.server.SseServer;
+import dev.eventstream.sse.server.SseStream;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The benchmark API on the starter: a stream per user, and a broadcast of the request body as data.
+ */
+@RestController
+class EventsController {
+
+	private final SseServer<String> server;
+
+	EventsController(SseServer<String> server) {
+		this.server = server;
+	}
+
+	@GetMapping("/events")
+	SseStream<String> events(@RequestParam String user,
+			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId) {
+		return this.server.connect(user, lastEventId);
+	}
+
+	@PostMapping("/events")
+	ResponseEntity<Void> broadcast(@RequestBody String data) {
+		this.server.broadcast(SseEvent.of(data));
+		return ResponseEntity.accepted().build();
+	}
+
+}
