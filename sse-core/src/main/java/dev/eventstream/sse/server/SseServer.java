@@ -104,6 +104,8 @@ public final class SseServer<T> implements AutoCloseable {
 
 	private final ExecutorService writers;
 
+	private final int writerThreads;
+
 	private final @Nullable ScheduledExecutorService keepAliveScheduler;
 
 	private final SseServerListener[] listeners;
@@ -125,6 +127,7 @@ public final class SseServer<T> implements AutoCloseable {
 		this.cluster = builder.cluster;
 		this.marshaller = builder.marshaller;
 		this.shutdownTimeout = builder.shutdownTimeout;
+		this.writerThreads = builder.writerThreads;
 		this.writers = Executors.newFixedThreadPool(builder.writerThreads, daemonThreads("sse-writer-"));
 		this.maxLifetimeNanos = (builder.maxLifetime != null) ? deadlineNanos(builder.maxLifetime) : 0;
 		// Keep-alive ticks at half the interval, so a connection is never idle for longer than the
@@ -348,6 +351,7 @@ public final class SseServer<T> implements AutoCloseable {
 			return publishToCluster(this.cluster, target, event);
 		}
 		String id;
+		List<SseStream<?>> woken;
 		this.publishLock.lock();
 		try {
 			requireOpen();
@@ -361,11 +365,12 @@ public final class SseServer<T> implements AutoCloseable {
 			id = this.idGenerator.nextId();
 			byte[] bytes = SseEncoder.encode(event.withId(id));
 			this.history.append(id, target, bytes);
-			fanOut(id, source, target == null, Frame.event(bytes, System.nanoTime()));
+			woken = fanOut(id, source, target == null, Frame.event(bytes, System.nanoTime()));
 		}
 		finally {
 			this.publishLock.unlock();
 		}
+		drain(woken);
 		published(event.event());
 		return Optional.of(id);
 	}
@@ -389,27 +394,58 @@ public final class SseServer<T> implements AutoCloseable {
 		// Publishing time on this clock, for the delivery latency: the log's clock is the wall clock.
 		long age = Math.max(0, System.currentTimeMillis() - publishedMillis);
 		Frame frame = Frame.event(bytes, System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(age));
+		List<SseStream<?>> woken;
 		this.publishLock.lock();
 		try {
 			this.deliveredId = id;
-			fanOut(id, (target != null) ? this.sources.get(target) : null, target == null, frame);
+			woken = fanOut(id, (target != null) ? this.sources.get(target) : null, target == null, frame);
 		}
 		finally {
 			this.publishLock.unlock();
 		}
+		drain(woken);
 	}
 
-	/** Queues a frame on one source's connections, or on every source's; called under the publish lock. */
-	private void fanOut(String id, @Nullable SseSource<T> source, boolean everySource, Frame frame) {
+	/**
+	 * Queues a frame on one source's connections, or on every source's; called under the publish lock.
+	 * @return the streams that need a writer, for {@link #drain(List)} once the lock is released
+	 */
+	private List<SseStream<?>> fanOut(String id, @Nullable SseSource<T> source, boolean everySource, Frame frame) {
+		List<SseStream<?>> woken = new ArrayList<>();
 		if (everySource) {
 			for (SseSource<T> each : this.sources.values()) {
 				each.lastEventId(id);
-				each.deliver(frame);
+				each.deliver(frame, woken);
 			}
 		}
 		else if (source != null) {
 			source.lastEventId(id);
-			source.deliver(frame);
+			source.deliver(frame, woken);
+		}
+		return woken;
+	}
+
+	/**
+	 * Has the writers drain the streams one publish woke: one task per writer thread, each with its
+	 * share of the streams, rather than a task and a thread wake-up per stream, which made publishing
+	 * to ten thousand streams spend most of its time waking writers.
+	 */
+	private void drain(List<SseStream<?>> woken) {
+		int count = woken.size();
+		int tasks = Math.min(this.writerThreads, count);
+		for (int task = 0; task < tasks; task++) {
+			List<SseStream<?>> share = woken.subList(count * task / tasks, count * (task + 1) / tasks);
+			this.writers.execute(() -> {
+				for (SseStream<?> stream : share) {
+					try {
+						stream.drain();
+					}
+					catch (RuntimeException ex) {
+						// One broken stream must not keep the others of the share from their frames.
+						logger.log(System.Logger.Level.WARNING, "Drain of " + LogText.of(stream.sourceId()) + " failed", ex);
+					}
+				}
+			});
 		}
 	}
 
@@ -432,6 +468,7 @@ public final class SseServer<T> implements AutoCloseable {
 			}
 		}
 		String id;
+		List<SseStream<?>> woken = new ArrayList<>();
 		this.publishLock.lock();
 		try {
 			requireOpen();
@@ -446,13 +483,14 @@ public final class SseServer<T> implements AutoCloseable {
 				SseSource<T> source = this.sources.get(entry.getKey());
 				if (source != null) {
 					source.lastEventId(id);
-					source.deliver(frame);
+					source.deliver(frame, woken);
 				}
 			}
 		}
 		finally {
 			this.publishLock.unlock();
 		}
+		drain(woken);
 		published(name);
 		if (!failed.isEmpty()) {
 			throw new MarshallingException(id, failed, causes);

@@ -109,9 +109,9 @@ public final class SseSource<T> {
 		return false;
 	}
 
-	void deliver(Frame frame) {
+	void deliver(Frame frame, List<SseStream<?>> woken) {
 		for (SseStream<T> stream : this.streams) {
-			stream.deliver(frame);
+			stream.deliver(frame, woken);
 		}
 	}
 

@@ -176,17 +176,33 @@ public final class SseStream<T> {
 	 * keep up.
 	 */
 	void deliver(Frame frame) {
-		int limit = this.stalled ? this.capacity : this.capacity * BUSY_WRITERS_FACTOR;
-		int depth = this.queue.offer(frame, limit);
-		if (depth > 0) {
-			if (frame.event) {
-				this.server.queued(depth);
-			}
+		if (offer(frame)) {
 			signal();
 		}
-		else {
-			abort(CloseReason.OVERFLOW);
+	}
+
+	/**
+	 * Queues a frame like {@link #deliver(Frame)}, but when the stream needs a writer, adds it to the
+	 * given list instead of scheduling one: the server schedules the streams of one publish together.
+	 */
+	void deliver(Frame frame, List<SseStream<?>> woken) {
+		if (offer(frame) && claim()) {
+			woken.add(this);
 		}
+	}
+
+	/** Queues a frame; returns whether it was queued, or closes the stream when its buffer overflows. */
+	private boolean offer(Frame frame) {
+		int limit = this.stalled ? this.capacity : this.capacity * BUSY_WRITERS_FACTOR;
+		int depth = this.queue.offer(frame, limit);
+		if (depth == 0) {
+			abort(CloseReason.OVERFLOW);
+			return false;
+		}
+		if (frame.event) {
+			this.server.queued(depth);
+		}
+		return true;
 	}
 
 	/** Queues a keep-alive when nothing was written for the given time and nothing is pending. */
@@ -253,21 +269,31 @@ public final class SseStream<T> {
 	}
 
 	private void signal() {
+		if (claim()) {
+			this.server.execute(this::drain);
+		}
+	}
+
+	/**
+	 * Tells a drainer there is work: takes the stream from IDLE to RUNNING, in which case the caller
+	 * must have {@link #drain()} run, or tells the running drainer to look again.
+	 * @return whether the caller claimed the stream and must schedule its drain
+	 */
+	private boolean claim() {
 		for (;;) {
 			int current = this.state.get();
 			if (current == IDLE) {
 				if (this.state.compareAndSet(IDLE, RUNNING)) {
-					this.server.execute(this::drain);
-					return;
+					return true;
 				}
 			}
 			else if (current == RUNNING) {
 				if (this.state.compareAndSet(RUNNING, RUNNING_MORE)) {
-					return;
+					return false;
 				}
 			}
 			else {
-				return; // more work is already signalled, or the transport will call back
+				return false; // more work is already signalled, or the transport will call back
 			}
 		}
 	}
@@ -278,7 +304,7 @@ public final class SseStream<T> {
 	 * the transport's onWritePossible() without a window in which the callback could be lost, while
 	 * abort() leaves the connection alone until isReady() returned.
 	 */
-	private void drain() {
+	void drain() {
 		SseConnection connection = this.connection;
 		if (connection == null) {
 			throw new IllegalStateException("stream is not open");

@@ -29,11 +29,13 @@ package dev.eventstream.benchmarks.load;
  * @param threads thread count of the server at the end
  * @param slowClients streams that stopped reading during the phase
  * @param slowClosed of those, the ones the server closed
+ * @param closed participating streams the server closed during the phase (their later events count as lost:
+ * the load generator does not reconnect)
  * @param note what stopped the phase early, if anything
  */
 record LoadResult(String server, String scenario, int connections, int payloadBytes, double askedRate, int published,
 		long expected, long received, long lost, long duplicated, long outOfOrder, double p50Millis, double p90Millis,
 		double p99Millis, double maxMillis, double deliveredPerSecond, double achievedRate, double postP50Millis,
 		double postMaxMillis, double cpuSeconds, double cpuMicrosPerEvent, long rssBytes, int threads, int slowClients,
-		int slowClosed, String note) {
+		int slowClosed, int closed, String note) {
 }

@@ -52,7 +52,12 @@ final class LoadRun {
 		for (ServerKind kind : this.options.servers()) {
 			log("== " + kind.label());
 			try {
-				runServer(kind, sizes);
+				if (kind == ServerKind.STARTER_REDIS_CLUSTER) {
+					runCluster();
+				}
+				else {
+					runServer(kind, sizes);
+				}
 			}
 			catch (IOException | RuntimeException ex) {
 				note(kind.label() + " failed: " + ex);
@@ -96,6 +101,39 @@ final class LoadRun {
 			}
 			if (this.options.flightRecording() && kind == ServerKind.STARTER) {
 				server.stopFlightRecording();
+			}
+		}
+	}
+
+	/**
+	 * Two starter servers sharing a {@code redis-server}: the streams are held by the second, events are
+	 * published to the first, so each event crosses Redis (XADD on one, XREAD on the other). CPU is the
+	 * receiving server's.
+	 */
+	private void runCluster() throws IOException, InterruptedException {
+		if (!RedisProcess.available()) {
+			note(ServerKind.STARTER_REDIS_CLUSTER.label() + " skipped: no redis-server on the path (Debian package redis-server)");
+			return;
+		}
+		ServerKind kind = ServerKind.STARTER_REDIS_CLUSTER;
+		try (RedisProcess redis = RedisProcess.start(this.options.out().resolve("redis.log"), Duration.ofSeconds(15))) {
+			List<String> arguments = List.of("--spring.data.redis.port=" + redis.port());
+			try (ServerProcess publishing = ServerProcess.start(kind, JVM_OPTIONS, this.options.benchmarksDir(), arguments,
+					this.options.out().resolve(kind.label() + "-a.log"), Duration.ofSeconds(90));
+					ServerProcess receiving = ServerProcess.start(kind, JVM_OPTIONS, this.options.benchmarksDir(),
+							arguments, this.options.out().resolve(kind.label() + "-b.log"), Duration.ofSeconds(90));
+					LoadGenerator generator = new LoadGenerator(receiving.address(), READERS);
+					Publisher publisher = new Publisher(publishing.address())) {
+				log("started, pids " + publishing.pid() + " (publishing) and " + receiving.pid() + " (holding the streams)");
+				Session session = new Session(kind, receiving, generator, publisher);
+				session.warmUp();
+				List<ClientStream> streams = generator
+					.connect(this.options.burstClients(), this.options.connectRate(), 0, Duration.ofSeconds(30))
+					.streams();
+				session.ready(streams);
+				session.load("cross-instance-64B", streams, 64, 50, this.options.broadcast());
+				session.burst("cross-instance-burst", streams);
+				generator.closeAll();
 			}
 		}
 	}
@@ -225,7 +263,7 @@ final class LoadRun {
 		 * Publishes an event every half second until every stream received one: all are registered then,
 		 * however long the server took to process their requests. Gives up after a minute.
 		 */
-		private boolean ready(List<ClientStream> streams) throws IOException {
+		boolean ready(List<ClientStream> streams) throws IOException {
 			Phase phase = nextPhase(120);
 			this.generator.begin(phase);
 			for (int i = 0; i < phase.capacity; i++) {
@@ -250,9 +288,14 @@ final class LoadRun {
 				.connect(LoadRun.this.options.burstClients(), LoadRun.this.options.connectRate(), 0, Duration.ofSeconds(30))
 				.streams();
 			ready(streams);
-			run("burst", streams, 64, 0, LoadRun.this.options.burstEvents(), LoadRun.this.options.burstLimit(), 0);
+			burst("burst", streams);
 			this.generator.closeAll();
 			TimeUnit.SECONDS.sleep(1);
+		}
+
+		/** Publishes the burst's events as fast as the server answers, to streams that are ready. */
+		void burst(String scenario, List<ClientStream> streams) throws IOException {
+			run(scenario, streams, 64, 0, LoadRun.this.options.burstEvents(), LoadRun.this.options.burstLimit(), 0);
 		}
 
 		/**
@@ -300,7 +343,7 @@ final class LoadRun {
 					millis(published.postMicros().percentile(0.5)), millis(published.postMicros().max()),
 					cpu.toNanos() / 1e9, (stats.received > 0) ? cpu.toNanos() / 1000.0 / stats.received : -1,
 					this.server.residentBytes(), this.server.threads(), slowClients,
-					stats.pausedClosed, note);
+					stats.pausedClosed, stats.closedDuringPhase, note);
 			log(String.valueOf(result));
 			LoadRun.this.load.add(result);
 			return result;

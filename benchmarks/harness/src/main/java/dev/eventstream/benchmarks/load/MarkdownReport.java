@@ -29,15 +29,15 @@ final class MarkdownReport {
 			md.append('\n');
 		}
 		if (!report.load().isEmpty()) {
-			md.append("| server | scenario | streams | payload | publish/s asked / achieved | POST p50 / max (ms) | expected | received | lost | dup | out of order | latency p50 / p90 / p99 / max (ms) | delivered/s | server CPU µs per event | threads | note |\n");
-			md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+			md.append("| server | scenario | streams | payload | publish/s asked / achieved | POST p50 / max (ms) | expected | received | lost | closed by server | dup | out of order | latency p50 / p90 / p99 / max (ms) | delivered/s | server CPU µs per event | threads | note |\n");
+			md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
 			for (LoadResult r : report.load()) {
 				String streams = n(r.connections()) + ((r.slowClients() > 0)
 						? " (+" + r.slowClients() + " slow, " + r.slowClosed() + " closed by server)" : "");
 				md.append(row(r.server(), r.scenario(), streams, r.payloadBytes() + " B",
 						((r.askedRate() > 0) ? f0(r.askedRate()) : "max") + " / " + f1(r.achievedRate()),
 						f1(r.postP50Millis()) + " / " + f0(r.postMaxMillis()), n(r.expected()), n(r.received()),
-						n(r.lost()), n(r.duplicated()), n(r.outOfOrder()),
+						n(r.lost()), n(r.closed()), n(r.duplicated()), n(r.outOfOrder()),
 						f1(r.p50Millis()) + " / " + f1(r.p90Millis()) + " / " + f1(r.p99Millis()) + " / " + f0(r.maxMillis()),
 						f0(r.deliveredPerSecond()), f1(r.cpuMicrosPerEvent()), n(r.threads()), r.note()));
 			}

@@ -31,7 +31,7 @@ record RunOptions(String mode, List<ServerKind> servers, List<Integer> sizes, in
 		boolean flightRecording) {
 
 	static final List<ServerKind> ALL = List.of(ServerKind.STARTER, ServerKind.STARTER_SMALL_BUFFERS, ServerKind.MVC,
-			ServerKind.WEBFLUX, ServerKind.RAW);
+			ServerKind.WEBFLUX, ServerKind.RAW, ServerKind.STARTER_REDIS_CLUSTER);
 
 	/** Under about five minutes for every server on a 2-core machine. */
 	static RunOptions quick(Path benchmarksDir, Path out) {

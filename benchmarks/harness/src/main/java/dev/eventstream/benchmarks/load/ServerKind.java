@@ -19,6 +19,12 @@ enum ServerKind {
 	/** The starter, with Tomcat's per-connection buffers shrunk by a connector customizer. */
 	STARTER_SMALL_BUFFERS("starter-small-buffers", "starter-server", "--bench.tomcat.small-buffers=true"),
 
+	/**
+	 * Two starter servers clustered through a {@code redis-server} the harness starts: clients on one,
+	 * events published on the other, so every event crosses Redis.
+	 */
+	STARTER_REDIS_CLUSTER("starter-redis-cluster", "starter-server", "--sse.cluster.type=redis"),
+
 	/** Spring MVC {@code SseEmitter}s, the way users write them. */
 	MVC("mvc-sseemitter", "mvc-server"),
 
@@ -70,7 +76,7 @@ enum ServerKind {
 	}
 
 	/** Returns the command line that starts the server on the given port. */
-	List<String> command(String java, List<String> jvmOptions, Path benchmarksDir, int port) {
+	List<String> command(String java, List<String> jvmOptions, Path benchmarksDir, int port, List<String> arguments) {
 		List<String> command = new ArrayList<>();
 		command.add(java);
 		command.addAll(jvmOptions);
@@ -87,6 +93,7 @@ enum ServerKind {
 		command.add("--server.port=" + port);
 		command.add("--server.address=127.0.0.1");
 		command.addAll(List.of(this.extraArgs));
+		command.addAll(arguments);
 		return command;
 	}
 

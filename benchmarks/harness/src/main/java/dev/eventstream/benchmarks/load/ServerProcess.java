@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
 
-	private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+	// Every process the harness started and has not stopped yet: killed if the harness exits first.
+	static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
 	private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
@@ -50,6 +51,12 @@ final class ServerProcess implements AutoCloseable {
 	/** Starts the server on a free port and returns once it answers a POST, or fails after the timeout. */
 	static ServerProcess start(ServerKind kind, List<String> jvmOptions, Path benchmarksDir, Path log, Duration timeout)
 			throws IOException, InterruptedException {
+		return start(kind, jvmOptions, benchmarksDir, List.of(), log, timeout);
+	}
+
+	/** Starts the server like {@link #start(ServerKind, List, Path, Path, Duration)}, with more arguments. */
+	static ServerProcess start(ServerKind kind, List<String> jvmOptions, Path benchmarksDir, List<String> arguments,
+			Path log, Duration timeout) throws IOException, InterruptedException {
 		Path jar = kind.jar(benchmarksDir);
 		if (jar != null && !Files.isRegularFile(jar)) {
 			throw new IOException("No " + jar + ": build it first (mvn -B -DskipTests package)");
@@ -57,7 +64,7 @@ final class ServerProcess implements AutoCloseable {
 		Path javaHome = Path.of(System.getProperty("java.home"));
 		String java = javaHome.resolve("bin").resolve("java").toString();
 		int port = freePort();
-		ProcessBuilder builder = new ProcessBuilder(kind.command(java, jvmOptions, benchmarksDir, port));
+		ProcessBuilder builder = new ProcessBuilder(kind.command(java, jvmOptions, benchmarksDir, port, arguments));
 		builder.redirectErrorStream(true);
 		builder.redirectOutput(log.toFile());
 		Process process = builder.start();
@@ -189,7 +196,7 @@ final class ServerProcess implements AutoCloseable {
 		}
 	}
 
-	private static int freePort() throws IOException {
+	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}

@@ -64,6 +64,24 @@ class HarnessSmokeTests {
 		assertThat(Files.size(this.out.resolve("chart.png"))).isPositive();
 	}
 
+	@Test
+	void clusterScenarioCarriesEveryEventFromOneStarterServerThroughRedisToTheOther() throws Exception {
+		RunOptions options = RunOptions.smoke(List.of(ServerKind.STARTER_REDIS_CLUSTER), Harness.defaultBenchmarksDir(),
+				this.out);
+
+		RunReport report = Harness.run(options, false, true);
+
+		assertThat(report.notes()).isEmpty();
+		assertThat(report.load()).extracting(LoadResult::scenario)
+			.containsExactly("cross-instance-64B", "cross-instance-burst");
+		assertThat(report.load()).allSatisfy((load) -> {
+			assertThat(load.server()).isEqualTo("starter-redis-cluster");
+			assertThat(load.published()).isPositive();
+			assertThat(load.received()).isEqualTo(load.expected());
+			assertThat(load.lost() + load.duplicated() + load.outOfOrder()).isZero();
+		});
+	}
+
 	@ParameterizedTest
 	@EnumSource(names = { "STARTER", "MVC", "WEBFLUX" })
 	void springServerStartsAsAProcessAndDeliversEveryEvent(ServerKind kind) throws Exception {
