@@ -713,11 +713,12 @@ public final class SseServer<T> implements AutoCloseable {
 	private void tick(long idleNanos) {
 		long now = System.nanoTime();
 		this.refusals.purge(now);
+		List<SseStream<?>> woken = new ArrayList<>();
 		for (SseSource<T> source : this.sources.values()) {
 			for (SseStream<T> stream : source.streams()) {
 				try {
 					if (!stream.expireIfDue(now) && idleNanos > 0) {
-						stream.keepAliveIfIdle(now, idleNanos, KEEP_ALIVE);
+						stream.keepAliveIfIdle(now, idleNanos, KEEP_ALIVE, woken);
 					}
 				}
 				catch (RuntimeException ex) {
@@ -726,6 +727,7 @@ public final class SseServer<T> implements AutoCloseable {
 				}
 			}
 		}
+		drain(woken);
 	}
 
 	private void awaitNoConnections(Duration timeout) {

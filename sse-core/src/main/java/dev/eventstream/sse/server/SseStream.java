@@ -170,20 +170,11 @@ public final class SseStream<T> {
 	}
 
 	/**
-	 * Queues a frame and wakes the writer; closes the stream when its buffer overflows. The capacity
-	 * applies while the client is not reading; frames that wait only because the writers are busy may
-	 * take up to {@value #BUSY_WRITERS_FACTOR} times as much, so a burst does not cut off clients that
-	 * keep up.
-	 */
-	void deliver(Frame frame) {
-		if (offer(frame)) {
-			signal();
-		}
-	}
-
-	/**
-	 * Queues a frame like {@link #deliver(Frame)}, but when the stream needs a writer, adds it to the
-	 * given list instead of scheduling one: the server schedules the streams of one publish together.
+	 * Queues a frame; closes the stream when its buffer overflows. The capacity applies while the client
+	 * is not reading; frames that wait only because the writers are busy may take up to
+	 * {@value #BUSY_WRITERS_FACTOR} times as much, so a burst does not cut off clients that keep up. When
+	 * the stream needs a writer it is added to the given list rather than scheduled: the server schedules
+	 * every stream one publish woke together.
 	 */
 	void deliver(Frame frame, List<SseStream<?>> woken) {
 		if (offer(frame) && claim()) {
@@ -206,9 +197,9 @@ public final class SseStream<T> {
 	}
 
 	/** Queues a keep-alive when nothing was written for the given time and nothing is pending. */
-	void keepAliveIfIdle(long now, long idleNanos, Frame keepAlive) {
+	void keepAliveIfIdle(long now, long idleNanos, Frame keepAlive, List<SseStream<?>> woken) {
 		if (now - this.lastWriteNanos >= idleNanos && this.queue.size() == 0 && this.state.get() == IDLE) {
-			deliver(keepAlive);
+			deliver(keepAlive, woken);
 		}
 	}
 

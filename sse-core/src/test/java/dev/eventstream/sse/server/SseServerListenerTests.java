@@ -79,7 +79,7 @@ class SseServerListenerTests {
 		SseServer<String> server = start();
 		TestConnection alice = TestConnection.open(server.connect("alice", null));
 		long idle = TimeUnit.SECONDS.toNanos(60);
-		alice.stream().keepAliveIfIdle(System.nanoTime() + idle, idle, Frame.control(":\n\n".getBytes(StandardCharsets.UTF_8)));
+		alice.keepAliveIfIdle(System.nanoTime() + idle, idle, Frame.control(":\n\n".getBytes(StandardCharsets.UTF_8)));
 		await().atMost(TestConnection.TIMEOUT).until(() -> alice.comments().size() == 1);
 		server.get("alice").orElseThrow().close();
 		alice.awaitClosed();

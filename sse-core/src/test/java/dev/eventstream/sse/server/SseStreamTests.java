@@ -225,9 +225,9 @@ class SseStreamTests {
 		SseServer<String> server = this.servers.start();
 		TestConnection connection = TestConnection.open(server, "alice");
 		long idle = TimeUnit.SECONDS.toNanos(60);
-		connection.stream().keepAliveIfIdle(System.nanoTime(), idle, KEEP_ALIVE);
+		connection.keepAliveIfIdle(System.nanoTime(), idle, KEEP_ALIVE);
 		assertThat(connection.stream().queuedFrames()).isZero();
-		connection.stream().keepAliveIfIdle(System.nanoTime() + idle, idle, KEEP_ALIVE);
+		connection.keepAliveIfIdle(System.nanoTime() + idle, idle, KEEP_ALIVE);
 		await().atMost(TestConnection.TIMEOUT).until(() -> connection.comments().size() == 1);
 	}
 
@@ -239,7 +239,7 @@ class SseStreamTests {
 		server.broadcast(SseEvent.of("pending"));
 		connection.awaitStalled();
 		long idle = TimeUnit.SECONDS.toNanos(60);
-		connection.stream().keepAliveIfIdle(System.nanoTime() + idle, idle, KEEP_ALIVE);
+		connection.keepAliveIfIdle(System.nanoTime() + idle, idle, KEEP_ALIVE);
 		assertThat(connection.stream().queuedFrames()).isEqualTo(1);
 		connection.becomeWritable();
 		assertThat(connection.comments()).isEmpty();

@@ -97,6 +97,13 @@ final class TestConnection implements SseConnection {
 		return stream;
 	}
 
+	/** Has the stream queue a keep-alive if it is idle, and drains it on this thread as a writer would. */
+	void keepAliveIfIdle(long now, long idleNanos, Frame keepAlive) {
+		List<SseStream<?>> woken = new ArrayList<>();
+		stream().keepAliveIfIdle(now, idleNanos, keepAlive, woken);
+		woken.forEach(SseStream::drain);
+	}
+
 	/** The client stops reading: the next {@link #isReady()} answers {@code false}. */
 	void stall() {
 		this.ready = false;
