@@ -219,8 +219,8 @@ final class LoopbackClient implements AutoCloseable {
 		}
 
 		/**
-		 * Waits until the response status arrived and, for {@code 200}, the first bytes of the stream,
-		 * which the server writes once the stream is registered.
+		 * Waits until the response status arrived and, for {@code 200}, the priming event id, which
+		 * the server writes last in the preamble of a stream it registered.
 		 * @return the status
 		 */
 		int awaitStarted() {
@@ -292,9 +292,11 @@ final class LoopbackClient implements AutoCloseable {
 			execute(this::updateInterest);
 		}
 
-		/** Closes the socket. */
+		/** Closes the socket; nothing more is parsed once it returns. */
 		void close() {
-			this.ended = true;
+			synchronized (this) {
+				this.ended = true;
+			}
 			LoopbackClient.this.streams.remove(this);
 			try {
 				this.channel.close();
@@ -368,8 +370,14 @@ final class LoopbackClient implements AutoCloseable {
 			}
 			buffer.flip();
 			synchronized (this) {
+				if (this.ended) {
+					return;
+				}
 				decode(buffer);
 				this.lastEventId = this.parser.lastEventId();
+			}
+			if (this.status == 200 && !this.lastEventId.isEmpty()) {
+				this.started.complete(this.status);
 			}
 			if (this.state == DONE) {
 				close();
@@ -447,7 +455,6 @@ final class LoopbackClient implements AutoCloseable {
 				ByteBuffer slice = buffer.slice();
 				slice.limit(length);
 				this.parser.feed(slice);
-				this.started.complete(this.status);
 			}
 			buffer.position(buffer.position() + length);
 		}
