@@ -11,9 +11,9 @@ import dev.eventstream.sse.server.SseServer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.coyote.AbstractProtocol;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,6 +24,7 @@ import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.test.annotation.DirtiesContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,8 +37,10 @@ import static org.awaitility.Awaitility.await;
  * <p>Tomcat's caches of request processors and socket channels are off: they keep up to hundreds of
  * recycled objects of 50 to 100 KB each, as many as the last bursts left, which would hide a leak of
  * the same size or fake one. Its pool of request workers has a fixed size, so that the live thread
- * count has a steady state to return to.
+ * count has a steady state to return to. The application context is closed after the class: no other
+ * test shares its settings.
  */
+@DirtiesContext
 @SpringBootTest(classes = { TestApplication.class, ConnectionChurnIntegrationTests.NoTomcatCaches.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.keep-alive=200ms", "server.tomcat.processor-cache=0", "server.tomcat.threads.max=50",
@@ -73,28 +76,21 @@ class ConnectionChurnIntegrationTests {
 	@Autowired
 	private WebServerApplicationContext context;
 
-	private LoopbackClient client;
+	@RegisterExtension
+	final LoopbackClient client = new LoopbackClient();
 
 	/**
 	 * Warms up the code, once per server, so that the cycles measured after it start from a steady
 	 * state.
 	 */
 	@BeforeEach
-	void startClientAndWarmUp() {
+	void warmUp() {
 		if (warmedUp != this.port) {
 			idleDescriptors = openDescriptors();
-		}
-		this.client = new LoopbackClient(this.port);
-		if (warmedUp != this.port) {
 			connectAndDisconnectAtOnce("warm", 500);
 			connectAndDisconnectOneByOne("warm", 500);
 			warmedUp = this.port;
 		}
-	}
-
-	@AfterEach
-	void closeClient() {
-		this.client.close();
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,33 +25,71 @@ import java.util.concurrent.TimeoutException;
 
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.SseParser;
+import dev.eventstream.sse.server.SseServer;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import org.springframework.test.context.junit.jupiter.SpringExtension;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * An event-stream client over raw non-blocking sockets to {@code 127.0.0.1}, for fault and load tests:
  * one selector thread reads every stream, so that a test can hold a thousand of them. Each stream
  * sends an HTTP/1.1 {@code GET}, decodes the chunked response and feeds an {@link SseParser}; it can
  * half-close its socket, or stop reading after a number of body bytes.
+ *
+ * <p>Registered as an extension, it connects to the server of the test's Spring application context,
+ * and after each test closes every stream and waits until that server released them all.
  */
-final class LoopbackClient implements AutoCloseable {
+final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, AutoCloseable {
 
 	static final Duration WAIT = Duration.ofSeconds(30);
-
-	private final int port;
-
-	private final Selector selector;
 
 	private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
 	private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
 
-	private final Thread thread;
-
 	private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
 
-	private volatile boolean running = true;
+	private int port;
 
+	private @Nullable Selector selector;
+
+	private @Nullable Thread thread;
+
+	private volatile boolean running;
+
+	/** Creates a client to register as an extension. */
+	LoopbackClient() {
+	}
+
+	/**
+	 * Creates a client of the given port, which the caller closes.
+	 * @param port the server's port
+	 */
 	LoopbackClient(int port) {
+		start(port);
+	}
+
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		Integer port = SpringExtension.getApplicationContext(context)
+			.getEnvironment()
+			.getProperty("local.server.port", Integer.class);
+		start(Objects.requireNonNull(port, "local.server.port"));
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		close();
+		SseServer<?> server = SpringExtension.getApplicationContext(context).getBean(SseServer.class);
+		await().atMost(WAIT).until(() -> server.connectionCount() == 0);
+	}
+
+	private void start(int port) {
 		this.port = port;
 		try {
 			this.selector = Selector.open();
@@ -58,9 +97,11 @@ final class LoopbackClient implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		this.thread = new Thread(this::run, "loopback-client");
-		this.thread.setDaemon(true);
-		this.thread.start();
+		this.running = true;
+		Thread thread = new Thread(this::run, "loopback-client");
+		thread.setDaemon(true);
+		thread.start();
+		this.thread = thread;
 	}
 
 	/**
@@ -111,38 +152,42 @@ final class LoopbackClient implements AutoCloseable {
 	@Override
 	public void close() {
 		this.running = false;
-		this.selector.wakeup();
+		selector().wakeup();
 		try {
-			this.thread.join(WAIT.toMillis());
+			Objects.requireNonNull(this.thread).join(WAIT.toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		this.streams.forEach(Stream::close);
 		try {
-			this.selector.close();
+			selector().close();
 		}
 		catch (IOException ex) {
 			// nothing left to release
 		}
 	}
 
+	private Selector selector() {
+		return Objects.requireNonNull(this.selector, "client is not started");
+	}
+
 	private void execute(Runnable task) {
 		this.tasks.add(task);
-		this.selector.wakeup();
+		selector().wakeup();
 	}
 
 	private void run() {
 		try {
 			while (this.running) {
-				this.selector.select();
+				selector().select();
 				for (Runnable task = this.tasks.poll(); task != null; task = this.tasks.poll()) {
 					task.run();
 				}
-				for (SelectionKey key : this.selector.selectedKeys()) {
+				for (SelectionKey key : selector().selectedKeys()) {
 					((Stream) key.attachment()).ready(key);
 				}
-				this.selector.selectedKeys().clear();
+				selector().selectedKeys().clear();
 			}
 		}
 		catch (IOException | ClosedSelectorException ex) {
@@ -305,13 +350,13 @@ final class LoopbackClient implements AutoCloseable {
 				// closed anyway
 			}
 			// A channel registered with a selector keeps its socket open until the next selection.
-			LoopbackClient.this.selector.wakeup();
+			selector().wakeup();
 			this.started.completeExceptionally(new IOException("closed"));
 		}
 
 		private void register(int ops) {
 			try {
-				this.key = this.channel.register(LoopbackClient.this.selector, ops, this);
+				this.key = this.channel.register(selector(), ops, this);
 			}
 			catch (IOException ex) {
 				close();

@@ -16,14 +16,13 @@ import java.util.stream.IntStream;
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.server.CloseReason;
 import dev.eventstream.sse.server.SseServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,7 +31,11 @@ import static org.awaitility.Awaitility.await;
  * Eight threads publish while a thousand clients are connected and most of them keep disconnecting
  * and reconnecting with their {@code Last-Event-ID}: every client that stays connected receives every
  * event once and in order, and so does every churning one over its successive connections.
+ *
+ * <p>The application context is closed after the class: no other test shares its settings, and Tomcat
+ * keeps what a thousand connections left in its caches.
  */
+@DirtiesContext
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.keep-alive=500ms", "sse.buffer-capacity=1024", "server.tomcat.accept-count=1000" })
 class PublishingUnderChurnIntegrationTests {
@@ -49,24 +52,11 @@ class PublishingUnderChurnIntegrationTests {
 
 	private static final int RECONNECTIONS = 3000;
 
-	@LocalServerPort
-	private int port;
-
 	@Autowired
 	private SseServer<String> server;
 
-	private LoopbackClient client;
-
-	@BeforeEach
-	void startClient() {
-		this.client = new LoopbackClient(this.port);
-	}
-
-	@AfterEach
-	void closeClient() {
-		this.client.close();
-		await().atMost(LoopbackClient.WAIT).until(() -> this.server.connectionCount() == 0);
-	}
+	@RegisterExtension
+	final LoopbackClient client = new LoopbackClient();
 
 	@Test
 	void everyClientReceivesEveryEventOnceAndInOrderWhileOthersChurn() throws Exception {

@@ -8,14 +8,12 @@ import java.util.stream.IntStream;
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.server.CloseReason;
 import dev.eventstream.sse.server.SseServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,24 +26,11 @@ import static org.awaitility.Awaitility.await;
 		properties = { "sse.keep-alive=200ms", "sse.buffer-capacity=8" })
 class SlowClientIntegrationTests {
 
-	@LocalServerPort
-	private int port;
-
 	@Autowired
 	private SseServer<String> server;
 
-	private LoopbackClient client;
-
-	@BeforeEach
-	void startClient() {
-		this.client = new LoopbackClient(this.port);
-	}
-
-	@AfterEach
-	void closeClient() {
-		this.client.close();
-		await().atMost(LoopbackClient.WAIT).until(() -> this.server.connectionCount() == 0);
-	}
+	@RegisterExtension
+	final LoopbackClient client = new LoopbackClient();
 
 	@Test
 	void halfClosedClientKeepsReceivingEvents() {
