@@ -10,7 +10,6 @@ import dev.eventstream.sse.server.CloseReason;
 import dev.eventstream.sse.server.SseServer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.apache.coyote.AbstractProtocol;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,7 +19,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
-import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -147,16 +145,11 @@ class ConnectionChurnIntegrationTests {
 		await().atMost(LoopbackClient.WAIT).untilAsserted(() -> {
 			assertThat(this.server.connectionCount()).as("connections").isZero();
 			assertThat(this.server.size()).as("sources").isZero();
-			assertThat(protocol().getConnectionCount()).as("Tomcat's connections").isOne();
+			assertThat(LoopbackClient.serverConnections(this.context)).as("Tomcat's connections").isOne();
 			assertThat(openDescriptors()).as("open files").isLessThanOrEqualTo(idleDescriptors + DESCRIPTOR_SLACK);
 		});
 		return new Snapshot(usedHeapAfterGc(), ManagementFactory.getThreadMXBean().getThreadCount(), openDescriptors(),
 				this.server.closedConnections(CloseReason.CLIENT));
-	}
-
-	private AbstractProtocol<?> protocol() {
-		TomcatWebServer webServer = (TomcatWebServer) this.context.getWebServer();
-		return (AbstractProtocol<?>) webServer.getTomcat().getConnector().getProtocolHandler();
 	}
 
 	private static long openDescriptors() {

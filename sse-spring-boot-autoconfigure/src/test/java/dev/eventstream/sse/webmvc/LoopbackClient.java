@@ -26,11 +26,14 @@ import java.util.concurrent.TimeoutException;
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.SseParser;
 import dev.eventstream.sse.server.SseServer;
+import org.apache.coyote.AbstractProtocol;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.test.context.junit.jupiter.SpringExtension;
 
 import static org.awaitility.Awaitility.await;
@@ -87,6 +90,18 @@ final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, Aut
 		close();
 		SseServer<?> server = SpringExtension.getApplicationContext(context).getBean(SseServer.class);
 		await().atMost(WAIT).until(() -> server.connectionCount() == 0);
+	}
+
+	/**
+	 * Returns how many connections Tomcat holds: those the server side of this client's streams hold,
+	 * and those of any other client, and one for its acceptor's next connection, counted while it
+	 * waits for it.
+	 * @param context the context of the server
+	 * @return the count
+	 */
+	static long serverConnections(WebServerApplicationContext context) {
+		TomcatWebServer webServer = (TomcatWebServer) context.getWebServer();
+		return ((AbstractProtocol<?>) webServer.getTomcat().getConnector().getProtocolHandler()).getConnectionCount();
 	}
 
 	private void start(int port) {
