@@ -93,9 +93,8 @@ final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, Aut
 	}
 
 	/**
-	 * Returns how many connections Tomcat holds: those the server side of this client's streams hold,
-	 * and those of any other client, and one for its acceptor's next connection, counted while it
-	 * waits for it.
+	 * Returns how many connections Tomcat holds, of any client, plus one: it counts its acceptor's
+	 * next connection while it waits for it.
 	 * @param context the context of the server
 	 * @return the count
 	 */
