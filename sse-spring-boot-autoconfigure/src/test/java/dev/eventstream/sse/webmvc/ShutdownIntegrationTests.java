@@ -8,28 +8,42 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import dev.eventstream.sse.SseEvent;
+import dev.eventstream.sse.SseParser;
 import dev.eventstream.sse.autoconfigure.SseServerCustomizer;
 import dev.eventstream.sse.server.CloseReason;
+import dev.eventstream.sse.server.EventHistory;
+import dev.eventstream.sse.server.InMemoryEventHistory;
 import dev.eventstream.sse.server.SseConnection;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.server.SseStream;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -37,6 +51,8 @@ import static org.awaitility.Awaitility.await;
  * closes its own application, because closing it is what is tested.
  */
 class ShutdownIntegrationTests {
+
+	private static final Log logger = LogFactory.getLog(ShutdownIntegrationTests.class);
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -48,9 +64,14 @@ class ShutdownIntegrationTests {
 
 	private @Nullable SseStream<String> holder;
 
+	private @Nullable LoopbackClient client;
+
 	@AfterEach
 	void closeRecordersAndApplication() {
 		this.recorders.forEach(EventStreamRecorder::close);
+		if (this.client != null) {
+			this.client.close();
+		}
 		if (this.holder != null) {
 			this.holder.onDisconnect();
 		}
@@ -119,6 +140,85 @@ class ShutdownIntegrationTests {
 		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> new Socket("127.0.0.1", port).close());
 	}
 
+	@Test
+	void shutdownDuringBroadcastLosesNothingThatHistoryCanReplay() throws Exception {
+		ConfigurableApplicationContext context = start(ShutdownDuringBroadcast.class);
+		SseServer<String> server = this.server;
+		@SuppressWarnings("unchecked")
+		EventHistory<String> history = context.getBean(EventHistory.class);
+		LoopbackClient client = new LoopbackClient(port(context));
+		this.client = client;
+		Map<String, LoopbackClient.Stream> streams = new LinkedHashMap<>();
+		for (int i = 0; i < 8; i++) {
+			streams.put("reader" + i, client.open("/rest/events?user=reader" + i));
+		}
+		// Stops reading at once: once the socket buffers are full, its frames wait in the server until
+		// shutdown drops them.
+		streams.put("stalled", client.open("/rest/events?user=stalled", 4096));
+		streams.values().forEach((stream) -> assertThat(stream.awaitStarted()).isEqualTo(200));
+		streams.get("stalled").pauseReadingAfter(0);
+		String payload = "x".repeat(500);
+		AtomicInteger publishedCount = new AtomicInteger();
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		List<Future<Publisher>> publishers = new ArrayList<>();
+		for (int p = 0; p < 8; p++) {
+			int thread = p;
+			publishers.add(pool.submit(() -> {
+				Publisher publisher = new Publisher();
+				try {
+					for (int i = 0; i < 5000; i++) {
+						publisher.ids.add(server.broadcast(SseEvent.of(thread + ":" + i + ":" + payload)));
+						publishedCount.incrementAndGet();
+					}
+				}
+				catch (RuntimeException ex) {
+					publisher.failure = ex;
+				}
+				return publisher;
+			}));
+		}
+		await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> publishedCount.get() >= 4000);
+		context.close();
+		List<String> published = new ArrayList<>();
+		for (Future<Publisher> future : publishers) {
+			Publisher publisher = future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			// Each publisher was still publishing when the server closed, and learned it.
+			assertThat(publisher.failure).isInstanceOf(IllegalStateException.class).hasMessage("SSE server is closed");
+			published.addAll(publisher.ids);
+		}
+		pool.shutdown();
+		streams.get("stalled").resumeReading();
+		assertThatIllegalStateException().isThrownBy(() -> server.broadcast(SseEvent.of("late")));
+		assertThatIllegalStateException().isThrownBy(() -> server.newEvent("late").send((id, last) -> "late"));
+		published.sort(Comparator.comparingLong(Long::parseLong));
+		assertThat(published).doesNotHaveDuplicates();
+		assertThat(server.connectionCount()).isZero();
+		int caughtUpFromHistory = 0;
+		for (Map.Entry<String, LoopbackClient.Stream> entry : streams.entrySet()) {
+			LoopbackClient.Stream stream = entry.getValue();
+			await().atMost(WAIT).until(stream::ended);
+			List<String> received = stream.ids();
+			assertThat(received).as(entry.getKey()).isEqualTo(published.subList(0, received.size()));
+			EventHistory.Replay replay = history.replay(stream.lastEventId(), entry.getKey());
+			assertThat(replay.complete()).isTrue();
+			assertThat(ids(replay.frames())).as(entry.getKey())
+				.isEqualTo(published.subList(received.size(), published.size()));
+			caughtUpFromHistory += (received.size() < published.size()) ? 1 : 0;
+		}
+		assertThat(streams.get("stalled").eventCount()).isLessThan(published.size());
+		logger.info("Shutdown during broadcast: " + published.size() + " events published, " + caughtUpFromHistory
+					+ " of " + streams.size() + " clients catch up from history, closed for shutdown "
+					+ server.closedConnections(CloseReason.SHUTDOWN) + ", for overflow "
+					+ server.closedConnections(CloseReason.OVERFLOW));
+	}
+
+	private static List<String> ids(List<byte[]> frames) {
+		List<String> ids = new ArrayList<>();
+		SseParser parser = new SseParser((event) -> ids.add(event.id()));
+		frames.forEach(parser::feed);
+		return ids;
+	}
+
 	@SuppressWarnings("unchecked")
 	private ConfigurableApplicationContext start(Class<?>... configurations) {
 		List<Class<?>> sources = new ArrayList<>(List.of(configurations));
@@ -156,6 +256,37 @@ class ShutdownIntegrationTests {
 		SseServerCustomizer longStreamShutdown() {
 			return (builder) -> builder.shutdownTimeout(Duration.ofSeconds(30));
 		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ShutdownDuringBroadcast {
+
+		@Bean
+		InMemoryEventHistory<String> largeHistory() {
+			return new InMemoryEventHistory<>(50_000, null);
+		}
+
+		// Fixed small socket send buffers, instead of ones that grow to megabytes: a client that does
+		// not read stalls its stream after some 100 KB.
+		@Bean
+		TomcatConnectorCustomizer smallSendBuffers() {
+			return (connector) -> connector.setProperty("socket.txBufSize", "65536");
+		}
+
+		@Bean
+		SseServerCustomizer shortStreamShutdownWithoutOverflow() {
+			return (builder) -> builder.shutdownTimeout(Duration.ofSeconds(2)).bufferCapacity(100_000);
+		}
+
+	}
+
+	/** What one publishing thread published, and how it stopped. */
+	static class Publisher {
+
+		final List<String> ids = new ArrayList<>();
+
+		@Nullable RuntimeException failure;
 
 	}
 
