@@ -309,6 +309,11 @@ public final class SseStream<T> {
 						finish(abort);
 						return;
 					}
+					if (!this.flushDue && !this.needsFlush && this.preamble.isEmpty() && this.queue.size() == 0) {
+						// Nothing to write: no isReady() (it costs the container a write registration); a
+						// later frame finds the stream IDLE, or RUNNING_MORE below, and asks then.
+						break;
+					}
 					this.state.set(CHECKING_READY);
 					if (!connection.isReady()) {
 						this.stalled = true;
@@ -353,9 +358,6 @@ public final class SseStream<T> {
 					}
 					else if (this.needsFlush) {
 						flush(connection);
-					}
-					else {
-						break;
 					}
 				}
 				if (this.state.compareAndSet(RUNNING, IDLE)) {
