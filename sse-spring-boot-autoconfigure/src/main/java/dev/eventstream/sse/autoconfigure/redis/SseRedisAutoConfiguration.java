@@ -4,6 +4,7 @@ import dev.eventstream.sse.autoconfigure.SseAutoConfiguration;
 import dev.eventstream.sse.autoconfigure.SseProperties;
 import dev.eventstream.sse.redis.RedisSseCluster;
 import dev.eventstream.sse.redis.SourceIdCodec;
+import dev.eventstream.sse.server.SseCluster;
 import io.lettuce.core.ClientOptions;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -44,7 +45,7 @@ public final class SseRedisAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(SseCluster.class)
 	@SuppressWarnings({ "rawtypes", "unchecked" })
 	RedisSseCluster<?> sseCluster(RedisConnectionFactory connectionFactory, SourceIdCodec<?> codec,
 			SseProperties properties) {

@@ -102,6 +102,17 @@ class SseRedisAutoConfigurationTests {
 	}
 
 	@Test
+	void backsOffForAnyUserCluster() {
+		this.contextRunner.withPropertyValues("sse.cluster.type=redis")
+			.withUserConfiguration(UserClusterConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(SseCluster.class);
+				assertThat(context.getBean(SseCluster.class)).isSameAs(context.getBean("myCluster"));
+				assertThat(context.getBean(SseServer.class).clusterAvailable()).contains(true);
+			});
+	}
+
+	@Test
 	void failsStartUpOnBlankKey() {
 		this.contextRunner.withPropertyValues("sse.cluster.type=redis", "sse.cluster.redis.key= ")
 			.run((context) -> assertThat(context).hasFailed()
@@ -146,6 +157,16 @@ class SseRedisAutoConfigurationTests {
 		catch (IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
 		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserClusterConfiguration {
+
+		@Bean
+		SseCluster<String> myCluster(RedisConnectionFactory connectionFactory) {
+			return new RedisSseCluster<>(connectionFactory, new UserCodecConfiguration().myCodec(), "sse:user", 10);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
