@@ -351,21 +351,17 @@ public final class SseServer<T> implements AutoCloseable {
 			return publishToCluster(this.cluster, target, event);
 		}
 		String id;
-		List<SseStream<?>> woken;
+		List<SseStream<?>> woken = new ArrayList<>();
 		this.publishLock.lock();
 		try {
 			requireOpen();
-			SseSource<T> source = null;
-			if (target != null) {
-				source = this.sources.get(target);
-				if (source == null) {
-					return Optional.empty();
-				}
+			if (target != null && !this.sources.containsKey(target)) {
+				return Optional.empty();
 			}
 			id = this.idGenerator.nextId();
 			byte[] bytes = SseEncoder.encode(event.withId(id));
 			this.history.append(id, target, bytes);
-			woken = fanOut(id, source, target == null, Frame.event(bytes, System.nanoTime()));
+			fanOut(id, target, Frame.event(bytes, System.nanoTime()), woken);
 		}
 		finally {
 			this.publishLock.unlock();
@@ -394,11 +390,11 @@ public final class SseServer<T> implements AutoCloseable {
 		// Publishing time on this clock, for the delivery latency: the log's clock is the wall clock.
 		long age = Math.max(0, System.currentTimeMillis() - publishedMillis);
 		Frame frame = Frame.event(bytes, System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(age));
-		List<SseStream<?>> woken;
+		List<SseStream<?>> woken = new ArrayList<>();
 		this.publishLock.lock();
 		try {
 			this.deliveredId = id;
-			woken = fanOut(id, (target != null) ? this.sources.get(target) : null, target == null, frame);
+			fanOut(id, target, frame, woken);
 		}
 		finally {
 			this.publishLock.unlock();
@@ -407,22 +403,23 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Queues a frame on one source's connections, or on every source's; called under the publish lock.
-	 * @return the streams that need a writer, for {@link #drain(List)} once the lock is released
+	 * Queues a frame on the connections of one source, if it is connected, or of every source; called
+	 * under the publish lock. The streams that need a writer are added to {@code woken}, for
+	 * {@link #drain(List)} once the lock is released.
 	 */
-	private List<SseStream<?>> fanOut(String id, @Nullable SseSource<T> source, boolean everySource, Frame frame) {
-		List<SseStream<?>> woken = new ArrayList<>();
-		if (everySource) {
+	private void fanOut(String id, @Nullable T target, Frame frame, List<SseStream<?>> woken) {
+		if (target == null) {
 			for (SseSource<T> each : this.sources.values()) {
 				each.lastEventId(id);
 				each.deliver(frame, woken);
 			}
+			return;
 		}
-		else if (source != null) {
+		SseSource<T> source = this.sources.get(target);
+		if (source != null) {
 			source.lastEventId(id);
 			source.deliver(frame, woken);
 		}
-		return woken;
 	}
 
 	/**
@@ -477,14 +474,9 @@ public final class SseServer<T> implements AutoCloseable {
 			for (Map.Entry<T, String> entry : data.entrySet()) {
 				byte[] bytes = SseEncoder.encode(new SseEvent(id, name, entry.getValue(), null, null));
 				this.history.append(id, entry.getKey(), bytes);
-				Frame frame = Frame.event(bytes, now);
-				// Looked up again: the source may have reconnected as a new SseSource since its payload
-				// was computed, and its new connections must get the frame.
-				SseSource<T> source = this.sources.get(entry.getKey());
-				if (source != null) {
-					source.lastEventId(id);
-					source.deliver(frame, woken);
-				}
+				// Looked up again by id: the source may have reconnected as a new SseSource since its
+				// payload was computed, and its new connections must get the frame.
+				fanOut(id, entry.getKey(), Frame.event(bytes, now), woken);
 			}
 		}
 		finally {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -133,8 +134,8 @@ final class RedisPresence<T> implements AutoCloseable {
 				}
 			});
 		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
-			// closed
+		catch (RejectedExecutionException ex) {
+			// closed: claims left behind expire within the TTL
 		}
 	}
 

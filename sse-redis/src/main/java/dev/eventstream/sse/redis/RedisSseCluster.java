@@ -3,6 +3,7 @@ package dev.eventstream.sse.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -321,7 +322,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 
 	private static byte @Nullable [] field(ByteRecord entry, byte[] name) {
 		for (Map.Entry<byte[], byte[]> field : entry.getValue().entrySet()) {
-			if (java.util.Arrays.equals(field.getKey(), name)) {
+			if (Arrays.equals(field.getKey(), name)) {
 				return field.getValue();
 			}
 		}

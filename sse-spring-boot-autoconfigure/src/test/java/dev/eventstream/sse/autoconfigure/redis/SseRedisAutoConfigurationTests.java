@@ -1,6 +1,8 @@
 package dev.eventstream.sse.autoconfigure.redis;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -28,6 +30,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -76,7 +79,7 @@ class SseRedisAutoConfigurationTests {
 			String id = server.broadcast(SseEvent.of("hello"));
 			assertThat(id).matches("\\d+-\\d+");
 			LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
-			try (var connection = factory.getConnection()) {
+			try (RedisConnection connection = factory.getConnection()) {
 				assertThat(connection.streamCommands().xLen(key.getBytes())).isEqualTo(1);
 			}
 			Health health = context.getBean(SseHealthIndicator.class).health(true);
@@ -151,11 +154,11 @@ class SseRedisAutoConfigurationTests {
 	}
 
 	private static int freePort() {
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}
 		catch (IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
+			throw new UncheckedIOException(ex);
 		}
 	}
 
