@@ -1,5 +1,6 @@
 package dev.eventstream.sample;
 
+import java.util.List;
 import java.util.Map;
 
 import dev.eventstream.sse.SseEvent;
@@ -14,6 +15,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,7 +27,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The HTTP API of the contract: one event stream per user, a broadcast and a message to one user.
+ * The HTTP API of the contract: one event stream per user (following any topics), a broadcast and a
+ * message to one user.
  */
 @RestController
 class EventsController {
@@ -38,11 +41,19 @@ class EventsController {
 
 	@GetMapping("/events")
 	SseStream<String> events(@RequestParam(required = false) @Nullable String user,
+			@RequestParam MultiValueMap<String, String> parameters,
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId) {
 		if (user == null || user.isBlank()) {
 			throw badRequest("'user' must be a non-blank string");
 		}
-		return this.server.connect(user, lastEventId);
+		try {
+			// Each topic parameter is one name, commas and all: no conversion that splits it.
+			List<String> topics = parameters.getOrDefault("topic", List.of());
+			return this.server.connect(user, lastEventId, topics);
+		}
+		catch (IllegalArgumentException ex) {
+			throw badRequest(ex.getMessage());
+		}
 	}
 
 	@PostMapping(path = "/events", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -72,7 +83,7 @@ class EventsController {
 			.body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage()));
 	}
 
-	private static SseEvent toEvent(JsonNode body) {
+	static SseEvent toEvent(JsonNode body) {
 		if (!body.isObject()) {
 			throw badRequest("body must be a JSON object like {\"event\": \"NAME\", \"data\": VALUE}");
 		}
@@ -95,11 +106,11 @@ class EventsController {
 		return new SseEvent(null, name, text, null, null);
 	}
 
-	private static ResponseEntity<Map<String, String>> accepted(String id) {
+	static ResponseEntity<Map<String, String>> accepted(String id) {
 		return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("id", id));
 	}
 
-	private static ErrorResponseException badRequest(String detail) {
+	static ErrorResponseException badRequest(String detail) {
 		return new ErrorResponseException(HttpStatus.BAD_REQUEST,
 				ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail), null);
 	}

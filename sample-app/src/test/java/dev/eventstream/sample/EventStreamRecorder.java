@@ -189,6 +189,18 @@ final class EventStreamRecorder implements AutoCloseable {
 		return events();
 	}
 
+	/** Waits for the event with the given id, and returns the events up to and including it. */
+	List<Event> awaitEvent(String id) {
+		await().atMost(TIMEOUT).until(() -> events().stream().anyMatch((event) -> id.equals(event.id())));
+		List<Event> all = events();
+		for (int i = 0; i < all.size(); i++) {
+			if (id.equals(all.get(i).id())) {
+				return all.subList(0, i + 1);
+			}
+		}
+		throw new IllegalStateException("no event " + id);
+	}
+
 	/**
 	 * Waits for the event with the given id, closes the stream, checks that nothing came after that
 	 * event and returns the events that came before it.

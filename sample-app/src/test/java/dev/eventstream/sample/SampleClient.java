@@ -1,7 +1,5 @@
 package dev.eventstream.sample;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,6 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -31,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class SampleClient implements AutoCloseable {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
 
 	private final HttpClient client = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
@@ -52,6 +55,27 @@ final class SampleClient implements AutoCloseable {
 	/** Opens {@code /events?user=USER} with the given extra request headers. */
 	EventStreamRecorder stream(String user, String... headers) {
 		return record(EventStreamRecorder.open(this.client, uri("/events?user=" + query(user)), headers(headers)));
+	}
+
+	/** Opens {@code /events?user=USER&topic=T1&topic=T2...} with the given extra request headers. */
+	EventStreamRecorder stream(String user, List<String> topics, String... headers) {
+		StringBuilder query = new StringBuilder("/events?user=").append(query(user));
+		topics.forEach((topic) -> query.append("&topic=").append(query(topic)));
+		return record(EventStreamRecorder.open(this.client, uri(query.toString()), headers(headers)));
+	}
+
+	/** Publishes an event to a topic, checks the {@code 202} answer and returns the event id it names. */
+	String publishToTopic(String topic, @Nullable String event, Object data) {
+		return acceptedId(postJson("/topics/" + pathSegment(topic) + "/events", body(event, data)));
+	}
+
+	/** Returns the users present in a topic, as the presence endpoint lists them. */
+	List<String> presence(String topic) {
+		JsonNode body = getJson("/topics/" + pathSegment(topic) + "/presence");
+		assertThat(body.get("topic").asString()).isEqualTo(topic);
+		List<String> users = new ArrayList<>();
+		body.get("users").forEach((user) -> users.add(user.asString()));
+		return users;
 	}
 
 	/** Opens {@code /events?user=USER} without reading its body until {@link EventStreamRecorder#resume()}. */
@@ -106,13 +130,19 @@ final class SampleClient implements AutoCloseable {
 		return JSON.readTree(response.body());
 	}
 
+	/** Sends a request whose whole answer must arrive within the timeout: a stream that opens fails it. */
 	private HttpResponse<String> send(HttpRequest.Builder request) {
+		HttpRequest built = request.timeout(ANSWER_TIMEOUT).build();
 		try {
-			return this.client.send(request.timeout(Duration.ofSeconds(10)).build(),
-					BodyHandlers.ofString(StandardCharsets.UTF_8));
+			return this.client.sendAsync(built, BodyHandlers.ofString(StandardCharsets.UTF_8))
+				.get(ANSWER_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+		catch (ExecutionException ex) {
+			throw new IllegalStateException(built.method() + " " + built.uri() + " failed", ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new AssertionError(built.method() + " " + built.uri() + " gave no complete answer within "
+					+ ANSWER_TIMEOUT + " (a stream that opened?)");
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
