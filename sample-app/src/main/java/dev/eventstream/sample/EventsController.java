@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.server.ClusterUnavailableException;
+import dev.eventstream.sse.server.ServerClosedException;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.server.SseStream;
 import org.jspecify.annotations.Nullable;
@@ -70,6 +71,17 @@ class EventsController {
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, "1")
 			.body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage()));
+	}
+
+	/**
+	 * A publish that raced the server's shutdown: nothing was published, and the client may try again
+	 * (on another instance, or on this one once it is back).
+	 */
+	@ExceptionHandler(ServerClosedException.class)
+	ResponseEntity<ProblemDetail> serverClosed(ServerClosedException ex) {
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, "1")
+			.body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, "The server is shutting down"));
 	}
 
 	private static SseEvent toEvent(JsonNode body) {
