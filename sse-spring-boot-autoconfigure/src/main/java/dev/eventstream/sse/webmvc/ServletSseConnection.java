@@ -134,9 +134,10 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 		endpoint().onDisconnect();
 	}
 
+	/** Completes the request for the same reason as {@link #onError(AsyncEvent)}. */
 	@Override
 	public void onTimeout(AsyncEvent event) {
-		disconnected(new IOException("Async timeout"));
+		ended(event.getAsyncContext(), new IOException("Async timeout"));
 	}
 
 	/**
@@ -148,14 +149,7 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	 */
 	@Override
 	public void onError(AsyncEvent event) {
-		if (logger.isDebugEnabled()) {
-			logger.debug("Client of " + LogText.of(this.sourceId) + " disconnected: " + event.getThrowable());
-		}
-		synchronized (this) {
-			this.closed = true;
-			complete(event.getAsyncContext());
-		}
-		endpoint().onDisconnect();
+		ended(event.getAsyncContext(), event.getThrowable());
 	}
 
 	@Override
@@ -170,14 +164,25 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	}
 
 	/**
-	 * Completes the request inside the container's error callback, as the Servlet specification asks,
-	 * then releases the stream.
+	 * Closes the connection after a failed non-blocking write and releases the stream; the container's
+	 * {@link #onError(AsyncEvent)} follows, which completes the request.
 	 */
 	private void disconnected(@Nullable Throwable ex) {
 		if (logger.isDebugEnabled()) {
 			logger.debug("Client of " + LogText.of(this.sourceId) + " disconnected: " + ex);
 		}
 		close();
+		endpoint().onDisconnect();
+	}
+
+	private void ended(AsyncContext async, @Nullable Throwable ex) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Client of " + LogText.of(this.sourceId) + " disconnected: " + ex);
+		}
+		synchronized (this) {
+			this.closed = true;
+			complete(async);
+		}
 		endpoint().onDisconnect();
 	}
 
