@@ -4,20 +4,17 @@ import java.util.List;
 import java.util.Map;
 
 import dev.eventstream.sse.SseEvent;
-import dev.eventstream.sse.server.ClusterUnavailableException;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.server.SseStream;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.ErrorResponseException;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -71,16 +68,6 @@ class EventsController {
 			return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
 		});
 		return accepted(id);
-	}
-
-	/**
-	 * Clustered and Redis is down: nothing was published, and the client may try again.
-	 */
-	@ExceptionHandler(ClusterUnavailableException.class)
-	ResponseEntity<ProblemDetail> clusterUnavailable(ClusterUnavailableException ex) {
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header(HttpHeaders.RETRY_AFTER, "1")
-			.body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage()));
 	}
 
 	static SseEvent toEvent(JsonNode body) {

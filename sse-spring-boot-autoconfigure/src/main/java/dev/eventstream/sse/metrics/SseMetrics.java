@@ -1,10 +1,12 @@
 package dev.eventstream.sse.metrics;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.eventstream.sse.server.SseServerListener;
+import dev.eventstream.sse.webmvc.StreamRefusalListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,14 +17,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * The meters of what an {@link dev.eventstream.sse.server.SseServer} publishes and delivers:
  * {@code sse.events.published} (tagged with the event name), {@code sse.events.delivered},
- * {@code sse.replay.events}, {@code sse.queue.depth} and {@code sse.delivery.latency}. It is the
- * server's {@link SseServerListener} and a {@link MeterBinder}; what happens before it is bound to a
- * registry is not counted.
+ * {@code sse.replay.events}, {@code sse.queue.depth}, {@code sse.delivery.latency} and
+ * {@code sse.connections.refused} (tagged with the {@code reason}). It is the server's
+ * {@link SseServerListener}, the transport's {@link StreamRefusalListener} and a {@link MeterBinder};
+ * what happens before it is bound to a registry is not counted.
  *
  * @since 0.1.0
  * @see SseMetricsBinder
  */
-public final class SseMetrics implements SseServerListener, MeterBinder {
+public final class SseMetrics implements SseServerListener, StreamRefusalListener, MeterBinder {
 
 	/** The tag value of events without a name, as a browser dispatches them. */
 	private static final String DEFAULT_EVENT = "message";
@@ -67,11 +70,21 @@ public final class SseMetrics implements SseServerListener, MeterBinder {
 		}
 	}
 
+	@Override
+	public void onRefused(String reason) {
+		Meters meters = this.meters;
+		if (meters != null) {
+			meters.refused(reason).increment();
+		}
+	}
+
 	private static final class Meters {
 
 		private final MeterRegistry registry;
 
 		private final Map<String, Counter> published = new ConcurrentHashMap<>();
+
+		private final Map<String, Counter> refused = new ConcurrentHashMap<>();
 
 		private final Counter delivered;
 
@@ -99,6 +112,11 @@ public final class SseMetrics implements SseServerListener, MeterBinder {
 				.description("Time from publishing an event to the flush of the write that carried it")
 				.publishPercentileHistogram()
 				.register(registry);
+			for (String reason : List.of(StreamRefusalListener.MAX_CONNECTIONS,
+					StreamRefusalListener.MAX_CONNECTIONS_PER_SOURCE, StreamRefusalListener.KICKED,
+					StreamRefusalListener.SHUTDOWN)) {
+				refused(reason);
+			}
 		}
 
 		Counter published(String event) {
@@ -108,6 +126,16 @@ public final class SseMetrics implements SseServerListener, MeterBinder {
 						.description("Events published, each counted once however many connections receive it")
 						.baseUnit("events")
 						.tag("event", name)
+						.register(this.registry));
+		}
+
+		Counter refused(String reason) {
+			Counter counter = this.refused.get(reason);
+			return (counter != null) ? counter : this.refused.computeIfAbsent(reason,
+					(name) -> Counter.builder("sse.connections.refused")
+						.description("Stream requests refused before a stream started, by reason")
+						.baseUnit("connections")
+						.tag("reason", name)
 						.register(this.registry));
 		}
 

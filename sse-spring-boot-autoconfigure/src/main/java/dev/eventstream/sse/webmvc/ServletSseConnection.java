@@ -1,6 +1,8 @@
 package dev.eventstream.sse.webmvc;
 
 import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.eventstream.sse.server.transport.SseConnection;
 import dev.eventstream.sse.server.transport.StreamEndpoint;
@@ -19,6 +21,12 @@ import org.jspecify.annotations.Nullable;
  * An {@link SseConnection} over a Servlet async response in non-blocking mode: no thread waits on it,
  * and the container's callbacks drive the stream.
  *
+ * <p>A response whose output stream does not support non-blocking writes (a mock response, as in
+ * {@code MockMvc}, or a wrapper that does not pass {@code setWriteListener} on) is streamed with
+ * blocking writes instead: it is always ready, and each frame goes straight through on a writer
+ * thread. Fine for a test, where the response is memory; on a real server such a wrapper would let
+ * one slow client hold a writer thread, so the first one of each type is logged as a warning.
+ *
  * <p>Every use of the response holds this connection's monitor, and so do the container's completion
  * callbacks: the container recycles a response for another request once it completed, so a write
  * racing with the completion could otherwise land in a recycled response.
@@ -27,6 +35,10 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 
 	private static final Log logger = LogFactory.getLog(ServletSseConnection.class);
 
+	private static final String MOCK_PACKAGE = "org.springframework.mock.web.";
+
+	private static final Set<Class<?>> warnedBlockingStreams = ConcurrentHashMap.newKeySet();
+
 	private final Object sourceId;
 
 	private @Nullable StreamEndpoint endpoint;
@@ -34,6 +46,8 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	private @Nullable AsyncContext async;
 
 	private @Nullable ServletOutputStream out;
+
+	private boolean blocking;
 
 	private boolean closed;
 
@@ -46,25 +60,35 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	 * the stream. Called once the stream is registered, so a refused registration can still be answered
 	 * with an ordinary error response.
 	 */
-	synchronized void start(HttpServletRequest request, HttpServletResponse response, StreamEndpoint endpoint)
-			throws IOException {
-		this.endpoint = endpoint;
-		AsyncContext async = request.startAsync(request, response);
-		async.setTimeout(0);
-		async.addListener(this);
-		this.async = async;
-		if (this.closed) {
-			async.complete();
-			return;
+	void start(HttpServletRequest request, HttpServletResponse response, StreamEndpoint endpoint) throws IOException {
+		synchronized (this) {
+			this.endpoint = endpoint;
+			AsyncContext async = request.startAsync(request, response);
+			async.setTimeout(0);
+			async.addListener(this);
+			this.async = async;
+			if (this.closed) {
+				async.complete();
+				return;
+			}
+			ServletOutputStream out = response.getOutputStream();
+			this.out = out;
+			try {
+				out.setWriteListener(this);
+				return;
+			}
+			catch (UnsupportedOperationException ex) {
+				this.blocking = true;
+				warnOnceIfReal(out);
+			}
 		}
-		ServletOutputStream out = response.getOutputStream();
-		this.out = out;
-		out.setWriteListener(this);
+		// Outside the monitor: the first write may release the stream, which takes the server's lock.
+		endpoint.onWritePossible();
 	}
 
 	@Override
 	public synchronized boolean isReady() {
-		return !this.closed && this.out != null && this.out.isReady();
+		return !this.closed && this.out != null && (this.blocking || this.out.isReady());
 	}
 
 	@Override
@@ -86,14 +110,7 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 		if (this.async == null) {
 			return; // start() completes it
 		}
-		try {
-			this.async.complete();
-		}
-		catch (RuntimeException ex) {
-			if (logger.isDebugEnabled()) {
-				logger.debug("Request of " + this.sourceId + " was already complete: " + ex);
-			}
-		}
+		complete(this.async);
 	}
 
 	@Override
@@ -101,6 +118,9 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 		endpoint().onWritePossible();
 	}
 
+	/**
+	 * Called by the container, before {@link #onError(AsyncEvent)}, when a non-blocking write failed.
+	 */
 	@Override
 	public void onError(Throwable ex) {
 		disconnected(ex);
@@ -114,14 +134,22 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 		endpoint().onDisconnect();
 	}
 
+	/** Completes the request for the same reason as {@link #onError(AsyncEvent)}. */
 	@Override
 	public void onTimeout(AsyncEvent event) {
-		disconnected(new IOException("Async timeout"));
+		ended(event.getAsyncContext(), new IOException("Async timeout"));
 	}
 
+	/**
+	 * Completes the request, whatever happened before: a listener that neither completes nor dispatches
+	 * in {@code onError} makes the container dispatch the request to its error page (Servlet
+	 * specification, 2.3.3.3), which cannot write into an event stream and logs that it failed. That
+	 * holds even when the stream closed earlier: the error may end the completion of an overflowed
+	 * stream whose client stopped reading, or follow the write listener's {@code onError}.
+	 */
 	@Override
 	public void onError(AsyncEvent event) {
-		disconnected(event.getThrowable());
+		ended(event.getAsyncContext(), event.getThrowable());
 	}
 
 	@Override
@@ -136,15 +164,37 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	}
 
 	/**
-	 * Completes the request inside the container's error callback, as the Servlet specification asks,
-	 * then releases the stream.
+	 * Closes the connection after a failed non-blocking write and releases the stream; the container's
+	 * {@link #onError(AsyncEvent)} follows, which completes the request.
 	 */
 	private void disconnected(@Nullable Throwable ex) {
 		if (logger.isDebugEnabled()) {
-			logger.debug("Client of " + this.sourceId + " disconnected: " + ex);
+			logger.debug("Client of " + LogText.of(this.sourceId) + " disconnected: " + ex);
 		}
 		close();
 		endpoint().onDisconnect();
+	}
+
+	private void ended(AsyncContext async, @Nullable Throwable ex) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Client of " + LogText.of(this.sourceId) + " disconnected: " + ex);
+		}
+		synchronized (this) {
+			this.closed = true;
+			complete(async);
+		}
+		endpoint().onDisconnect();
+	}
+
+	private void complete(AsyncContext async) {
+		try {
+			async.complete();
+		}
+		catch (RuntimeException ex) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Request of " + LogText.of(this.sourceId) + " was already complete: " + ex);
+			}
+		}
 	}
 
 	private synchronized StreamEndpoint endpoint() {
@@ -153,6 +203,21 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 			throw new IllegalStateException("connection is not started");
 		}
 		return endpoint;
+	}
+
+	private static void warnOnceIfReal(ServletOutputStream out) {
+		Class<?> type = out.getClass();
+		if (type.getName().startsWith(MOCK_PACKAGE)) {
+			return;
+		}
+		if (warnedBlockingStreams.add(type)) {
+			logger.warn("Output stream " + type.getName() + " does not support non-blocking writes: its event "
+					+ "streams are written with blocking writes, and a client that stops reading holds a writer "
+					+ "thread; let the response wrapper pass setWriteListener on to the container's stream");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Streaming with blocking writes to " + type.getName());
+		}
 	}
 
 }

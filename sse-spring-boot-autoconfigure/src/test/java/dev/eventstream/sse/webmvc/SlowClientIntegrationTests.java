@@ -9,11 +9,14 @@ import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.server.CloseReason;
 import dev.eventstream.sse.server.SseServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.keep-alive=200ms", "sse.buffer-capacity=8", "server.tomcat.connection-timeout=2s" })
+@ExtendWith(OutputCaptureExtension.class)
 class SlowClientIntegrationTests {
 
 	private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
@@ -62,7 +66,9 @@ class SlowClientIntegrationTests {
 	}
 
 	@Test
-	void clientThatStopsReadingMidFrameIsClosedByOverflowAndCatchesUpWhileOthersReceiveEverything() {
+	void clientThatStopsReadingMidFrameIsClosedByOverflowAndCatchesUpWhileOthersReceiveEverything(
+			CapturedOutput output) {
+		int logged = output.length();
 		long overflowsBefore = this.server.closedConnections(CloseReason.OVERFLOW);
 		long socketsBefore = LoopbackClient.serverConnections(this.context);
 		LoopbackClient.Stream reader = this.client.open("/rest/events?user=reader");
@@ -93,6 +99,8 @@ class SlowClientIntegrationTests {
 		// holds, once the client did not read for its connection timeout.
 		await().atMost(LoopbackClient.WAIT)
 			.until(() -> LoopbackClient.serverConnections(this.context) <= socketsBefore + 1);
+		// Nor does the container dispatch the ended stream to the error page when it drops the socket.
+		QuietLog.assertStaysQuiet(output, logged);
 		// The stalled client gets what reached its socket, the last event maybe cut off and never
 		// dispatched, then the end; it resumes from its last event id and history fills the gap.
 		stalled.resumeReading();

@@ -7,6 +7,8 @@ import dev.eventstream.sse.autoconfigure.SseAutoConfiguration;
 import dev.eventstream.sse.autoconfigure.SseProperties;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.webmvc.SseStreamReturnValueHandler;
+import dev.eventstream.sse.webmvc.SseWebMvcConfigurer;
+import dev.eventstream.sse.webmvc.StreamRefusalListener;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -23,7 +25,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 
 /**
  * Auto-configuration of the Spring MVC transport: controller methods that return an
- * {@link dev.eventstream.sse.server.SseStream} stream it, and streams are never compressed.
+ * {@link dev.eventstream.sse.server.SseStream} stream it, what is answered before a stream starts is
+ * logged at {@code DEBUG}, and streams are never compressed.
  *
  * @since 0.1.0
  */
@@ -38,9 +41,17 @@ public final class SseWebMvcAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SseStreamReturnValueHandler sseStreamReturnValueHandler(SseProperties properties) {
+	SseStreamReturnValueHandler sseStreamReturnValueHandler(SseProperties properties,
+			ObjectProvider<StreamRefusalListener> refusalListeners) {
 		String parameter = properties.lastEventIdParameter();
-		return new SseStreamReturnValueHandler(parameter.isBlank() ? null : parameter);
+		return new SseStreamReturnValueHandler(parameter.isBlank() ? null : parameter,
+				refusalListeners.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseWebMvcConfigurer sseWebMvcConfigurer() {
+		return new SseWebMvcConfigurer();
 	}
 
 	/**
