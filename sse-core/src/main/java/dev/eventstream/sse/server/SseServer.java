@@ -743,7 +743,7 @@ public final class SseServer<T> implements AutoCloseable {
 
 	private void requireOpen() {
 		if (!this.open) {
-			throw new IllegalStateException("SSE server is closed");
+			throw new ServerClosedException();
 		}
 	}
 
@@ -751,7 +751,7 @@ public final class SseServer<T> implements AutoCloseable {
 		return (duration.compareTo(MAX_DEADLINE) < 0) ? duration.toNanos() : MAX_DEADLINE.toNanos();
 	}
 
-	private static @Nullable String normalizeLastEventId(@Nullable String lastEventId) {
+	static @Nullable String normalizeLastEventId(@Nullable String lastEventId) {
 		if (lastEventId == null || lastEventId.isEmpty()) {
 			return null;
 		}

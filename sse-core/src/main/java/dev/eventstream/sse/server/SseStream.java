@@ -6,16 +6,17 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.eventstream.sse.server.transport.SseConnection;
+import dev.eventstream.sse.server.transport.StreamEndpoint;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One connection of a source, from {@link SseServer#connect} until it closes: what a controller
  * returns and a transport serves.
  *
- * <p>A transport calls {@link #open(SseConnection)} once its response is ready to stream, then
- * {@link #onWritePossible()} whenever its connection becomes writable (including the first time), and
- * {@link #onDisconnect()} when the peer goes away. Frames are queued here, bounded by the server's
- * buffer capacity, and written by one thread at a time without ever blocking a publisher.
+ * <p>A transport calls {@link #open(SseConnection, String)} once its response is ready to stream,
+ * then the returned {@link StreamEndpoint}'s callbacks. Frames are queued here, bounded by the
+ * server's buffer capacity, and written by one thread at a time without ever blocking a publisher.
  *
  * @param <T> the type of source ids
  * @since 0.1.0
@@ -51,7 +52,7 @@ public final class SseStream<T> {
 
 	private final T sourceId;
 
-	private final @Nullable String lastEventId;
+	private @Nullable String lastEventId;
 
 	private final OutboundQueue queue = new OutboundQueue();
 
@@ -114,39 +115,38 @@ public final class SseStream<T> {
 	}
 
 	/**
-	 * Starts streaming over the given connection: registers this stream with its source and queues
-	 * the {@code retry} field, the replay after {@link #lastEventId()} and the priming id, all written
-	 * at the transport's first {@link #onWritePossible()}.
+	 * Starts streaming over the given connection; called by a transport, once. Registers this stream
+	 * with its source and queues the {@code retry} field, the replay after the {@code Last-Event-ID} and
+	 * the priming id, all written at the transport's first {@link StreamEndpoint#onWritePossible()}.
 	 * @param connection the transport's connection
-	 * @throws IllegalStateException if the stream was opened or closed before, or the server is closed
+	 * @param requestLastEventId the {@code Last-Event-ID} the transport read from the request (its
+	 * header, or a query parameter standing in for it), used when the application connected the stream
+	 * without one; {@code null} for none
+	 * @return the callbacks the transport makes from now on
+	 * @throws IllegalStateException if the stream was opened before
+	 * @throws ServerClosedException if the server is not running; nothing is registered then
 	 * @throws ConnectionRefusedException if a connection limit is reached or the source was
 	 * {@linkplain SseServer#kick kicked}; nothing is registered then
 	 */
-	public void open(SseConnection connection) {
+	public StreamEndpoint open(SseConnection connection, @Nullable String requestLastEventId) {
 		if (this.connection != null) {
 			throw new IllegalStateException("stream is already open");
 		}
 		this.connection = connection;
+		if (this.lastEventId == null) {
+			this.lastEventId = SseServer.normalizeLastEventId(requestLastEventId);
+		}
 		this.server.register(this);
+		return new Endpoint();
 	}
 
-	/**
-	 * Tells the stream that its connection can be written to. Transports call it from their
-	 * write-readiness callback.
-	 */
-	public void onWritePossible() {
+	/** Called back by the container when writing can continue. */
+	void onWritePossible() {
 		// The transport calls back only after isReady() answered false, possibly before the drainer
 		// that asked got to record it: then it takes over from CHECKING_READY.
 		if (this.state.compareAndSet(AWAITING_WRITABLE, RUNNING) || this.state.compareAndSet(CHECKING_READY, RUNNING)) {
 			drain();
 		}
-	}
-
-	/**
-	 * Tells the stream that the peer went away; the stream closes its connection and is released.
-	 */
-	public void onDisconnect() {
-		abort(CloseReason.CLIENT);
 	}
 
 	/**
@@ -417,6 +417,21 @@ public final class SseStream<T> {
 				this.server.release(this, reason);
 			}
 		}
+	}
+
+	/** The transport's side of this stream. */
+	private final class Endpoint implements StreamEndpoint {
+
+		@Override
+		public void onWritePossible() {
+			SseStream.this.onWritePossible();
+		}
+
+		@Override
+		public void onDisconnect() {
+			abort(CloseReason.CLIENT);
+		}
+
 	}
 
 }

@@ -98,8 +98,8 @@ class ClusteredServerTests {
 		TestConnection first = TestConnection.open(this.server, "gina");
 		TestConnection second = TestConnection.open(this.server, "gina");
 		assertThat(this.log.presence).containsExactly("+gina");
-		first.stream().onDisconnect();
-		second.stream().onDisconnect();
+		first.disconnect();
+		second.disconnect();
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.log.presence.equals(List.of("+gina", "-gina")));
 	}
 

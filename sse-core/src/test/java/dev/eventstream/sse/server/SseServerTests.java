@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
@@ -204,11 +205,11 @@ class SseServerTests {
 		SseServer<String> server = this.servers.start();
 		TestConnection tab1 = TestConnection.open(server, "alice");
 		TestConnection tab2 = TestConnection.open(server, "alice");
-		tab1.stream().onDisconnect();
+		tab1.disconnect();
 		assertThat(server.size()).isEqualTo(1);
 		assertThat(server.connectionCount()).isEqualTo(1);
 		assertThat(server.get("alice")).map(SseSource::connectionCount).hasValue(1);
-		tab2.stream().onDisconnect();
+		tab2.disconnect();
 		assertThat(server.size()).isZero();
 		assertThat(server.connectionCount()).isZero();
 		assertThat(server.get("alice")).isEmpty();
@@ -341,9 +342,9 @@ class SseServerTests {
 		server.close();
 		assertThatIllegalStateException().isThrownBy(() -> TestConnection.open(server, "bob"));
 		assertThatIllegalStateException().isThrownBy(() -> TestConnection.open(server, "alice"));
-		assertThatIllegalStateException().isThrownBy(() -> server.broadcast(SseEvent.of("late")));
-		assertThatIllegalStateException().isThrownBy(() -> event.send("late"));
-		assertThatIllegalStateException().isThrownBy(() -> event.send((id, last) -> "late"));
+		assertThatExceptionOfType(ServerClosedException.class).isThrownBy(() -> server.broadcast(SseEvent.of("late")));
+		assertThatExceptionOfType(ServerClosedException.class).isThrownBy(() -> event.send("late"));
+		assertThatExceptionOfType(ServerClosedException.class).isThrownBy(() -> event.send((id, last) -> "late"));
 		assertThat(server.size()).isZero();
 		assertThat(server.connectionCount()).isZero();
 	}
@@ -382,7 +383,7 @@ class SseServerTests {
 		SseServer<String> server = this.servers.start();
 		SseStream<String> stream = server.connect("alice", null);
 		TestConnection.open(stream);
-		assertThatIllegalStateException().isThrownBy(() -> stream.open(TestConnection.create()));
+		assertThatIllegalStateException().isThrownBy(() -> stream.open(TestConnection.create(), null));
 		assertThat(server.connectionCount()).isEqualTo(1);
 	}
 
@@ -391,11 +392,11 @@ class SseServerTests {
 		SseServer<String> server = this.servers.start();
 		TestConnection.open(server, "alice");
 		SseStream<String> stream = server.connect("bob", null);
-		stream.onDisconnect();
+		stream.abort(CloseReason.CLIENT);
 		assertThat(stream.isOpen()).isFalse();
 		assertThat(server.connectionCount()).isEqualTo(1);
 		TestConnection connection = TestConnection.create();
-		assertThatIllegalStateException().isThrownBy(() -> stream.open(connection));
+		assertThatIllegalStateException().isThrownBy(() -> stream.open(connection, null));
 		assertThat(server.connectionCount()).isEqualTo(1);
 		assertThat(server.size()).isEqualTo(1);
 		assertThat(server.get("bob")).isEmpty();
@@ -406,8 +407,8 @@ class SseServerTests {
 		SseServer<String> server = this.servers.start();
 		server.close();
 		SseStream<String> stream = server.connect("alice", null);
-		assertThatIllegalStateException().isThrownBy(() -> stream.open(TestConnection.create()));
-		stream.onDisconnect();
+		assertThatExceptionOfType(ServerClosedException.class)
+			.isThrownBy(() -> stream.open(TestConnection.create(), null));
 		assertThat(server.connectionCount()).isZero();
 	}
 

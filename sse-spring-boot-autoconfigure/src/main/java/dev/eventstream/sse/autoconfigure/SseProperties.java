@@ -22,6 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * is answered 429 Too Many Requests with a Retry-After header
  * @param maxLifetime How long a connection may stay open; each gets 90 to 100% of it, at random, then
  * ends cleanly and its client reconnects with its Last-Event-ID; unlimited when not set
+ * @param lastEventIdParameter Name of the query parameter read as the Last-Event-ID when a request has
+ * no Last-Event-ID header, for clients that cannot set headers (a browser's EventSource resuming after
+ * a page load, polyfills); empty to read the header only
  * @param history History replayed to clients that reconnect with a Last-Event-ID
  * @param cluster Cluster of servers that share events and history
  * @since 0.1.0
@@ -30,7 +33,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("15s") Duration keepAlive,
 		@DefaultValue("256") int bufferCapacity, @DefaultValue("10000") int maxConnections,
 		@DefaultValue("16") int maxConnectionsPerSource, @Nullable Duration maxLifetime,
-		@DefaultValue History history, @DefaultValue Cluster cluster) {
+		@DefaultValue("lastEventId") String lastEventIdParameter, @DefaultValue History history, @DefaultValue Cluster cluster) {
 
 	/**
 	 * Checks every value.

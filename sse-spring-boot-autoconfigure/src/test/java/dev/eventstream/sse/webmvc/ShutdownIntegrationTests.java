@@ -26,7 +26,9 @@ import dev.eventstream.sse.autoconfigure.SseServerCustomizer;
 import dev.eventstream.sse.server.CloseReason;
 import dev.eventstream.sse.server.EventHistory;
 import dev.eventstream.sse.server.InMemoryEventHistory;
-import dev.eventstream.sse.server.SseConnection;
+import dev.eventstream.sse.server.ServerClosedException;
+import dev.eventstream.sse.server.transport.SseConnection;
+import dev.eventstream.sse.server.transport.StreamEndpoint;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.server.SseStream;
 import org.apache.commons.logging.Log;
@@ -43,7 +45,6 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -62,7 +63,7 @@ class ShutdownIntegrationTests {
 
 	private @Nullable SseServer<String> server;
 
-	private @Nullable SseStream<String> holder;
+	private @Nullable StreamEndpoint holder;
 
 	private @Nullable LoopbackClient client;
 
@@ -119,8 +120,7 @@ class ShutdownIntegrationTests {
 		int port = port(context);
 		// A stream that never becomes writable holds SseServer.close() until it is released, so the web
 		// server keeps accepting requests for as long as the test needs.
-		SseStream<String> holder = server.connect("holder", null);
-		holder.open(new UnwritableConnection());
+		StreamEndpoint holder = server.connect("holder", null).open(new UnwritableConnection(), null);
 		this.holder = holder;
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
 		await().atMost(WAIT).until(() -> !server.isOpen());
@@ -183,13 +183,13 @@ class ShutdownIntegrationTests {
 		for (Future<Publisher> future : publishers) {
 			Publisher publisher = future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			// Each publisher was still publishing when the server closed, and learned it.
-			assertThat(publisher.failure).isInstanceOf(IllegalStateException.class).hasMessage("SSE server is closed");
+			assertThat(publisher.failure).isInstanceOf(ServerClosedException.class);
 			published.addAll(publisher.ids);
 		}
 		pool.shutdown();
 		streams.get("stalled").resumeReading();
-		assertThatIllegalStateException().isThrownBy(() -> server.broadcast(SseEvent.of("late")));
-		assertThatIllegalStateException().isThrownBy(() -> server.newEvent("late").send((id, last) -> "late"));
+		assertThatExceptionOfType(ServerClosedException.class).isThrownBy(() -> server.broadcast(SseEvent.of("late")));
+		assertThatExceptionOfType(ServerClosedException.class).isThrownBy(() -> server.newEvent("late").send((id, last) -> "late"));
 		published.sort(Comparator.comparingLong(Long::parseLong));
 		assertThat(published).doesNotHaveDuplicates();
 		assertThat(server.connectionCount()).isZero();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.eventstream.sse.autoconfigure.SseAutoConfiguration;
+import dev.eventstream.sse.autoconfigure.SseProperties;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.webmvc.SseStreamReturnValueHandler;
 
@@ -38,8 +39,9 @@ public final class SseWebMvcAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	static SseStreamReturnValueHandler sseStreamReturnValueHandler() {
-		return new SseStreamReturnValueHandler();
+	SseStreamReturnValueHandler sseStreamReturnValueHandler(SseProperties properties) {
+		String parameter = properties.lastEventIdParameter();
+		return new SseStreamReturnValueHandler(parameter.isBlank() ? null : parameter);
 	}
 
 	/**
