@@ -139,6 +139,8 @@ import { SharedEventSource } from '/sse/sse-client.js';
 		setState('connecting');
 		const es = new SharedEventSource(url);
 		source = es;
+		// How the tabs share the connection: worker, broadcast (a leader tab) or none.
+		stateEl.dataset.sharing = es.shared;
 		listening.forEach((each) => es.addEventListener(each, onEvent));
 		es.onopen = () => {
 			if (source === es) {

@@ -49,6 +49,9 @@ const MAX_RETRY = 30000;
 const STORAGE_PREFIX = 'sse-client:last-event-id:';
 const NAME_PREFIX = 'sse-client ';
 
+/** Name of the SharedWorker; it changes with the messages between pages and worker. */
+const WORKER_NAME = 'sse-client/1';
+
 /**
  * Incremental parser of the text/event-stream format: feed it decoded text in any chunking.
  */
@@ -406,7 +409,9 @@ export class SharedEventSource extends EventTarget {
 	#hub = null;
 	#release = null;
 	#abortLock = null;
-	#onPageHide = null;
+	#liveness = null;
+	#onPageHide = (event) => this.#pageHidden(event);
+	#onPageShow = (event) => this.#pageShown(event);
 
 	constructor(url, options = {}) {
 		super();
@@ -417,6 +422,8 @@ export class SharedEventSource extends EventTarget {
 		this.#storageKey = STORAGE_PREFIX + this.url;
 		this.#position = options.lastEventId ?? readStorage(this.#storageKey) ?? '';
 		this.shared = SharedEventSource.#sharing(options.shared || 'auto');
+		globalThis.addEventListener('pagehide', this.#onPageHide);
+		globalThis.addEventListener('pageshow', this.#onPageShow);
 		queueMicrotask(() => this.#start());
 	}
 
@@ -468,24 +475,31 @@ export class SharedEventSource extends EventTarget {
 
 	/** Stops receiving; the shared connection closes once no tab uses it. Never reconnects. */
 	close() {
-		if (this.#readyState === CLOSED && this.#mode === 'closed') {
+		if (this.#mode === 'closed') {
 			return;
 		}
 		this.#readyState = CLOSED;
 		this.#mode = 'closed';
+		globalThis.removeEventListener('pagehide', this.#onPageHide);
+		globalThis.removeEventListener('pageshow', this.#onPageShow);
+		this.#detach();
+	}
+
+	/** Leaves the shared connection: closes this tab's part of it, and hands it over if this tab held it. */
+	#detach() {
 		this.#stopCatchUp();
-		if (this.#onPageHide) {
-			globalThis.removeEventListener('pagehide', this.#onPageHide);
-		}
 		if (this.#port) {
 			this.#port.postMessage({ t: 'bye' });
 			this.#port.close();
+			this.#port = null;
 		}
 		if (this.#channel) {
 			this.#channel.close();
+			this.#channel = null;
 		}
 		if (this.#abortLock) {
 			this.#abortLock.abort();
+			this.#abortLock = null;
 		}
 		if (this.#hub) {
 			this.#hub.close();
@@ -493,6 +507,24 @@ export class SharedEventSource extends EventTarget {
 		}
 		if (this.#release) {
 			this.#release();
+			this.#release = null;
+		}
+		this.#hubId = null;
+	}
+
+	// A page that goes away, or into the back/forward cache, must not keep the connection from the
+	// other tabs; one that comes back from that cache joins again where it was.
+	#pageHidden() {
+		if (this.#mode !== 'closed') {
+			this.#mode = 'hidden';
+			this.#detach();
+		}
+	}
+
+	#pageShown(event) {
+		if (event.persisted && this.#mode === 'hidden') {
+			this.#mode = 'syncing';
+			this.#start();
 		}
 	}
 
@@ -532,7 +564,7 @@ export class SharedEventSource extends EventTarget {
 	}
 
 	#start() {
-		if (this.#mode === 'closed') {
+		if (this.#mode === 'closed' || this.#mode === 'hidden') {
 			return;
 		}
 		if (this.shared === 'worker') {
@@ -549,7 +581,7 @@ export class SharedEventSource extends EventTarget {
 	#startWorker() {
 		let worker;
 		try {
-			worker = new SharedWorker(import.meta.url, { type: 'module', name: 'sse-client' });
+			worker = new SharedWorker(import.meta.url, { type: 'module', name: WORKER_NAME });
 		}
 		catch (ex) {
 			this.shared = SharedEventSource.#sharing('broadcast');
@@ -558,18 +590,32 @@ export class SharedEventSource extends EventTarget {
 		}
 		// A worker that fails to load (a browser without module workers, a strict CSP) is replaced.
 		worker.addEventListener('error', () => {
-			if (this.#hubId === null && this.#mode !== 'closed') {
+			if (this.#hubId === null && this.#port === worker.port) {
 				this.#port.close();
 				this.#port = null;
 				this.shared = SharedEventSource.#sharing('broadcast');
 				this.#start();
 			}
 		});
-		this.#port = worker.port;
-		this.#port.onmessage = (event) => this.#receive(event.data);
-		this.#onPageHide = () => this.#port && this.#port.postMessage({ t: 'bye' });
-		globalThis.addEventListener('pagehide', this.#onPageHide);
-		this.#sync();
+		const port = worker.port;
+		this.#port = port;
+		port.onmessage = (event) => this.#receive(event.data);
+		if (!(globalThis.navigator && navigator.locks)) {
+			this.#sync();
+			return;
+		}
+		// A message sent while the page goes away may never arrive: the worker learns that this source
+		// left when it can take the lock this source holds until then.
+		this.#liveness = NAME_PREFIX + 'source ' + this.#client + ' ' + this.#seq;
+		navigator.locks.request(this.#liveness, () => {
+			if (this.#port !== port) {
+				return undefined;
+			}
+			this.#sync();
+			return new Promise((resolve) => {
+				this.#release = resolve;
+			});
+		});
 	}
 
 	#startBroadcast() {
@@ -595,7 +641,7 @@ export class SharedEventSource extends EventTarget {
 
 	/** Holds the shared connection until this source closes. */
 	#lead() {
-		if (this.#mode === 'closed') {
+		if (this.#mode === 'closed' || this.#mode === 'hidden') {
 			return undefined;
 		}
 		const channel = this.#channel;
@@ -624,7 +670,7 @@ export class SharedEventSource extends EventTarget {
 			queueMicrotask(() => this.#receive(reply));
 		}
 		else if (this.#port) {
-			this.#port.postMessage(Object.assign(request, { url: this.url, withCredentials: this.withCredentials, parameter: this.#parameter }));
+			this.#port.postMessage(Object.assign(request, { url: this.url, withCredentials: this.withCredentials, parameter: this.#parameter, lock: this.#liveness }));
 		}
 		else if (this.#channel) {
 			this.#channel.postMessage(request);
@@ -632,7 +678,7 @@ export class SharedEventSource extends EventTarget {
 	}
 
 	#receive(message) {
-		if (this.#mode === 'closed') {
+		if (this.#mode === 'closed' || this.#mode === 'hidden') {
 			return;
 		}
 		if (message.t === 'sync') {
@@ -818,6 +864,10 @@ if (typeof SharedWorkerGlobalScope === 'function' && globalThis instanceof Share
 				leave(port);
 				joined.set(port, entry);
 				entry.ports.add(port);
+				if (message.lock && navigator.locks) {
+					// Granted once the source closed or its page went away.
+					navigator.locks.request(message.lock, () => leave(port));
+				}
 			}
 			port.postMessage(Object.assign(entry.hub.sync(message.from), { seq: message.seq }));
 		};
