@@ -45,8 +45,9 @@ import static org.awaitility.Awaitility.await;
  * that holds the connection goes away, and a tab comes back, without losing or repeating an event.
  * Without the module, plain {@code EventSource}s stall at the browser's sixth connection.
  */
-// A short keep-alive, so that the server notices a closed tab's connection within a second or two.
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sse.keep-alive=1s")
+// A short keep-alive, so that the server notices a closed tab's connection within a second or two, and a
+// short retry, so that reconnections take a second.
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "sse.keep-alive=1s", "sse.retry=1s" })
 class SharedEventSourceBrowserIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -190,7 +191,7 @@ class SharedEventSourceBrowserIntegrationTests {
 		await().atMost(TIMEOUT).until(() -> connections(user) == 0);
 		String away = this.server.broadcast(SseEvent.of("chat", "while reconnecting"));
 		for (String tab : tabs) {
-			// The server's retry time (3s) passes before the reconnection.
+			// The server's retry time (1s here) passes before the reconnection.
 			awaitState(tab, "open");
 			assertThat(browser.findElement(By.id("state")).getDomAttribute("data-states"))
 				.isEqualTo("connecting,open,reconnecting,open");
