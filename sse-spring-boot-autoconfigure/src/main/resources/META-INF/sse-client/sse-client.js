@@ -391,6 +391,9 @@ export class SharedEventSource extends EventTarget {
 
 	static CLOSED = CLOSED;
 
+	#url;
+	#withCredentials;
+	#shared;
 	#readyState = CONNECTING;
 	#position;
 	#storageKey;
@@ -415,16 +418,31 @@ export class SharedEventSource extends EventTarget {
 
 	constructor(url, options = {}) {
 		super();
-		this.url = new URL(url, globalThis.location.href).href;
-		this.withCredentials = Boolean(options.withCredentials);
+		this.#url = new URL(url, globalThis.location.href).href;
+		this.#withCredentials = Boolean(options.withCredentials);
 		this.#parameter = options.lastEventIdParameter || 'lastEventId';
-		this.#key = key(this.url, this.withCredentials, this.#parameter);
-		this.#storageKey = STORAGE_PREFIX + this.url;
+		this.#key = key(this.#url, this.#withCredentials, this.#parameter);
+		this.#storageKey = STORAGE_PREFIX + this.#url;
 		this.#position = options.lastEventId ?? readStorage(this.#storageKey) ?? '';
-		this.shared = SharedEventSource.#sharing(options.shared || 'auto');
+		this.#shared = SharedEventSource.#sharing(options.shared || 'auto');
 		globalThis.addEventListener('pagehide', this.#onPageHide);
 		globalThis.addEventListener('pageshow', this.#onPageShow);
 		queueMicrotask(() => this.#start());
+	}
+
+	/** Absolute URL of the stream, as given (without the lastEventId parameter). */
+	get url() {
+		return this.#url;
+	}
+
+	/** Whether the stream is requested with credentials (cookies) across origins. */
+	get withCredentials() {
+		return this.#withCredentials;
+	}
+
+	/** How this source shares its connection: 'worker', 'broadcast' (a leader tab) or 'none'. */
+	get shared() {
+		return this.#shared;
 	}
 
 	get CONNECTING() {
@@ -567,10 +585,10 @@ export class SharedEventSource extends EventTarget {
 		if (this.#mode === 'closed' || this.#mode === 'hidden') {
 			return;
 		}
-		if (this.shared === 'worker') {
+		if (this.#shared === 'worker') {
 			this.#startWorker();
 		}
-		else if (this.shared === 'broadcast') {
+		else if (this.#shared === 'broadcast') {
 			this.#startBroadcast();
 		}
 		else {
@@ -584,7 +602,7 @@ export class SharedEventSource extends EventTarget {
 			worker = new SharedWorker(import.meta.url, { type: 'module', name: WORKER_NAME });
 		}
 		catch (ex) {
-			this.shared = SharedEventSource.#sharing('broadcast');
+			this.#shared = SharedEventSource.#sharing('broadcast');
 			this.#start();
 			return;
 		}
@@ -593,7 +611,7 @@ export class SharedEventSource extends EventTarget {
 			if (this.#hubId === null && this.#port === worker.port) {
 				this.#port.close();
 				this.#port = null;
-				this.shared = SharedEventSource.#sharing('broadcast');
+				this.#shared = SharedEventSource.#sharing('broadcast');
 				this.#start();
 			}
 		});
@@ -645,7 +663,7 @@ export class SharedEventSource extends EventTarget {
 			return undefined;
 		}
 		const channel = this.#channel;
-		this.#hub = new Hub({ url: this.url, withCredentials: this.withCredentials, parameter: this.#parameter, from: this.#position }, (message) => {
+		this.#hub = new Hub({ url: this.#url, withCredentials: this.#withCredentials, parameter: this.#parameter, from: this.#position }, (message) => {
 			if (channel) {
 				channel.postMessage(message);
 			}
@@ -670,7 +688,7 @@ export class SharedEventSource extends EventTarget {
 			queueMicrotask(() => this.#receive(reply));
 		}
 		else if (this.#port) {
-			this.#port.postMessage(Object.assign(request, { url: this.url, withCredentials: this.withCredentials, parameter: this.#parameter, lock: this.#liveness }));
+			this.#port.postMessage(Object.assign(request, { url: this.#url, withCredentials: this.#withCredentials, parameter: this.#parameter, lock: this.#liveness }));
 		}
 		else if (this.#channel) {
 			this.#channel.postMessage(request);
@@ -749,14 +767,14 @@ export class SharedEventSource extends EventTarget {
 			this.dispatchEvent(new MessageEvent(entry.type, {
 				data: entry.data,
 				lastEventId: entry.id,
-				origin: new URL(this.url).origin,
+				origin: new URL(this.#url).origin,
 			}));
 		}
 	}
 
 	#startCatchUp() {
-		this.#catchUp = new EventStream(this.url, {
-			withCredentials: this.withCredentials,
+		this.#catchUp = new EventStream(this.#url, {
+			withCredentials: this.#withCredentials,
 			parameter: this.#parameter,
 			lastEventId: this.#position,
 		}, {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -269,6 +270,38 @@ class SharedEventSourceBrowserIntegrationTests {
 	}
 
 	@Test
+	void apiMirrorsEventSource() {
+		String user = user();
+		openTab(false);
+		browser.get(url("/style.css"));
+		browser.executeScript("""
+				window.got = [];
+				import('/sse/sse-client.js').then((module) => {
+					const Source = module.SharedEventSource;
+					const source = new Source('/events?user=' + arguments[0]);
+					window.source = source;
+					got.push([source.url, source.withCredentials, source.readyState, Source.CONNECTING, Source.OPEN,
+						Source.CLOSED, source.CLOSED].join(' '));
+					source.onopen = () => got.push('open ' + source.readyState);
+					source.onmessage = (event) => got.push('onmessage ' + event.data + ' ' + event.lastEventId);
+					source.addEventListener('message', (event) => got.push('listener ' + event.data));
+				});
+				""", user);
+		await().atMost(TIMEOUT).until(() -> connections(user) == 1);
+		awaitScript("return got.includes('open 1');");
+		String first = this.server.broadcast(new SseEvent(null, null, "one\ntwo", null, null));
+		awaitScript("return got.length === 4;");
+		browser.executeScript("source.onmessage = null;");
+		this.server.broadcast(new SseEvent(null, null, "three", null, null));
+		awaitScript("return got.length === 5;");
+		browser.executeScript("source.close(); got.push('closed ' + source.readyState);");
+		assertThat(browser.executeScript("return got;")).asInstanceOf(InstanceOfAssertFactories.LIST)
+			.containsExactly(url("/events?user=" + user) + " false 0 0 1 2 2", "open 1", "onmessage one\ntwo " + first,
+					"listener one\ntwo", "listener three", "closed 2");
+		await().atMost(TIMEOUT).until(() -> connections(user) == 0);
+	}
+
+	@Test
 	void idThatHistoryNoLongerHoldsIsAnsweredWithTheMissedEvent() {
 		String user = user();
 		String tab = openPages(1, user, "worker").get(0);
@@ -335,6 +368,11 @@ class SharedEventSourceBrowserIntegrationTests {
 
 	private int connections(String user) {
 		return this.server.get(user).map(SseSource::connectionCount).orElse(0);
+	}
+
+	private static void awaitScript(String condition) {
+		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
+			.until(() -> Boolean.TRUE.equals(browser.executeScript(condition)));
 	}
 
 	private static long readyState(String tab) {
