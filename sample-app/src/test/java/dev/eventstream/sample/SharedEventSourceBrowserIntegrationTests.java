@@ -44,10 +44,10 @@ import static org.awaitility.Awaitility.await;
  * ({@code worker}) and through the leader tab that browsers without SharedWorker elect
  * ({@code broadcast}, forced by deleting {@code window.SharedWorker} before the page runs); a tab
  * that holds the connection goes away, and a tab comes back, without losing or repeating an event.
- * Without the module, plain {@code EventSource}s stall at the browser's sixth connection.
+ * Without the module, plain {@code EventSource}s stall at the browser's sixth connection. A short
+ * keep-alive makes the server notice a closed tab's connection within a second or two, and a short
+ * retry makes reconnections take a second.
  */
-// A short keep-alive, so that the server notices a closed tab's connection within a second or two, and a
-// short retry, so that reconnections take a second.
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "sse.keep-alive=1s", "sse.retry=1s" })
 class SharedEventSourceBrowserIntegrationTests {
 
