@@ -49,8 +49,8 @@ public final class ConnectionRefusedException extends RuntimeException {
 
 	/**
 	 * Why a connection was refused. A transport maps each to its own answer: over HTTP, {@code 503} for
-	 * the global limit, {@code 429} for the per-source limit and {@code 204} for a kicked source, which
-	 * tells an {@code EventSource} to stop reconnecting.
+	 * the global limit, {@code 429} for the per-source limit, {@code 403} for a forbidden topic and
+	 * {@code 204} for a kicked source, which tells an {@code EventSource} to stop reconnecting.
 	 *
 	 * @since 0.1.0
 	 */
@@ -63,7 +63,13 @@ public final class ConnectionRefusedException extends RuntimeException {
 		MAX_CONNECTIONS_PER_SOURCE,
 
 		/** The source was kicked and its reconnects are refused for a while. */
-		KICKED
+		KICKED,
+
+		/**
+		 * The {@link TopicAuthorizer} refused one of the topics the stream asked for.
+		 * @since 0.2.0
+		 */
+		TOPIC_FORBIDDEN
 
 	}
 

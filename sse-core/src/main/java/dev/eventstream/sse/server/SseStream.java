@@ -3,6 +3,7 @@ package dev.eventstream.sse.server;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -54,6 +55,8 @@ public final class SseStream<T> {
 
 	private @Nullable String lastEventId;
 
+	private final Set<String> topics;
+
 	private final OutboundQueue queue = new OutboundQueue();
 
 	private final int capacity;
@@ -91,10 +94,11 @@ public final class SseStream<T> {
 	// Set when unflushedEvents is full: the next turn flushes, after isReady() allowed another call.
 	private boolean flushDue;
 
-	SseStream(SseServer<T> server, T sourceId, @Nullable String lastEventId, int capacity) {
+	SseStream(SseServer<T> server, T sourceId, @Nullable String lastEventId, Set<String> topics, int capacity) {
 		this.server = server;
 		this.sourceId = sourceId;
 		this.lastEventId = lastEventId;
+		this.topics = topics;
 		this.capacity = capacity;
 	}
 
@@ -104,6 +108,15 @@ public final class SseStream<T> {
 	 */
 	public T sourceId() {
 		return this.sourceId;
+	}
+
+	/**
+	 * Returns the topics this connection follows.
+	 * @return the topic names, possibly none
+	 * @since 0.2.0
+	 */
+	public Set<String> topics() {
+		return this.topics;
 	}
 
 	/**
@@ -191,7 +204,7 @@ public final class SseStream<T> {
 			return false;
 		}
 		if (frame.event) {
-			this.server.queued(depth);
+			this.server.listeners().queued(depth);
 		}
 		return true;
 	}
@@ -373,7 +386,7 @@ public final class SseStream<T> {
 
 	/** Records an event frame written but not flushed yet; returns whether a flush must come first. */
 	private boolean unflushedEventsFull(long publishedNanos) {
-		if (!this.server.hasListeners()) {
+		if (!this.server.listeners().any()) {
 			return false;
 		}
 		long[] unflushed = this.unflushedEvents;
@@ -394,7 +407,7 @@ public final class SseStream<T> {
 		int count = this.unflushedCount;
 		this.unflushedCount = 0;
 		for (int i = 0; i < count; i++) {
-			this.server.delivered(unflushed[i]);
+			this.server.listeners().delivered(unflushed[i]);
 		}
 	}
 

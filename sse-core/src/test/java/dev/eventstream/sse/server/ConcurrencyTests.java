@@ -43,6 +43,7 @@ class ConcurrencyTests {
 			.bufferCapacity(20_000)
 			.history(new InMemoryEventHistory<>(20_000, null))
 			.build();
+		this.server.start();
 	}
 
 	@AfterEach

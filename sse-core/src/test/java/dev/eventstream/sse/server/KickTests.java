@@ -81,24 +81,6 @@ class KickTests {
 	}
 
 	@Test
-	void keepAliveTickForgetsExpiredRefusals() {
-		SseServer<String> server = this.servers.start((builder) -> builder.keepAlive(Duration.ofMillis(50)));
-		for (int i = 0; i < 100; i++) {
-			server.kick("user" + i, Duration.ofMillis(10));
-		}
-		await().atMost(TestConnection.TIMEOUT).until(() -> server.refusedSources() == 0);
-	}
-
-	@Test
-	void kickPurgesExpiredRefusalsAsTheyGrow() {
-		SseServer<String> server = this.servers.start();
-		for (int i = 0; i < 1000; i++) {
-			server.kick("user" + i, Duration.ofNanos(1));
-		}
-		assertThat(server.refusedSources()).isLessThanOrEqualTo(128);
-	}
-
-	@Test
 	void rejectsNegativeRefusal() {
 		SseServer<String> server = this.servers.start();
 		assertThatIllegalArgumentException().isThrownBy(() -> server.kick("alice", Duration.ofMillis(-1)))

@@ -42,6 +42,7 @@ class ServerEventTests {
 			.writerThreads(2)
 			.marshaller(this.countingMarshaller)
 			.build();
+		this.server.start();
 	}
 
 	@AfterEach

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -158,7 +159,7 @@ class SseServerTests {
 		assertThat(server.send("nobody", SseEvent.of("lost"))).isEmpty();
 		assertThat(idsAssigned).hasValue(0);
 		assertThat(history.newestId()).isEqualTo(EventHistory.ORIGIN);
-		assertThat(history.replay(EventHistory.ORIGIN, "nobody").frames()).isEmpty();
+		assertThat(history.replay(EventHistory.ORIGIN, history.newestId(), "nobody", Set.of()).frames()).isEmpty();
 		TestConnection late = TestConnection.open(server.connect("nobody", EventHistory.ORIGIN));
 		assertThat(late.text()).isEqualTo("retry: 3000\n\nid: 0\n\n");
 	}
@@ -283,7 +284,7 @@ class SseServerTests {
 			ids.add(server.broadcast(SseEvent.of("event " + i)));
 		}
 		server.close();
-		assertThat(server.isOpen()).isFalse();
+		assertThat(server.isRunning()).isFalse();
 		assertThat(server.connectionCount()).isZero();
 		assertThat(server.size()).isZero();
 		for (TestConnection connection : connections) {
@@ -302,7 +303,7 @@ class SseServerTests {
 		String id = server.broadcast(SseEvent.of("queued"));
 		connection.awaitStalled();
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-		await().atMost(TestConnection.TIMEOUT).until(() -> !server.isOpen());
+		await().atMost(TestConnection.TIMEOUT).until(() -> !server.isRunning());
 		assertThat(closing).isNotDone();
 		connection.becomeWritable();
 		closing.get(10, TimeUnit.SECONDS);

@@ -2,6 +2,8 @@ package dev.eventstream.sse.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -14,8 +16,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Which sources have connections on which server: one sorted set per source, whose members are the
- * servers that hold it, scored with the time until which each claim holds. A server renews its claims
- * periodically, so the claims of a server that died expire on their own.
+ * servers that hold it, and one per topic, whose members are the servers with each source they hold in
+ * it; scored with the time until which each claim holds. A server renews its claims periodically, so the
+ * claims of a server that died expire on their own.
  *
  * <p>Claims are written on one background thread, in the order the connections changed, so that
  * registering a connection never waits for Redis.
@@ -27,22 +30,32 @@ final class RedisPresence<T> implements AutoCloseable {
 	/** How long a claim holds without renewal. */
 	static final Duration TTL = Duration.ofSeconds(30);
 
+	// Between the server and the source in a topic's members: server ids are UUIDs, without it.
+	private static final char SEPARATOR = '|';
+
 	private final RedisConnectionFactory connectionFactory;
 
 	private final SourceIdCodec<T> codec;
 
 	private final String keyPrefix;
 
+	private final String topicKeyPrefix;
+
+	private final String server;
+
 	private final byte[] member;
 
-	private final Set<T> local = ConcurrentHashMap.newKeySet();
+	private final Set<Claim> local = ConcurrentHashMap.newKeySet();
 
 	private final ScheduledExecutorService writer;
 
-	RedisPresence(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String keyPrefix, String server) {
+	RedisPresence(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String keyPrefix,
+			String topicKeyPrefix, String server) {
 		this.connectionFactory = connectionFactory;
 		this.codec = codec;
 		this.keyPrefix = keyPrefix;
+		this.topicKeyPrefix = topicKeyPrefix;
+		this.server = server;
 		this.member = server.getBytes(StandardCharsets.UTF_8);
 		this.writer = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "sse-redis-presence");
@@ -54,21 +67,58 @@ final class RedisPresence<T> implements AutoCloseable {
 	}
 
 	void connected(T sourceId) {
-		this.local.add(sourceId);
+		add(new Claim(key(sourceId), this.member));
+	}
+
+	void disconnected(T sourceId) {
+		remove(new Claim(key(sourceId), this.member));
+	}
+
+	void subscribed(T sourceId, String topic) {
+		add(topicClaim(sourceId, topic));
+	}
+
+	void unsubscribed(T sourceId, String topic) {
+		remove(topicClaim(sourceId, topic));
+	}
+
+	/** Returns the sources some server holds an unexpired claim on in the topic. */
+	Set<T> presence(String topic) {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			Set<byte[]> members = connection.zSetCommands()
+				.zRangeByScore(topicKey(topic), System.currentTimeMillis(), Double.POSITIVE_INFINITY);
+			Set<T> present = new HashSet<>();
+			if (members != null) {
+				for (byte[] member : members) {
+					String text = new String(member, StandardCharsets.UTF_8);
+					present.add(this.codec.decode(text.substring(text.indexOf(SEPARATOR) + 1)));
+				}
+			}
+			return present;
+		}
+	}
+
+	private void add(Claim claim) {
+		this.local.add(claim);
 		write(() -> {
 			try (RedisConnection connection = this.connectionFactory.getConnection()) {
-				claim(connection, sourceId, System.currentTimeMillis());
+				claim(connection, claim, System.currentTimeMillis());
 			}
 		});
 	}
 
-	void disconnected(T sourceId) {
-		this.local.remove(sourceId);
+	private void remove(Claim claim) {
+		this.local.remove(claim);
 		write(() -> {
 			try (RedisConnection connection = this.connectionFactory.getConnection()) {
-				connection.zSetCommands().zRem(key(sourceId), this.member);
+				connection.zSetCommands().zRem(claim.key(), claim.member());
 			}
 		});
+	}
+
+	private Claim topicClaim(T sourceId, String topic) {
+		byte[] member = (this.server + SEPARATOR + this.codec.encode(sourceId)).getBytes(StandardCharsets.UTF_8);
+		return new Claim(topicKey(topic), member);
 	}
 
 	/** Tells whether any server holds an unexpired claim on the source. */
@@ -90,8 +140,8 @@ final class RedisPresence<T> implements AutoCloseable {
 		}
 		// Best effort: claims left behind expire within the TTL.
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			for (T sourceId : this.local) {
-				connection.zSetCommands().zRem(key(sourceId), this.member);
+			for (Claim claim : this.local) {
+				connection.zSetCommands().zRem(claim.key(), claim.member());
 			}
 		}
 		catch (RuntimeException ex) {
@@ -106,8 +156,8 @@ final class RedisPresence<T> implements AutoCloseable {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			long now = System.currentTimeMillis();
 			connection.openPipeline();
-			for (T sourceId : this.local) {
-				claim(connection, sourceId, now);
+			for (Claim claim : this.local) {
+				claim(connection, claim, now);
 			}
 			connection.closePipeline();
 		}
@@ -116,10 +166,9 @@ final class RedisPresence<T> implements AutoCloseable {
 		}
 	}
 
-	private void claim(RedisConnection connection, T sourceId, long now) {
-		byte[] key = key(sourceId);
-		connection.zSetCommands().zAdd(key, now + TTL.toMillis(), this.member);
-		connection.keyCommands().pExpire(key, TTL.toMillis());
+	private void claim(RedisConnection connection, Claim claim, long now) {
+		connection.zSetCommands().zAdd(claim.key(), now + TTL.toMillis(), claim.member());
+		connection.keyCommands().pExpire(claim.key(), TTL.toMillis());
 	}
 
 	private void write(Runnable write) {
@@ -141,6 +190,26 @@ final class RedisPresence<T> implements AutoCloseable {
 
 	private byte[] key(T sourceId) {
 		return (this.keyPrefix + this.codec.encode(sourceId)).getBytes(StandardCharsets.UTF_8);
+	}
+
+	private byte[] topicKey(String topic) {
+		return (this.topicKeyPrefix + topic).getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** One sorted-set member this server keeps alive. */
+	private record Claim(byte[] key, byte[] member) {
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Claim claim && Arrays.equals(this.key, claim.key)
+					&& Arrays.equals(this.member, claim.member);
+		}
+
+		@Override
+		public int hashCode() {
+			return 31 * Arrays.hashCode(this.key) + Arrays.hashCode(this.member);
+		}
+
 	}
 
 }

@@ -8,9 +8,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.eventstream.sse.server.Audience;
 import dev.eventstream.sse.server.ClusterUnavailableException;
 import dev.eventstream.sse.server.EventHistory;
 import dev.eventstream.sse.server.SseCluster;
@@ -49,6 +51,8 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	private static final System.Logger logger = System.getLogger(RedisSseCluster.class.getName());
 
 	private static final byte[] TARGET = bytes("t");
+
+	private static final byte[] TOPIC = bytes("p");
 
 	private static final byte[] FRAME = bytes("f");
 
@@ -101,7 +105,8 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		this.key = key;
 		this.keyBytes = bytes(key);
 		this.maxLength = maxLength;
-		this.presence = new RedisPresence<>(connectionFactory, codec, key + ":source:", UUID.randomUUID().toString());
+		this.presence = new RedisPresence<>(connectionFactory, codec, key + ":source:", key + ":topic:",
+				UUID.randomUUID().toString());
 	}
 
 	@Override
@@ -126,13 +131,16 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	}
 
 	@Override
-	public String append(@Nullable T target, UnnumberedFrame frame) {
+	public String append(Audience<T> audience, UnnumberedFrame frame) {
 		if (!this.available) {
 			throw new ClusterUnavailableException("Redis cannot be reached; the event was not published", null);
 		}
 		Map<byte[], byte[]> fields = new HashMap<>(4);
-		if (target != null) {
-			fields.put(TARGET, bytes(this.codec.encode(target)));
+		if (audience.source() != null) {
+			fields.put(TARGET, bytes(this.codec.encode(audience.source())));
+		}
+		if (audience.topic() != null) {
+			fields.put(TOPIC, bytes(audience.topic()));
 		}
 		fields.put(FRAME, frame.bytes());
 		fields.put(ID_OFFSET, bytes(Integer.toString(frame.idOffset())));
@@ -149,7 +157,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	}
 
 	@Override
-	public EventHistory.Replay replay(String lastEventId, String upToId, T source) {
+	public EventHistory.Replay replay(String lastEventId, String upToId, T source, Set<String> topics) {
 		if (lastEventId.equals(upToId)) {
 			return new EventHistory.Replay(true, List.of(), null);
 		}
@@ -164,8 +172,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 					break;
 				}
 				for (ByteRecord entry : page) {
-					T target = target(entry);
-					if (target == null || target.equals(source)) {
+					if (audience(entry).includes(source, topics)) {
 						frames.add(frame(entry));
 					}
 				}
@@ -221,6 +228,26 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	@Override
 	public void disconnected(T sourceId) {
 		this.presence.disconnected(sourceId);
+	}
+
+	@Override
+	public void subscribed(T sourceId, String topic) {
+		this.presence.subscribed(sourceId, topic);
+	}
+
+	@Override
+	public void unsubscribed(T sourceId, String topic) {
+		this.presence.unsubscribed(sourceId, topic);
+	}
+
+	@Override
+	public Set<T> presence(String topic) {
+		try {
+			return this.presence.presence(topic);
+		}
+		catch (RuntimeException ex) {
+			throw new ClusterUnavailableException("Redis cannot be reached; cannot tell who is present in a topic", ex);
+		}
 	}
 
 	@Override
@@ -297,7 +324,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 
 	private void deliver(Receiver<T> receiver, String id, ByteRecord entry) {
 		try {
-			receiver.receive(id, target(entry), frame(entry), entry.getId().getTimestamp());
+			receiver.receive(id, audience(entry), frame(entry), entry.getId().getTimestamp());
 		}
 		catch (RuntimeException ex) {
 			// One malformed entry must not stop delivery of the others.
@@ -305,9 +332,13 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		}
 	}
 
-	private @Nullable T target(ByteRecord entry) {
+	private Audience<T> audience(ByteRecord entry) {
 		byte[] target = field(entry, TARGET);
-		return (target != null) ? this.codec.decode(new String(target, StandardCharsets.UTF_8)) : null;
+		if (target != null) {
+			return Audience.source(this.codec.decode(new String(target, StandardCharsets.UTF_8)));
+		}
+		byte[] topic = field(entry, TOPIC);
+		return (topic != null) ? Audience.topic(new String(topic, StandardCharsets.UTF_8)) : Audience.everyone();
 	}
 
 	private byte[] frame(ByteRecord entry) {

@@ -123,6 +123,10 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 	}
 
 	private static ErrorResponseException refused(ConnectionRefusedException ex) {
+		if (ex.reason() == ConnectionRefusedException.Reason.TOPIC_FORBIDDEN) {
+			return new ErrorResponseException(HttpStatus.FORBIDDEN,
+					ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, "Subscription to a topic is not allowed"), ex);
+		}
 		HttpStatus status = (ex.reason() == ConnectionRefusedException.Reason.MAX_CONNECTIONS_PER_SOURCE)
 				? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
 		String detail = (ex.reason() == ConnectionRefusedException.Reason.MAX_CONNECTIONS_PER_SOURCE)

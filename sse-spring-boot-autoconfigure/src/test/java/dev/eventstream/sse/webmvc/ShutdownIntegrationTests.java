@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -100,7 +101,7 @@ class ShutdownIntegrationTests {
 		Duration closing = Duration.ofNanos(System.nanoTime() - start);
 		// Without the streams ending first, graceful shutdown would wait its full 20 seconds for them.
 		assertThat(closing).isLessThan(Duration.ofSeconds(5));
-		assertThat(server.isOpen()).isFalse();
+		assertThat(server.isRunning()).isFalse();
 		assertThat(server.connectionCount()).isZero();
 		assertThat(server.closedConnections(CloseReason.SHUTDOWN)).isEqualTo(3);
 		assertThat(server.closedConnections(CloseReason.CLIENT)).isZero();
@@ -123,7 +124,7 @@ class ShutdownIntegrationTests {
 		StreamEndpoint holder = server.connect("holder", null).open(new UnwritableConnection(), null);
 		this.holder = holder;
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
-		await().atMost(WAIT).until(() -> !server.isOpen());
+		await().atMost(WAIT).until(() -> !server.isRunning());
 		HttpResponse<String> refused = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(uri(port, "/rest/events?user=late"))
 				.header("Accept", "text/event-stream")
@@ -199,7 +200,7 @@ class ShutdownIntegrationTests {
 			await().atMost(WAIT).until(stream::ended);
 			List<String> received = stream.ids();
 			assertThat(received).as(entry.getKey()).isEqualTo(published.subList(0, received.size()));
-			EventHistory.Replay replay = history.replay(stream.lastEventId(), entry.getKey());
+			EventHistory.Replay replay = history.replay(stream.lastEventId(), history.newestId(), entry.getKey(), Set.of());
 			assertThat(replay.complete()).isTrue();
 			assertThat(ids(replay.frames())).as(entry.getKey())
 				.isEqualTo(published.subList(received.size(), published.size()));

@@ -23,8 +23,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 
 /**
  * Auto-configuration of the Spring MVC transport: controller methods that return an
- * {@link dev.eventstream.sse.server.SseStream} stream it, streams are never compressed, and open
- * streams close before the web server shuts down.
+ * {@link dev.eventstream.sse.server.SseStream} stream it, and streams are never compressed.
  *
  * @since 0.1.0
  */
@@ -72,12 +71,6 @@ public final class SseWebMvcAutoConfiguration {
 	@Bean
 	static EventStreamCompressionCustomizer sseEventStreamCompressionCustomizer() {
 		return new EventStreamCompressionCustomizer();
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	SseServerLifecycle sseServerLifecycle(SseServer<?> server) {
-		return new SseServerLifecycle(server);
 	}
 
 }
