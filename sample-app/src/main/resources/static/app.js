@@ -1,4 +1,8 @@
-// The demo page: one EventSource to /events?user=NAME, a list of what arrives, and two forms that POST.
+// The demo page: one stream of /events?user=NAME, shared by every tab of the page through the starter's
+// SharedEventSource (an EventSource that shares one connection and resumes after a reload), a list of
+// what arrives, and two forms that POST.
+import { SharedEventSource } from '/sse/sse-client.js';
+
 (function () {
 	'use strict';
 
@@ -133,8 +137,10 @@
 		document.title = name + ' \u00b7 Event stream demo';
 
 		setState('connecting');
-		const es = new EventSource(url);
+		const es = new SharedEventSource(url);
 		source = es;
+		// How the tabs share the connection: worker, broadcast (a leader tab) or none.
+		stateEl.dataset.sharing = es.shared;
 		listening.forEach((each) => es.addEventListener(each, onEvent));
 		es.onopen = () => {
 			if (source === es) {
@@ -147,10 +153,10 @@
 			}
 			// An error while CONNECTING means the browser will retry after the server's retry time;
 			// CLOSED means it gave up (an answer that was not a 200 text/event-stream).
-			if (es.readyState === EventSource.CONNECTING) {
+			if (es.readyState === SharedEventSource.CONNECTING) {
 				setState('reconnecting');
 			}
-			else if (es.readyState === EventSource.CLOSED) {
+			else if (es.readyState === SharedEventSource.CLOSED) {
 				setState('closed');
 				source = null;
 				setStatus('Could not connect to the stream.', 'error');
