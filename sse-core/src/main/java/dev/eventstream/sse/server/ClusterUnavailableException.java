@@ -3,8 +3,10 @@ package dev.eventstream.sse.server;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown when a clustered server cannot reach its {@link SseCluster}: the event was not published
- * (nothing is sent or recorded, so the caller may retry), or the question could not be answered.
+ * Thrown when a clustered server cannot reach its {@link SseCluster}, or the cluster did not answer in
+ * time: the event was not published, or the question could not be answered. When the cluster did not
+ * answer in time, the event may still be published once it answers again, so a caller that retries may
+ * publish it twice.
  *
  * @since 0.1.0
  */
