@@ -67,7 +67,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 
 	private static final Duration MAX_BLOCK = Duration.ofMillis(250);
 
-	private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+	private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final int READ_COUNT = 1000;
 
@@ -97,7 +97,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	private @Nullable Thread reader;
 
 	/**
-	 * Creates a cluster on a stream, for a connection factory whose commands time out after a second
+	 * Creates a cluster on a stream, for a connection factory whose commands time out after two seconds
 	 * or more.
 	 * @param connectionFactory connects to Redis
 	 * @param codec encodes the ids of the sources events are sent to

@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @since 0.2.0
  */
 @ConfigurationProperties("sse.cluster.redis")
-public record SseRedisProperties(@DefaultValue("sse:events") String key, @DefaultValue("1s") Duration timeout) {
+public record SseRedisProperties(@DefaultValue("sse:events") String key, @DefaultValue("2s") Duration timeout) {
 
 	/**
 	 * Checks every value.

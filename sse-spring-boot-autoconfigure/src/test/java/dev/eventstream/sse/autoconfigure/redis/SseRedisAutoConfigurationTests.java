@@ -105,7 +105,7 @@ class SseRedisAutoConfigurationTests {
 			assertThat(context.getBean(SseProperties.class).cluster().type()).isEqualTo(SseProperties.Cluster.Type.REDIS);
 			SseRedisProperties redis = context.getBean(SseRedisProperties.class);
 			assertThat(redis.key()).isEqualTo("sse:events");
-			assertThat(redis.timeout()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(redis.timeout()).isEqualTo(Duration.ofSeconds(2));
 		});
 	}
 
