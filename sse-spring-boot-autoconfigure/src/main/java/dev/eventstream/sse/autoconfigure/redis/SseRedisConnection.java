@@ -23,17 +23,16 @@ final class SseRedisConnection implements DisposableBean {
 
 	private final RedisConnectionFactory connectionFactory;
 
-	private final @Nullable LettuceConnectionFactory own;
+	private final @Nullable Runnable release;
 
-	private SseRedisConnection(RedisConnectionFactory connectionFactory, @Nullable LettuceConnectionFactory own) {
+	SseRedisConnection(RedisConnectionFactory connectionFactory, @Nullable Runnable release) {
 		this.connectionFactory = connectionFactory;
-		this.own = own;
+		this.release = release;
 	}
 
 	static SseRedisConnection of(RedisConnectionFactory application, Duration timeout) {
 		if (LETTUCE_PRESENT && application instanceof LettuceConnectionFactory lettuce) {
-			LettuceConnectionFactory own = FailFastLettuce.connectionFactory(lettuce, timeout);
-			return new SseRedisConnection(own, own);
+			return FailFastLettuce.connection(lettuce, timeout);
 		}
 		return new SseRedisConnection(application, null);
 	}
@@ -44,8 +43,8 @@ final class SseRedisConnection implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		if (this.own != null) {
-			this.own.destroy();
+		if (this.release != null) {
+			this.release.run();
 		}
 	}
 

@@ -19,6 +19,7 @@ import dev.eventstream.sse.server.EventHistory;
 import dev.eventstream.sse.server.SseCluster;
 import dev.eventstream.sse.server.SseServer;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.resource.ClientResources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,8 +127,13 @@ class SseRedisAutoConfigurationTests {
 					.satisfies((options) -> assertThat(options.getDisconnectedBehavior())
 						.isEqualTo(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS));
 				assertThat(client.getClientName()).contains("my-app");
-				assertThat(client.getClientResources())
-					.isEqualTo(context.getBean(LettuceConnectionFactory.class).getClientConfiguration().getClientResources());
+				ClientResources applications = context.getBean(ClientResources.class);
+				assertThat(client.getClientResources()).get().satisfies((resources) -> {
+					assertThat(resources).isNotSameAs(applications);
+					assertThat(resources.eventLoopGroupProvider()).isSameAs(applications.eventLoopGroupProvider());
+					assertThat(resources.reconnectDelay().createDelay(30)).isEqualTo(Duration.ofSeconds(1));
+				});
+				assertThat(applications.reconnectDelay().createDelay(30)).isEqualTo(Duration.ofSeconds(30));
 				assertThat(((LettuceConnectionFactory) clusters).getPort()).isEqualTo(redis.port());
 			});
 	}
