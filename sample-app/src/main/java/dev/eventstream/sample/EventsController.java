@@ -63,7 +63,8 @@ class EventsController {
 	}
 
 	/**
-	 * Clustered and Redis is down: nothing was published, and the client may try again.
+	 * Clustered and Redis is down or hung: the event was not published, or, when the message says so,
+	 * may still be; the client may try again.
 	 */
 	@ExceptionHandler(ClusterUnavailableException.class)
 	ResponseEntity<ProblemDetail> clusterUnavailable(ClusterUnavailableException ex) {

@@ -49,8 +49,9 @@ import org.springframework.data.redis.connection.stream.StreamRecords;
  * once (a Redis that restarted empty lost them), and the reader resumes after the last entry it
  * delivered.
  *
- * <p>A call that timed out may still have been carried out: an event whose {@link #append} timed out
- * may or may not be in the stream, and then reaches every client when Redis answers again.
+ * <p>A call that failed may still have been carried out: an event whose {@link #append} timed out, or
+ * whose connection failed, may or may not be in the stream, and then reaches every client when Redis
+ * answers again. Only an append refused while Redis counts as unavailable is certainly not published.
  *
  * @param <T> the type of source ids
  * @since 0.1.0
@@ -184,8 +185,9 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 			throw new ClusterUnavailableException("Redis did not answer in time; the event may or may not be published", ex);
 		}
 		catch (RuntimeException ex) {
+			// The command may have been sent before the connection failed.
 			this.reachability.failed();
-			throw new ClusterUnavailableException("Redis cannot be reached; the event was not published", ex);
+			throw new ClusterUnavailableException("Redis failed; the event may or may not be published", ex);
 		}
 	}
 

@@ -193,7 +193,7 @@ class RedisSseClusterTests {
 			long start = System.nanoTime();
 			assertThatExceptionOfType(ClusterUnavailableException.class)
 				.isThrownBy(() -> first.append(null, UnnumberedFrame.of(SseEvent.of("lost"))))
-				.withMessageContaining("not published");
+				.withMessageContaining("was not published");
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 			assertThatExceptionOfType(ClusterUnavailableException.class).isThrownBy(() -> second.isConnected("alice"));
 
@@ -237,7 +237,7 @@ class RedisSseClusterTests {
 				start = System.nanoTime();
 				assertThatExceptionOfType(ClusterUnavailableException.class)
 					.isThrownBy(() -> first.append(null, UnnumberedFrame.of(SseEvent.of("refused"))))
-					.withMessageContaining("not published");
+					.withMessageContaining("was not published");
 				assertThatExceptionOfType(ClusterUnavailableException.class).isThrownBy(() -> first.isConnected("alice"));
 				assertThatExceptionOfType(ClusterUnavailableException.class)
 					.isThrownBy(() -> first.replay(EventHistory.ORIGIN, before, "alice"));
