@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * response compression switched on for event streams, which must not apply to them.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.keep-alive=1s", "sse.history.size=100", "sse.buffer-capacity=8",
+		properties = { "sse.keep-alive=1s", "sse.presence.grace=2s", "sse.history.size=100", "sse.buffer-capacity=8",
 				"server.compression.enabled=true", "server.compression.min-response-size=1",
 				"server.compression.mime-types=text/event-stream,text/html,application/json" })
 class ContractConnectionIntegrationTests {
@@ -37,6 +37,8 @@ class ContractConnectionIntegrationTests {
 	private static final Duration KEEP_ALIVE = Duration.ofSeconds(1);
 
 	private static final Duration SCHEDULING_ALLOWANCE = Duration.ofMillis(300);
+
+	private static final Duration GRACE = Duration.ofSeconds(2);
 
 	private static final Duration TIMEOUT = EventStreamRecorder.TIMEOUT;
 
@@ -102,11 +104,30 @@ class ContractConnectionIntegrationTests {
 		// Nothing is published meanwhile: only keep-alive writes can find out that the client is gone.
 		awaitConnections(0, KEEP_ALIVE.multipliedBy(4));
 		Duration released = Duration.ofNanos(System.nanoTime() - closedAt);
-		assertProblem(this.client.postJson("/events/" + user, body(null, "gone")), 404);
 		assertThat(stream.events()).isEmpty();
 		// Two intervals, plus a little for polling and scheduling on a busy machine.
 		assertThat(released).as("time to release")
 			.isLessThanOrEqualTo(KEEP_ALIVE.multipliedBy(2).plus(SCHEDULING_ALLOWANCE));
+		// Gone once the grace passed with no new connection.
+		await().atMost(GRACE.plus(TIMEOUT))
+			.untilAsserted(() -> assertProblem(this.client.postJson("/events/" + user, body(null, "gone")), 404));
+	}
+
+	@Test
+	void eventSentToAUserWithinTheGraceIsReplayedWhenItReconnects() {
+		String user = user();
+		EventStreamRecorder stream = this.client.stream(user);
+		awaitConnections(1, TIMEOUT);
+		String seen = this.client.sendTo(user, null, "seen");
+		stream.awaitEvents(1);
+		stream.close();
+		awaitConnections(0, KEEP_ALIVE.multipliedBy(4));
+		long releasedAt = System.nanoTime();
+		String missed = this.client.sendTo(user, null, "sent while reconnecting");
+		assertThat(Duration.ofNanos(System.nanoTime() - releasedAt)).isLessThan(GRACE);
+		EventStreamRecorder back = this.client.stream(user, "Last-Event-ID", seen);
+		assertThat(back.awaitEvents(1)).extracting(EventStreamRecorder.Event::id).containsExactly(missed);
+		assertThat(back.events().get(0).data()).isEqualTo("sent while reconnecting");
 	}
 
 	@Test

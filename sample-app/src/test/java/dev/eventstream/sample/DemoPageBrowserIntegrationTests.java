@@ -15,7 +15,6 @@ import java.util.Map;
 
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.server.SseServer;
-import dev.eventstream.sse.server.SseStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,7 +142,7 @@ class DemoPageBrowserIntegrationTests {
 	void pageReconnectsAfterTheStreamDropsAndReceivesWhatItMissed() {
 		load(alice, "alice");
 		awaitState(alice, "open");
-		this.server.get("alice").orElseThrow().streams().forEach(SseStream::onDisconnect);
+		this.server.get("alice").orElseThrow().reconnect();
 		awaitState(alice, "reconnecting");
 		await().atMost(TIMEOUT).until(() -> this.server.get("alice").isEmpty());
 		String id = this.server.broadcast(SseEvent.of("chat", "sent while alice was away"));

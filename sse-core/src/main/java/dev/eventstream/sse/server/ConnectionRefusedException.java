@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Thrown by {@link SseStream#open(SseConnection)} when the server refuses a new connection: a
+ * Thrown by {@link SseStream#open(dev.eventstream.sse.server.transport.SseConnection, String)} when the server refuses a new connection: a
  * connection limit is reached, or the source was {@linkplain SseServer#kick kicked}. Nothing is
  * registered for a refused connection, and the streams already open are not affected.
  *
@@ -48,36 +48,28 @@ public final class ConnectionRefusedException extends RuntimeException {
 	}
 
 	/**
-	 * Why a connection was refused, each with the HTTP status a transport should answer.
+	 * Why a connection was refused. A transport maps each to its own answer: over HTTP, {@code 503} for
+	 * the global limit, {@code 429} for the per-source limit, {@code 403} for a forbidden topic and
+	 * {@code 204} for a kicked source, which tells an {@code EventSource} to stop reconnecting.
 	 *
 	 * @since 0.1.0
 	 */
 	public enum Reason {
 
 		/** The server holds its maximum number of connections over all sources. */
-		MAX_CONNECTIONS(503),
+		MAX_CONNECTIONS,
 
 		/** The source holds its maximum number of connections. */
-		MAX_CONNECTIONS_PER_SOURCE(429),
+		MAX_CONNECTIONS_PER_SOURCE,
 
 		/** The source was kicked and its reconnects are refused for a while. */
-		KICKED(204);
-
-		private final int status;
-
-		Reason(int status) {
-			this.status = status;
-		}
+		KICKED,
 
 		/**
-		 * Returns the HTTP status a transport should answer: {@code 503 Service Unavailable} for the
-		 * global limit, {@code 429 Too Many Requests} for the per-source limit, and {@code 204 No
-		 * Content} for a kicked source, which tells an {@code EventSource} to stop reconnecting.
-		 * @return the status code
+		 * The {@link TopicAuthorizer} refused one of the topics the stream asked for.
+		 * @since 0.2.0
 		 */
-		public int status() {
-			return this.status;
-		}
+		TOPIC_FORBIDDEN
 
 	}
 

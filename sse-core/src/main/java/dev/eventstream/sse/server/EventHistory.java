@@ -1,6 +1,7 @@
 package dev.eventstream.sse.server;
 
 import java.util.List;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -9,8 +10,10 @@ import org.jspecify.annotations.Nullable;
  * {@code Last-Event-ID}.
  *
  * <p>Ids are opaque strings in publishing order. One id may have several frames when a payload was
- * computed per source; each frame is addressed to every source ({@code target} {@code null}) or to
- * one. The server calls {@link #append} and {@link #replay} while it holds its publishing lock.
+ * computed per source; each frame has an {@link Audience}: every connection, one source's, or one
+ * topic's. The server calls {@link #append} while it holds its publishing lock, and {@link #replay}
+ * without it, concurrently with appends, bounded by the newest id it saw when the connection
+ * registered.
  *
  * @param <T> the type of source ids
  * @since 0.1.0
@@ -27,18 +30,23 @@ public interface EventHistory<T> {
 	/**
 	 * Records a published frame.
 	 * @param id the event id
-	 * @param target the source the frame was sent to, or {@code null} for every source
+	 * @param audience who the frame was published to
 	 * @param frame the encoded frame
 	 */
-	void append(String id, @Nullable T target, byte[] frame);
+	void append(String id, Audience<T> audience, byte[] frame);
 
 	/**
-	 * Returns the frames a source would have received after the given id.
+	 * Returns the frames a connection of the given source and topics would have received after one id,
+	 * up to and including another.
 	 * @param lastEventId the id the client reconnected with
+	 * @param upToId the newest id to include: the newest event when the connection registered; later
+	 * ones reach it live
 	 * @param source the source that reconnects
+	 * @param topics the topics the connection subscribes to
 	 * @return the frames in publishing order, and whether they are complete
+	 * @since 0.2.0
 	 */
-	Replay replay(String lastEventId, T source);
+	Replay replay(String lastEventId, String upToId, T source, Set<String> topics);
 
 	/**
 	 * Returns the id of the newest event, or {@link #ORIGIN} when nothing was published yet.

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
@@ -53,7 +54,7 @@ public final class InMemoryEventHistory<T> implements EventHistory<T> {
 	}
 
 	@Override
-	public synchronized void append(String id, @Nullable T target, byte[] frame) {
+	public synchronized void append(String id, Audience<T> audience, byte[] frame) {
 		this.newestId = id;
 		if (this.size == 0) {
 			this.evicted = true;
@@ -65,24 +66,27 @@ public final class InMemoryEventHistory<T> implements EventHistory<T> {
 			this.entries.removeFirst();
 			this.evicted = true;
 		}
-		this.entries.addLast(new Entry<>(id, target, frame, now));
+		this.entries.addLast(new Entry<>(id, audience, frame, now));
 	}
 
 	@Override
-	public synchronized Replay replay(String lastEventId, T source) {
+	public synchronized Replay replay(String lastEventId, String upToId, T source, Set<String> topics) {
 		evictExpired(this.nanoClock.getAsLong());
 		List<byte[]> frames = new ArrayList<>();
-		if (lastEventId.equals(this.newestId)) {
+		if (lastEventId.equals(upToId)) {
 			return new Replay(true, frames, oldestId());
 		}
 		Iterator<Entry<T>> newestFirst = this.entries.descendingIterator();
+		// Events published after the connection registered reach it live.
+		boolean upToSeen = upToId.equals(this.newestId);
 		while (newestFirst.hasNext()) {
 			Entry<T> entry = newestFirst.next();
 			if (entry.id().equals(lastEventId)) {
 				Collections.reverse(frames);
 				return new Replay(true, frames, oldestId());
 			}
-			if (entry.isFor(source)) {
+			upToSeen = upToSeen || entry.id().equals(upToId);
+			if (upToSeen && entry.audience().includes(source, topics)) {
 				frames.add(entry.frame());
 			}
 		}
@@ -112,11 +116,7 @@ public final class InMemoryEventHistory<T> implements EventHistory<T> {
 		}
 	}
 
-	private record Entry<T>(String id, @Nullable T target, byte[] frame, long nanos) {
-
-		boolean isFor(T source) {
-			return this.target == null || this.target.equals(source);
-		}
+	private record Entry<T>(String id, Audience<T> audience, byte[] frame, long nanos) {
 
 	}
 

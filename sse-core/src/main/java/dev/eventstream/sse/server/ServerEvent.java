@@ -68,6 +68,21 @@ public final class ServerEvent<T> {
 		return this.server.send(sourceId, event(payload));
 	}
 
+	/**
+	 * Publishes a payload to every connection subscribed to a topic, on every server of a cluster;
+	 * marshalled and encoded once however many subscribers, and kept for replay also when there are
+	 * none.
+	 * @param topic the topic
+	 * @param payload the payload
+	 * @return the id assigned
+	 * @throws IllegalArgumentException if the topic is not a valid name
+	 * @throws ServerClosedException if the server is not running
+	 * @since 0.2.0
+	 */
+	public String sendToTopic(String topic, Object payload) {
+		return this.server.sendToTopic(topic, event(payload));
+	}
+
 	private SseEvent event(Object payload) {
 		return new SseEvent(null, this.name, marshal(payload), null, null);
 	}

@@ -1,6 +1,6 @@
 package dev.eventstream.sse.server;
 
-import org.jspecify.annotations.Nullable;
+import java.util.Set;
 
 /**
  * The servers of a cluster as one of them sees them: a shared log of events that assigns their ids
@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
  * anywhere. A server built with a cluster uses it instead of its {@link EventHistory} and
  * {@link EventIdGenerator}.
  *
- * <p>The server {@linkplain #start starts} the cluster when it is built and {@linkplain #close closes}
- * it when it closes.
+ * <p>The server {@linkplain #start starts} the cluster when it starts for the first time and
+ * {@linkplain #close closes} it when it closes for good.
  *
  * @param <T> the type of source ids
  * @since 0.1.0
@@ -31,22 +31,24 @@ public interface SseCluster<T> extends AutoCloseable {
 	 * Appends an event to the log, which assigns its id. Fails fast: when the log cannot be reached,
 	 * or does not answer within the cluster's timeout, the call throws without waiting for it to come
 	 * back. An append that timed out may still be carried out when the log answers again.
-	 * @param target the source the event is for, or {@code null} for every source
+	 * @param audience who the event is for
 	 * @param frame the encoded event
 	 * @return the id assigned
 	 * @throws ClusterUnavailableException when the log cannot be reached or did not answer in time
 	 */
-	String append(@Nullable T target, UnnumberedFrame frame);
+	String append(Audience<T> audience, UnnumberedFrame frame);
 
 	/**
-	 * Returns the frames a source would have received after one id and up to another, from the log.
+	 * Returns the frames a connection of the given source and topics would have received after one id
+	 * and up to another, from the log.
 	 * @param lastEventId the id the client reconnected with
 	 * @param upToId the newest id this server delivered; later events come through the receiver
 	 * @param source the source that reconnects
+	 * @param topics the topics the connection subscribes to
 	 * @return the frames, and whether the log still held {@code lastEventId}
 	 * @throws ClusterUnavailableException when the log cannot be reached
 	 */
-	EventHistory.Replay replay(String lastEventId, String upToId, T source);
+	EventHistory.Replay replay(String lastEventId, String upToId, T source, Set<String> topics);
 
 	/**
 	 * Compares two ids by their order in the log.
@@ -79,6 +81,33 @@ public interface SseCluster<T> extends AutoCloseable {
 	void disconnected(T sourceId);
 
 	/**
+	 * Records that this server holds a connection of the source subscribed to the topic now. Must not
+	 * block.
+	 * @param sourceId the source id
+	 * @param topic the topic
+	 * @since 0.2.0
+	 */
+	void subscribed(T sourceId, String topic);
+
+	/**
+	 * Records that this server holds no connection of the source subscribed to the topic any more.
+	 * Must not block.
+	 * @param sourceId the source id
+	 * @param topic the topic
+	 * @since 0.2.0
+	 */
+	void unsubscribed(T sourceId, String topic);
+
+	/**
+	 * Returns the sources with a connection subscribed to the topic on any server of the cluster.
+	 * @param topic the topic
+	 * @return the source ids
+	 * @throws ClusterUnavailableException when the cluster cannot be reached
+	 * @since 0.2.0
+	 */
+	Set<T> presence(String topic);
+
+	/**
 	 * Tells whether the cluster could be reached the last time it was used.
 	 * @return {@code false} from a call that failed or timed out until the cluster answers again
 	 */
@@ -102,11 +131,11 @@ public interface SseCluster<T> extends AutoCloseable {
 		/**
 		 * Delivers one event of the log to this server's connections.
 		 * @param id the event id
-		 * @param target the source the event is for, or {@code null} for every source
+		 * @param audience who the event is for
 		 * @param frame the complete frame, with its id
 		 * @param publishedMillis when the event was appended, in milliseconds since the epoch
 		 */
-		void receive(String id, @Nullable T target, byte[] frame, long publishedMillis);
+		void receive(String id, Audience<T> audience, byte[] frame, long publishedMillis);
 
 	}
 

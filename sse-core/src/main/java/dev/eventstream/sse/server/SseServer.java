@@ -3,22 +3,16 @@ package dev.eventstream.sse.server;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -28,14 +22,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The registry of event-stream sources, keyed by an application id such as a user id: connects
- * clients, sends to one source or broadcasts to all, replays history to reconnecting clients and keeps
- * idle connections alive.
+ * clients, sends to one source, to the subscribers of a topic or to everyone, replays history to
+ * reconnecting clients, tells who is present in a topic and keeps idle connections alive.
  *
- * <p>Publishing marshals a payload once, assigns the next id, encodes one frame, records it in the
- * {@link EventHistory} and queues it on every matching connection; writing happens on a small pool of
+ * <p>Publishing marshals a payload once, and the event log assigns the next id, encodes one frame,
+ * records it for replay and queues it on every matching connection; writing happens on a small pool of
  * writer threads, so a publisher never waits for a client. A connection whose queue overflows is
  * closed, and its client catches up from history when it reconnects. {@link SseServerListener}s
  * observe publishing, queueing, replay and delivery, for metrics.
+ *
+ * <p>The server is built stopped: {@link #start()} starts its threads (and its cluster), {@link #stop()}
+ * ends every stream and refuses new ones until it is started again, and {@link #close()} stops it for
+ * good.
  *
  * @param <T> the type of source ids
  * @since 0.1.0
@@ -46,29 +44,24 @@ public final class SseServer<T> implements AutoCloseable {
 
 	private static final int MAX_LAST_EVENT_ID_LENGTH = 256;
 
-	private static final Frame KEEP_ALIVE = Frame.control(SseEncoder.encode(SseEvent.comment("")));
-
 	private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(3);
 
-	// How long a reconnecting client waits for this server to read, from a cluster's log, the event it
-	// last received from another server.
-	private static final Duration CLUSTER_CATCH_UP = Duration.ofSeconds(2);
+	// The presence grace when none is set: the retry time and this, so a client that reconnects after
+	// its retry time is still within it.
+	private static final Duration GRACE_BEYOND_RETRY = Duration.ofSeconds(2);
 
 	// Long refusals and lifetimes are cut to this, so that deadlines stay comparable as differences of
 	// nanoTime.
 	private static final Duration MAX_DEADLINE = Duration.ofDays(36500);
 
-	private final ConcurrentHashMap<T, SseSource<T>> sources = new ConcurrentHashMap<>();
-
-	private final AtomicInteger connectionCount = new AtomicInteger();
-
 	private final AtomicLongArray closedByReason = new AtomicLongArray(CloseReason.values().length);
 
-	private final KickRefusals<T> refusals = new KickRefusals<>();
-
 	// Held while an event gets its id, enters history and is queued, and while a connection registers
-	// and takes its replay: so every connection sees events in id order, with no gap and no duplicate.
+	// and takes the newest id as the end of its replay: so every connection sees events in id order,
+	// with no gap and no duplicate.
 	private final ReentrantLock publishLock = new ReentrantLock();
+
+	private final Object lifecycleMonitor = new Object();
 
 	private final Object closedMonitor = new Object();
 
@@ -78,89 +71,77 @@ public final class SseServer<T> implements AutoCloseable {
 
 	private final @Nullable String missedEvent;
 
+	private final @Nullable String presenceEvent;
+
 	private final int bufferCapacity;
 
-	private final int maxConnections;
-
-	private final int maxConnectionsPerSource;
-
-	private final Duration limitRetryAfter;
+	private final int maxTopicsPerConnection;
 
 	// Zero for no limit.
 	private final long maxLifetimeNanos;
 
-	private final EventHistory<T> history;
+	private final Registry<T> registry;
 
-	private final EventIdGenerator idGenerator;
+	private final Admission<T> admission;
 
-	private final @Nullable SseCluster<T> cluster;
+	private final EventLog<T> log;
 
-	// In a cluster: the newest id delivered from the cluster's log, under the publish lock.
-	private volatile String deliveredId = EventHistory.ORIGIN;
+	private final WriterPool writers;
+
+	private final Ticker<T> ticker;
+
+	private final Handshake<T> handshake;
+
+	private final Listeners listeners;
 
 	private final Function<Object, String> marshaller;
 
 	private final Duration shutdownTimeout;
 
-	private final ExecutorService writers;
+	private volatile boolean running;
 
-	private final int writerThreads;
+	private boolean started;
 
-	private final @Nullable ScheduledExecutorService keepAliveScheduler;
-
-	private final SseServerListener[] listeners;
-
-	private volatile boolean open = true;
+	private boolean closed;
 
 	private SseServer(Builder<T> builder) {
-		this.retryFrame = (builder.retry != null) ? SseEncoder.encode(retryEvent(builder.retry)) : null;
+		this.retryFrame = (builder.retry != null) ? SseEncoder.encode(SseEvent.builder().retry(builder.retry).build())
+				: null;
 		this.closeFrame = (builder.closeEvent != null)
 				? Frame.control(SseEncoder.encode(SseEvent.of(builder.closeEvent, ""))) : null;
-		this.listeners = builder.listeners.toArray(new SseServerListener[0]);
 		this.missedEvent = builder.missedEvent;
+		this.presenceEvent = builder.presenceEvent;
 		this.bufferCapacity = builder.bufferCapacity;
-		this.maxConnections = builder.maxConnections;
-		this.maxConnectionsPerSource = builder.maxConnectionsPerSource;
-		this.limitRetryAfter = (builder.retry != null && !builder.retry.isZero()) ? builder.retry : DEFAULT_RETRY_AFTER;
-		this.history = (builder.history != null) ? builder.history : new InMemoryEventHistory<>(1000, null);
-		this.idGenerator = (builder.idGenerator != null) ? builder.idGenerator : EventIdGenerator.sequential();
-		this.cluster = builder.cluster;
+		this.maxTopicsPerConnection = builder.maxTopicsPerConnection;
 		this.marshaller = builder.marshaller;
 		this.shutdownTimeout = builder.shutdownTimeout;
-		this.writerThreads = builder.writerThreads;
-		this.writers = Executors.newFixedThreadPool(builder.writerThreads, daemonThreads("sse-writer-"));
+		this.listeners = new Listeners(builder.listeners);
 		this.maxLifetimeNanos = (builder.maxLifetime != null) ? deadlineNanos(builder.maxLifetime) : 0;
-		// Keep-alive ticks at half the interval, so a connection is never idle for longer than the
-		// interval and a vanished peer, found by the write after the one that drew its reset, is
-		// released within two. Lifetimes are checked on the same tick, at least every tenth of one.
-		long idleNanos = builder.keepAlive.isZero() ? 0 : Math.max(1, builder.keepAlive.toNanos() / 2);
-		long lifetimeTick = (this.maxLifetimeNanos > 0) ? Math.max(1, this.maxLifetimeNanos / 10) : 0;
-		long tick = (idleNanos == 0) ? lifetimeTick : (lifetimeTick == 0) ? idleNanos : Math.min(idleNanos, lifetimeTick);
-		if (tick == 0) {
-			this.keepAliveScheduler = null;
+		Duration grace = (builder.presenceGrace != null) ? builder.presenceGrace
+				: ((builder.retry != null) ? builder.retry : Duration.ZERO).plus(GRACE_BEYOND_RETRY);
+		this.registry = new Registry<>(deadlineNanos(grace));
+		Duration retryAfter = (builder.retry != null && !builder.retry.isZero()) ? builder.retry : DEFAULT_RETRY_AFTER;
+		this.admission = new Admission<>(builder.maxConnections, builder.maxConnectionsPerSource, retryAfter,
+				builder.topicAuthorizer);
+		this.writers = new WriterPool(builder.writerThreads);
+		if (builder.cluster != null) {
+			this.log = new ClusterEventLog<>(this.publishLock, this.registry, this.writers, builder.cluster);
 		}
 		else {
-			this.keepAliveScheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("sse-keep-alive-"));
-			this.keepAliveScheduler.scheduleAtFixedRate(() -> tick(idleNanos), tick, tick, TimeUnit.NANOSECONDS);
+			EventHistory<T> history = (builder.history != null) ? builder.history : new InMemoryEventHistory<>(1000, null);
+			EventIdGenerator ids = (builder.idGenerator != null) ? builder.idGenerator : EventIdGenerator.sequential();
+			this.log = new LocalEventLog<>(this.publishLock, this.registry, this.writers, history, ids);
 		}
-		if (this.cluster != null) {
-			String start = this.cluster.start(this::receive);
-			this.publishLock.lock();
-			try {
-				if (this.cluster.compareIds(start, this.deliveredId) > 0) {
-					this.deliveredId = start;
-				}
-			}
-			finally {
-				this.publishLock.unlock();
-			}
-		}
+		this.handshake = new Handshake<>(this.retryFrame, this.missedEvent, this.maxLifetimeNanos, this.log);
+		long lifetimeTick = (this.maxLifetimeNanos > 0) ? Math.max(1, this.maxLifetimeNanos / 20) : 0;
+		this.ticker = new Ticker<>(this.registry, this.admission, this.writers, builder.keepAlive.toNanos(), lifetimeTick,
+				deadlineNanos(grace), new GraceEnded());
 	}
 
 	/**
 	 * Returns a builder with the defaults: retry 3s, keep-alive 15s, buffer of 256 frames, at most
-	 * 10000 connections of which 16 per source, no maximum lifetime, an in-memory history of 1000
-	 * frames and sequential ids.
+	 * 10000 connections of which 16 per source, at most 32 topics per connection, no maximum lifetime, a
+	 * presence grace of the retry time plus 2s, an in-memory history of 1000 frames and sequential ids.
 	 * @param <T> the type of source ids
 	 * @return a new builder
 	 */
@@ -169,15 +150,113 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
+	 * Starts the writer threads and the keep-alive clock, and the cluster the first time; from then on
+	 * the server accepts connections and events. Does nothing when it is running.
+	 * @throws ServerClosedException if the server was closed
+	 */
+	public void start() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.closed) {
+				throw new ServerClosedException();
+			}
+			if (this.running) {
+				return;
+			}
+			this.writers.start();
+			this.ticker.start();
+			if (!this.started) {
+				this.log.start();
+				this.started = true;
+			}
+			this.running = true;
+		}
+	}
+
+	/**
+	 * Stops accepting connections and events, then ends every stream after the frames already queued,
+	 * waiting up to the shutdown timeout before dropping the connections that are left, and stops the
+	 * server's threads. Clients reconnect with their {@code Last-Event-ID}, to this server once it is
+	 * started again or to another one. Does nothing when it is not running.
+	 */
+	public void stop() {
+		synchronized (this.lifecycleMonitor) {
+			this.publishLock.lock();
+			try {
+				if (!this.running) {
+					return;
+				}
+				this.running = false;
+				for (SseSource<T> source : this.registry.sources()) {
+					source.end(CloseReason.SHUTDOWN, null);
+				}
+			}
+			finally {
+				this.publishLock.unlock();
+			}
+			this.ticker.stop();
+			awaitNoConnections(this.shutdownTimeout);
+			for (SseSource<T> source : this.registry.sources()) {
+				for (SseStream<T> stream : source.streams()) {
+					stream.abort(CloseReason.SHUTDOWN);
+				}
+			}
+			this.writers.stop();
+		}
+	}
+
+	/**
+	 * Stops the server like {@link #stop()}, for good: it cannot be started again, and its cluster is
+	 * closed.
+	 */
+	@Override
+	public void close() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.closed) {
+				return;
+			}
+			stop();
+			this.closed = true;
+			if (this.started) {
+				this.log.close();
+			}
+		}
+	}
+
+	/**
+	 * Tells whether the server accepts connections and events.
+	 * @return {@code true} between {@link #start()} and {@link #stop()}
+	 */
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
 	 * Creates a connection for a source; a transport then {@linkplain SseStream#open opens} it.
 	 * @param sourceId the source id
-	 * @param lastEventId the client's {@code Last-Event-ID}, or {@code null} on a first connection; an id
-	 * that is too long or holds CR, LF or U+0000 counts as unknown
+	 * @param lastEventId the client's {@code Last-Event-ID}, or {@code null} on a first connection (the
+	 * transport may then supply one from the request); an id that is too long or holds CR, LF or U+0000
+	 * counts as unknown
 	 * @return the stream to hand to the transport
 	 */
 	public SseStream<T> connect(T sourceId, @Nullable String lastEventId) {
+		return connect(sourceId, lastEventId, Set.of());
+	}
+
+	/**
+	 * Creates a connection for a source that also follows topics: it receives broadcasts, the source's
+	 * events and the events published to any of the topics, each once and in publish order.
+	 * @param sourceId the source id
+	 * @param lastEventId the client's {@code Last-Event-ID}, as for {@link #connect(Object, String)}
+	 * @param topics the topics; each a non-blank name of at most 200 characters without control
+	 * characters, at most the server's maximum number of topics per connection
+	 * @return the stream to hand to the transport
+	 * @throws IllegalArgumentException naming the rule a topic or the number of topics breaks
+	 * @since 0.2.0
+	 */
+	public SseStream<T> connect(T sourceId, @Nullable String lastEventId, Collection<String> topics) {
 		Objects.requireNonNull(sourceId, "'sourceId' must not be null");
-		return new SseStream<>(this, sourceId, normalizeLastEventId(lastEventId), this.bufferCapacity);
+		return new SseStream<>(this, sourceId, normalizeLastEventId(lastEventId),
+				Topics.of(topics, this.maxTopicsPerConnection), this.bufferCapacity);
 	}
 
 	/**
@@ -186,7 +265,7 @@ public final class SseServer<T> implements AutoCloseable {
 	 * @return the source, or empty when it has no open connection
 	 */
 	public Optional<SseSource<T>> get(T sourceId) {
-		return Optional.ofNullable(this.sources.get(sourceId));
+		return Optional.ofNullable(this.registry.get(sourceId));
 	}
 
 	/**
@@ -194,7 +273,7 @@ public final class SseServer<T> implements AutoCloseable {
 	 * @return the number of sources with at least one open connection
 	 */
 	public int size() {
-		return this.sources.size();
+		return this.registry.size();
 	}
 
 	/**
@@ -202,11 +281,11 @@ public final class SseServer<T> implements AutoCloseable {
 	 * @return the connection count
 	 */
 	public int connectionCount() {
-		return this.connectionCount.get();
+		return this.registry.connectionCount();
 	}
 
 	/**
-	 * Returns how many connections were closed for the given reason since the server started.
+	 * Returns how many connections were closed for the given reason since the server was built.
 	 * @param reason the reason
 	 * @return the count
 	 */
@@ -219,15 +298,30 @@ public final class SseServer<T> implements AutoCloseable {
 	 * @return a live, unmodifiable view
 	 */
 	public Collection<SseSource<T>> sources() {
-		return Collections.unmodifiableCollection(this.sources.values());
+		return this.registry.sources();
 	}
 
 	/**
-	 * Tells whether the server accepts connections and events.
-	 * @return {@code false} once {@link #close()} was called
+	 * Returns the sources with at least one open connection subscribed to the topic, on every server of
+	 * a cluster. A connection counts from the moment its stream registered until the server noticed that
+	 * it closed.
+	 * @param topic the topic
+	 * @return the source ids
+	 * @throws ClusterUnavailableException when clustered and the cluster cannot be reached
+	 * @since 0.2.0
 	 */
-	public boolean isOpen() {
-		return this.open;
+	public Set<T> presence(String topic) {
+		Topics.requireValid(topic);
+		return this.log.presence(topic, this.registry.presence(topic));
+	}
+
+	/**
+	 * Returns the topics with at least one open connection on this server, with how many.
+	 * @return the connection count of each topic, by topic name
+	 * @since 0.2.0
+	 */
+	public Map<String, Integer> topicConnections() {
+		return this.registry.topicConnections();
 	}
 
 	/**
@@ -250,23 +344,41 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Sends an event to every connected source. The server assigns its id.
+	 * Sends an event to every connection. The server assigns its id.
 	 * @param event the event, without an id
 	 * @return the id assigned
+	 * @throws ServerClosedException if the server is not running
 	 */
 	public String broadcast(SseEvent event) {
-		return publish(null, event).orElseThrow();
+		return publish(Audience.everyone(), event).orElseThrow();
 	}
 
 	/**
-	 * Sends an event to every connection of one source. The server assigns its id.
+	 * Sends an event to every connection of one source. The server assigns its id. A source that lost
+	 * its last connection less than the presence grace ago still counts: its client is probably
+	 * reconnecting, and receives the event from history when it is back.
 	 * @param sourceId the source id
 	 * @param event the event, without an id
-	 * @return the id assigned, or empty when the source has no open connection (nothing is recorded)
+	 * @return the id assigned, or empty when the source has no open connection and its grace is over
+	 * (nothing is recorded)
+	 * @throws ServerClosedException if the server is not running
 	 */
 	public Optional<String> send(T sourceId, SseEvent event) {
-		Objects.requireNonNull(sourceId, "'sourceId' must not be null");
-		return publish(sourceId, event);
+		return publish(Audience.source(sourceId), event);
+	}
+
+	/**
+	 * Sends an event to every connection subscribed to a topic, on every server of a cluster. The
+	 * server assigns its id and keeps the event for replay, also when nobody is subscribed.
+	 * @param topic the topic
+	 * @param event the event, without an id
+	 * @return the id assigned
+	 * @throws IllegalArgumentException if the topic is not a valid name
+	 * @throws ServerClosedException if the server is not running
+	 * @since 0.2.0
+	 */
+	public String sendToTopic(String topic, SseEvent event) {
+		return publish(Audience.topic(topic), event).orElseThrow();
 	}
 
 	/**
@@ -288,9 +400,9 @@ public final class SseServer<T> implements AutoCloseable {
 		this.publishLock.lock();
 		try {
 			if (!refuseFor.isZero()) {
-				this.refusals.refuse(sourceId, System.nanoTime(), deadlineNanos(refuseFor));
+				this.admission.refuse(sourceId, deadlineNanos(refuseFor));
 			}
-			SseSource<T> source = this.sources.get(sourceId);
+			SseSource<T> source = this.registry.get(sourceId);
 			if (source != null) {
 				closeSource(source, CloseReason.SERVER);
 			}
@@ -301,161 +413,33 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Stops accepting connections and events, then ends every stream after the frames already queued,
-	 * waiting up to the shutdown timeout before dropping the connections that are left. Clients
-	 * reconnect with their {@code Last-Event-ID}, to this server once it is back or to another one.
-	 */
-	@Override
-	public void close() {
-		this.publishLock.lock();
-		try {
-			if (!this.open) {
-				return;
-			}
-			this.open = false;
-			for (SseSource<T> source : this.sources.values()) {
-				source.end(CloseReason.SHUTDOWN, null);
-			}
-		}
-		finally {
-			this.publishLock.unlock();
-		}
-		if (this.keepAliveScheduler != null) {
-			this.keepAliveScheduler.shutdownNow();
-		}
-		awaitNoConnections(this.shutdownTimeout);
-		for (SseSource<T> source : this.sources.values()) {
-			for (SseStream<T> stream : source.streams()) {
-				stream.abort(CloseReason.SHUTDOWN);
-			}
-		}
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
-		this.writers.shutdown();
-	}
-
-	/**
 	 * Tells whether the server publishes through a cluster, and whether that cluster can be reached.
 	 * @return empty for a single server, else whether its cluster is available
 	 */
 	public Optional<Boolean> clusterAvailable() {
-		return (this.cluster != null) ? Optional.of(this.cluster.isAvailable()) : Optional.empty();
+		return this.log.available();
 	}
 
-	Optional<String> publish(@Nullable T target, SseEvent event) {
+	Optional<String> publish(Audience<T> audience, SseEvent event) {
 		if (event.id() != null) {
 			throw new IllegalArgumentException("'id' is assigned by the server and must be null");
 		}
-		if (this.cluster != null) {
-			return publishToCluster(this.cluster, target, event);
-		}
-		String id;
-		List<SseStream<?>> woken = new ArrayList<>();
-		this.publishLock.lock();
-		try {
-			requireOpen();
-			if (target != null && !this.sources.containsKey(target)) {
-				return Optional.empty();
-			}
-			id = this.idGenerator.nextId();
-			byte[] bytes = SseEncoder.encode(event.withId(id));
-			this.history.append(id, target, bytes);
-			fanOut(id, target, Frame.event(bytes, System.nanoTime()), woken);
-		}
-		finally {
-			this.publishLock.unlock();
-		}
-		drain(woken);
-		published(event.event());
-		return Optional.of(id);
-	}
-
-	/**
-	 * Appends the event to the cluster's log, not under the publish lock: the log orders events, and
-	 * every server, this one included, delivers them when it reads them back.
-	 */
-	private Optional<String> publishToCluster(SseCluster<T> cluster, @Nullable T target, SseEvent event) {
-		requireOpen();
-		if (target != null && !this.sources.containsKey(target) && !cluster.isConnected(target)) {
+		requireRunning();
+		if (audience.source() != null && !this.log.isAddressable(audience.source())) {
 			return Optional.empty();
 		}
-		String id = cluster.append(target, UnnumberedFrame.of(event));
-		published(event.event());
+		String id = this.log.publish(audience, event);
+		this.listeners.published(event.event());
 		return Optional.of(id);
-	}
-
-	/** Delivers an event of the cluster's log to this server's connections. */
-	private void receive(String id, @Nullable T target, byte[] bytes, long publishedMillis) {
-		// Publishing time on this clock, for the delivery latency: the log's clock is the wall clock.
-		long age = Math.max(0, System.currentTimeMillis() - publishedMillis);
-		Frame frame = Frame.event(bytes, System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(age));
-		List<SseStream<?>> woken = new ArrayList<>();
-		this.publishLock.lock();
-		try {
-			this.deliveredId = id;
-			fanOut(id, target, frame, woken);
-		}
-		finally {
-			this.publishLock.unlock();
-		}
-		drain(woken);
-	}
-
-	/**
-	 * Queues a frame on the connections of one source, if it is connected, or of every source; called
-	 * under the publish lock. The streams that need a writer are added to {@code woken}, for
-	 * {@link #drain(List)} once the lock is released.
-	 */
-	private void fanOut(String id, @Nullable T target, Frame frame, List<SseStream<?>> woken) {
-		if (target == null) {
-			for (SseSource<T> each : this.sources.values()) {
-				each.lastEventId(id);
-				each.deliver(frame, woken);
-			}
-			return;
-		}
-		SseSource<T> source = this.sources.get(target);
-		if (source != null) {
-			source.lastEventId(id);
-			source.deliver(frame, woken);
-		}
-	}
-
-	/**
-	 * Has the writers drain the streams one publish woke: one task per writer thread, each with its
-	 * share of the streams, rather than a task and a thread wake-up per stream, which made publishing
-	 * to ten thousand streams spend most of its time waking writers.
-	 */
-	private void drain(List<SseStream<?>> woken) {
-		int count = woken.size();
-		int tasks = Math.min(this.writerThreads, count);
-		for (int task = 0; task < tasks; task++) {
-			List<SseStream<?>> share = woken.subList(count * task / tasks, count * (task + 1) / tasks);
-			this.writers.execute(() -> {
-				for (SseStream<?> stream : share) {
-					try {
-						stream.drain();
-					}
-					catch (RuntimeException ex) {
-						// One broken stream must not keep the others of the share from their frames.
-						logger.log(System.Logger.Level.WARNING, "Drain of " + LogText.of(stream.sourceId()) + " failed", ex);
-					}
-				}
-			});
-		}
 	}
 
 	/** Sends an event whose data is computed per source, once per source. */
 	String publishEach(@Nullable String name, Function<SseSource<T>, String> dataFor) {
-		if (this.cluster != null) {
-			throw new UnsupportedOperationException("Payloads computed per source are not supported in a cluster: "
-					+ "the sources are spread over its servers; send to each source with sendTo instead");
-		}
+		requireRunning();
 		Map<T, String> data = new LinkedHashMap<>();
 		List<Object> failed = new ArrayList<>();
 		List<RuntimeException> causes = new ArrayList<>();
-		for (SseSource<T> source : this.sources.values()) {
+		for (SseSource<T> source : this.registry.sources()) {
 			try {
 				data.put(source.id(), dataFor.apply(source));
 			}
@@ -464,180 +448,93 @@ public final class SseServer<T> implements AutoCloseable {
 				causes.add(ex);
 			}
 		}
-		String id;
-		List<SseStream<?>> woken = new ArrayList<>();
-		this.publishLock.lock();
-		try {
-			requireOpen();
-			id = this.idGenerator.nextId();
-			long now = System.nanoTime();
-			for (Map.Entry<T, String> entry : data.entrySet()) {
-				byte[] bytes = SseEncoder.encode(new SseEvent(id, name, entry.getValue(), null, null));
-				this.history.append(id, entry.getKey(), bytes);
-				// Looked up again by id: the source may have reconnected as a new SseSource since its
-				// payload was computed, and its new connections must get the frame.
-				fanOut(id, entry.getKey(), Frame.event(bytes, now), woken);
-			}
-		}
-		finally {
-			this.publishLock.unlock();
-		}
-		drain(woken);
-		published(name);
+		String id = this.log.publishEach(name, data);
+		this.listeners.published(name);
 		if (!failed.isEmpty()) {
 			throw new MarshallingException(id, failed, causes);
 		}
 		return id;
 	}
 
+	/**
+	 * Registers a stream a transport opens: checks its topics and the limits, adds it, and queues its
+	 * preamble. Only the addition and the newest id are taken under the publish lock; the replay is read
+	 * without it, so a long replay does not hold up publishing.
+	 */
 	void register(SseStream<T> stream) {
-		int replayed = 0;
-		if (this.cluster != null && stream.lastEventId() != null) {
-			awaitDelivered(this.cluster, stream.lastEventId());
+		requireRunning();
+		T id = stream.sourceId();
+		String lastEventId = stream.lastEventId();
+		if (lastEventId != null) {
+			this.log.awaitDelivered(lastEventId);
 		}
+		this.admission.authorize(stream);
+		Registry.Added added;
+		String upToId;
 		this.publishLock.lock();
 		try {
-			requireOpen();
-			T id = stream.sourceId();
-			refuseIfLimited(id);
-			String lastEventId = stream.lastEventId();
-			List<byte[]> preamble = new ArrayList<>();
-			if (this.retryFrame != null) {
-				preamble.add(this.retryFrame);
-			}
-			if (lastEventId != null) {
-				EventHistory.Replay replay = replay(lastEventId, id);
-				if (!replay.complete() && this.missedEvent != null) {
-					String oldest = (replay.oldestId() != null) ? replay.oldestId() : "";
-					preamble.add(SseEncoder.encode(SseEvent.of(this.missedEvent, oldest)));
-				}
-				preamble.addAll(replay.frames());
-				replayed = replay.frames().size();
-			}
-			// Priming: the client records the newest id without dispatching anything, so it resumes from
-			// here even if it disconnects before its first event.
-			String newestId = (this.cluster != null) ? this.deliveredId : this.history.newestId();
-			preamble.add(SseEncoder.encode(new SseEvent(newestId, null, null, null, null)));
-			stream.queuePreamble(preamble);
-			if (this.maxLifetimeNanos > 0) {
-				// Each stream gets 90 to 100% of the lifetime, so clients that connected together do not
-				// all reconnect at the same moment.
-				double factor = ThreadLocalRandom.current().nextDouble(0.9, 1.0);
-				stream.expiresAt(System.nanoTime() + (long) (this.maxLifetimeNanos * factor));
-			}
-			boolean[] added = new boolean[1];
-			boolean[] created = new boolean[1];
-			this.sources.compute(id, (key, source) -> {
-				// Checked inside the compute, which release() serializes with: a stream released before
-				// it registers must not stay registered.
-				if (!stream.isOpen()) {
-					return source;
-				}
-				SseSource<T> target = (source != null) ? source : new SseSource<>(this, key);
-				if (source == null || lastEventId != null) {
-					target.lastEventId(lastEventId);
-				}
-				target.add(stream);
-				this.connectionCount.incrementAndGet();
-				added[0] = true;
-				created[0] = (source == null);
-				return target;
-			});
-			if (!added[0]) {
-				throw new IllegalStateException("stream is closed");
-			}
-			if (created[0] && this.cluster != null) {
-				this.cluster.connected(id);
-			}
+			requireRunning();
+			this.admission.check(id, this.registry);
+			added = this.registry.add(stream, this);
+			upToId = this.log.newestId();
 		}
 		finally {
 			this.publishLock.unlock();
 		}
+		if (added == null) {
+			throw new IllegalStateException("stream is closed");
+		}
+		int replayed = this.handshake.prepare(stream, upToId);
 		if (replayed > 0) {
-			replayed(replayed);
+			this.listeners.replayed(replayed);
 		}
-		logger.log(System.Logger.Level.DEBUG, () -> "Connected " + LogText.of(stream.sourceId()) + " (Last-Event-ID "
-				+ LogText.of(stream.lastEventId()) + ")");
-	}
-
-	/**
-	 * Waits, for a short while, until this server delivered the event a client reconnects with: it may
-	 * have received it from a server that read the log sooner. Then the replay up to the newest id this
-	 * server delivered covers everything up to the client's id, and nothing is sent twice.
-	 */
-	private void awaitDelivered(SseCluster<T> cluster, String lastEventId) {
-		long deadline = System.nanoTime() + CLUSTER_CATCH_UP.toNanos();
-		while (cluster.compareIds(lastEventId, this.deliveredId) > 0 && System.nanoTime() - deadline < 0) {
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+		if (added.sourceConnected()) {
+			this.log.sourcePresent(id, true);
 		}
-	}
-
-	/**
-	 * Returns what a reconnecting source missed: from history, or from the cluster's log up to the
-	 * newest event this server delivered (later ones reach the stream live). When the log cannot be
-	 * reached the client is told it missed events rather than refused, since a browser does not retry
-	 * a refused {@code EventSource}.
-	 */
-	private EventHistory.Replay replay(String lastEventId, T sourceId) {
-		if (this.cluster == null) {
-			return this.history.replay(lastEventId, sourceId);
+		for (String topic : added.present()) {
+			boolean elsewhere = added.joined().contains(topic) && this.presenceEvent != null
+					&& this.log.presence(topic, Set.of()).contains(id);
+			this.log.topicPresent(id, topic, true);
+			if (added.joined().contains(topic) && !elsewhere) {
+				publishPresence(topic, id, "join");
+			}
 		}
-		try {
-			return this.cluster.replay(lastEventId, this.deliveredId, sourceId);
-		}
-		catch (ClusterUnavailableException ex) {
-			logger.log(System.Logger.Level.WARNING, "Cannot replay to " + LogText.of(sourceId) + ": " + ex.getMessage());
-			return new EventHistory.Replay(false, List.of(), null);
-		}
-	}
-
-	/**
-	 * Throws when a new connection of the source must be refused. Called under the publish lock, which
-	 * every registration holds: counts only grow under it, so a limit is never exceeded.
-	 */
-	private void refuseIfLimited(T id) {
-		long refused = this.refusals.remainingNanos(id, System.nanoTime());
-		if (refused > 0) {
-			throw new ConnectionRefusedException(ConnectionRefusedException.Reason.KICKED, Duration.ofNanos(refused),
-					"Source was kicked; its connections are refused for " + Duration.ofNanos(refused));
-		}
-		SseSource<T> source = this.sources.get(id);
-		if (source != null && source.connectionCount() >= this.maxConnectionsPerSource) {
-			throw new ConnectionRefusedException(ConnectionRefusedException.Reason.MAX_CONNECTIONS_PER_SOURCE,
-					this.limitRetryAfter, "Source has " + this.maxConnectionsPerSource + " connections, the most allowed");
-		}
-		if (this.connectionCount.get() >= this.maxConnections) {
-			throw new ConnectionRefusedException(ConnectionRefusedException.Reason.MAX_CONNECTIONS, this.limitRetryAfter,
-					"Server has " + this.maxConnections + " connections, the most allowed");
-		}
-	}
-
-	/** Returns how many sources are held as refused, expired refusals not purged yet included. */
-	int refusedSources() {
-		return this.refusals.size();
+		logger.log(System.Logger.Level.DEBUG,
+				() -> "Connected " + LogText.of(id) + " (Last-Event-ID " + LogText.of(lastEventId) + ")");
 	}
 
 	void release(SseStream<T> stream, CloseReason reason) {
-		boolean[] removed = new boolean[1];
-		boolean[] gone = new boolean[1];
-		this.sources.computeIfPresent(stream.sourceId(), (key, source) -> {
-			removed[0] = source.remove(stream);
-			gone[0] = source.connectionCount() == 0;
-			return gone[0] ? null : source;
-		});
-		if (!removed[0]) {
+		Registry.Removed removed = this.registry.remove(stream);
+		if (removed == null) {
 			return; // never registered: closed before or while it was opened
 		}
-		if (gone[0] && this.cluster != null) {
-			this.cluster.disconnected(stream.sourceId());
+		for (String topic : removed.emptied()) {
+			this.log.topicPresent(stream.sourceId(), topic, false);
 		}
 		this.closedByReason.incrementAndGet(reason.ordinal());
-		if (this.connectionCount.decrementAndGet() == 0) {
+		if (this.registry.connectionCount() == 0) {
 			synchronized (this.closedMonitor) {
 				this.closedMonitor.notifyAll();
 			}
 		}
 		logger.log(System.Logger.Level.DEBUG, () -> "Closed " + LogText.of(stream.sourceId()) + ": " + reason);
+	}
+
+	/** Publishes a presence event to a topic; called outside every lock. */
+	private void publishPresence(String topic, T sourceId, String state) {
+		if (this.presenceEvent == null || !this.running) {
+			return;
+		}
+		String data = "{\"topic\":" + Json.quote(topic) + ",\"user\":" + Json.quote(String.valueOf(sourceId))
+				+ ",\"state\":\"" + state + "\"}";
+		try {
+			publish(Audience.topic(topic), SseEvent.of(this.presenceEvent, data));
+		}
+		catch (RuntimeException ex) {
+			// A presence event is best effort: the server stopping, or a cluster out of reach.
+			logger.log(System.Logger.Level.DEBUG, () -> "Presence " + state + " of " + LogText.of(sourceId) + " in "
+					+ LogText.of(topic) + " not published: " + ex);
+		}
 	}
 
 	void closeSource(SseSource<T> source, CloseReason reason) {
@@ -648,84 +545,14 @@ public final class SseServer<T> implements AutoCloseable {
 		this.writers.execute(drain);
 	}
 
-	/** Tells whether any listener observes delivery, so that streams need to track their writes. */
-	boolean hasListeners() {
-		return this.listeners.length > 0;
-	}
-
-	void published(@Nullable String event) {
-		for (SseServerListener listener : this.listeners) {
-			try {
-				listener.onPublished(event);
-			}
-			catch (RuntimeException ex) {
-				listenerFailed(listener, ex);
-			}
-		}
-	}
-
-	void queued(int depth) {
-		for (SseServerListener listener : this.listeners) {
-			try {
-				listener.onQueued(depth);
-			}
-			catch (RuntimeException ex) {
-				listenerFailed(listener, ex);
-			}
-		}
-	}
-
-	void replayed(int frames) {
-		for (SseServerListener listener : this.listeners) {
-			try {
-				listener.onReplayed(frames);
-			}
-			catch (RuntimeException ex) {
-				listenerFailed(listener, ex);
-			}
-		}
-	}
-
-	void delivered(long publishedNanos) {
-		for (SseServerListener listener : this.listeners) {
-			try {
-				listener.onDelivered(publishedNanos);
-			}
-			catch (RuntimeException ex) {
-				listenerFailed(listener, ex);
-			}
-		}
-	}
-
-	private static void listenerFailed(SseServerListener listener, RuntimeException ex) {
-		logger.log(System.Logger.Level.WARNING, "Listener " + listener + " failed", ex);
-	}
-
-	/** Writes keep-alives to idle connections, ends connections past their lifetime, forgets expired refusals. */
-	private void tick(long idleNanos) {
-		long now = System.nanoTime();
-		this.refusals.purge(now);
-		List<SseStream<?>> woken = new ArrayList<>();
-		for (SseSource<T> source : this.sources.values()) {
-			for (SseStream<T> stream : source.streams()) {
-				try {
-					if (!stream.expireIfDue(now) && idleNanos > 0) {
-						stream.keepAliveIfIdle(now, idleNanos, KEEP_ALIVE, woken);
-					}
-				}
-				catch (RuntimeException ex) {
-					// A periodic task that throws is never run again: one bad connection must not end them all.
-					logger.log(System.Logger.Level.WARNING, "Keep-alive of " + LogText.of(stream.sourceId()) + " failed", ex);
-				}
-			}
-		}
-		drain(woken);
+	Listeners listeners() {
+		return this.listeners;
 	}
 
 	private void awaitNoConnections(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		synchronized (this.closedMonitor) {
-			while (this.connectionCount.get() > 0) {
+			while (this.registry.connectionCount() > 0) {
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
 					return;
@@ -741,9 +568,9 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 	}
 
-	private void requireOpen() {
-		if (!this.open) {
-			throw new IllegalStateException("SSE server is closed");
+	private void requireRunning() {
+		if (!this.running) {
+			throw new ServerClosedException();
 		}
 	}
 
@@ -751,7 +578,7 @@ public final class SseServer<T> implements AutoCloseable {
 		return (duration.compareTo(MAX_DEADLINE) < 0) ? duration.toNanos() : MAX_DEADLINE.toNanos();
 	}
 
-	private static @Nullable String normalizeLastEventId(@Nullable String lastEventId) {
+	static @Nullable String normalizeLastEventId(@Nullable String lastEventId) {
 		if (lastEventId == null || lastEventId.isEmpty()) {
 			return null;
 		}
@@ -761,17 +588,33 @@ public final class SseServer<T> implements AutoCloseable {
 		return wellFormed ? lastEventId : "";
 	}
 
-	private static SseEvent retryEvent(Duration retry) {
-		return SseEvent.builder().retry(retry).build();
-	}
+	/** Ends the grace of sources and topic members that did not come back. */
+	private final class GraceEnded implements Ticker.GraceEnded<T> {
 
-	private static ThreadFactory daemonThreads(String prefix) {
-		AtomicInteger count = new AtomicInteger();
-		return (runnable) -> {
-			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
+		@Override
+		public void sourceGone(T sourceId) {
+			try {
+				SseServer.this.log.sourcePresent(sourceId, false);
+			}
+			catch (RuntimeException ex) {
+				logger.log(System.Logger.Level.DEBUG, () -> "Cannot withdraw " + LogText.of(sourceId) + ": " + ex);
+			}
+		}
+
+		@Override
+		public void leftTopic(T sourceId, String topic) {
+			boolean elsewhere;
+			try {
+				elsewhere = SseServer.this.log.presence(topic, SseServer.this.registry.presence(topic)).contains(sourceId);
+			}
+			catch (RuntimeException ex) {
+				elsewhere = false;
+			}
+			if (!elsewhere) {
+				publishPresence(topic, sourceId, "leave");
+			}
+		}
+
 	}
 
 	/**
@@ -791,6 +634,14 @@ public final class SseServer<T> implements AutoCloseable {
 		private int maxConnections = 10000;
 
 		private int maxConnectionsPerSource = 16;
+
+		private int maxTopicsPerConnection = 32;
+
+		private @Nullable Duration presenceGrace;
+
+		private @Nullable String presenceEvent = "presence";
+
+		private @Nullable TopicAuthorizer<T> topicAuthorizer;
 
 		private @Nullable Duration maxLifetime;
 
@@ -883,11 +734,68 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
+		 * Sets how many topics one connection may follow; a connection that asks for more is refused with
+		 * an {@link IllegalArgumentException} from {@link SseServer#connect(Object, String, Collection)}.
+		 * @param maxTopicsPerConnection the limit
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder<T> maxTopicsPerConnection(int maxTopicsPerConnection) {
+			if (maxTopicsPerConnection < 0) {
+				throw new IllegalArgumentException("'maxTopicsPerConnection' must not be negative");
+			}
+			this.maxTopicsPerConnection = maxTopicsPerConnection;
+			return this;
+		}
+
+		/**
+		 * Sets how long a source that lost its last connection stays addressable, and how long a topic
+		 * member whose last subscribed connection closed stays a member for presence events: a client
+		 * that reconnects within it neither misses what was sent to it meanwhile (it is replayed) nor
+		 * leaves and joins again. Defaults to the retry time plus 2 seconds.
+		 * @param presenceGrace the grace, or {@code null} for the default
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder<T> presenceGrace(@Nullable Duration presenceGrace) {
+			if (presenceGrace != null && presenceGrace.isNegative()) {
+				throw new IllegalArgumentException("'presenceGrace' must not be negative");
+			}
+			this.presenceGrace = presenceGrace;
+			return this;
+		}
+
+		/**
+		 * Sets the name of the event published to a topic when a source joins it (its first subscribed
+		 * connection registers) or leaves it (its last one closed and none came back within the presence
+		 * grace), with data {@code {"topic": NAME, "user": ID, "state": "join"|"leave"}}.
+		 * @param presenceEvent the event name, or {@code null} to publish none
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder<T> presenceEvent(@Nullable String presenceEvent) {
+			this.presenceEvent = (presenceEvent != null) ? SseEvent.of(presenceEvent, "").event() : null;
+			return this;
+		}
+
+		/**
+		 * Sets who decides whether a source may subscribe to a topic; without one every subscription is
+		 * allowed.
+		 * @param topicAuthorizer the authorizer
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder<T> topicAuthorizer(TopicAuthorizer<T> topicAuthorizer) {
+			this.topicAuthorizer = Objects.requireNonNull(topicAuthorizer, "'topicAuthorizer' must not be null");
+			return this;
+		}
+
+		/**
 		 * Sets how long a connection may stay open. Each connection gets between 90% and 100% of it, at
 		 * random, so that clients that connected together reconnect spread out; then it ends cleanly
 		 * after the frames already queued, without a close event, counted as
 		 * {@link CloseReason#LIFETIME}, and its client reconnects with its {@code Last-Event-ID} and
-		 * catches up from history. Checked on the keep-alive tick (at least every tenth of the
+		 * catches up from history. Checked on the keep-alive tick (at least every twentieth of the
 		 * lifetime), with no task per connection.
 		 * @param maxLifetime the lifetime, or {@code null} for no limit
 		 * @return this builder
@@ -1004,7 +912,7 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
-		 * Builds and starts the server, with its writer threads and keep-alive scheduler.
+		 * Builds the server, stopped: {@link SseServer#start()} starts its threads.
 		 * @return the server
 		 */
 		public SseServer<T> build() {

@@ -83,6 +83,17 @@ public final class SseSource<T> {
 		this.server.closeSource(this, CloseReason.SERVER);
 	}
 
+	/**
+	 * Ends every connection of this source after the frames already queued, without the close event, so
+	 * that its clients reconnect with their {@code Last-Event-ID}, to this server or another one, and miss
+	 * nothing history holds: to move clients to a new instance, or to have them pass authentication
+	 * again.
+	 * @since 0.2.0
+	 */
+	public void reconnect() {
+		end(CloseReason.SERVER, null);
+	}
+
 	void lastEventId(@Nullable String lastEventId) {
 		this.lastEventId = lastEventId;
 	}

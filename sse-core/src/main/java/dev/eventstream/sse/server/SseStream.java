@@ -3,19 +3,21 @@ package dev.eventstream.sse.server;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.eventstream.sse.server.transport.SseConnection;
+import dev.eventstream.sse.server.transport.StreamEndpoint;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One connection of a source, from {@link SseServer#connect} until it closes: what a controller
  * returns and a transport serves.
  *
- * <p>A transport calls {@link #open(SseConnection)} once its response is ready to stream, then
- * {@link #onWritePossible()} whenever its connection becomes writable (including the first time), and
- * {@link #onDisconnect()} when the peer goes away. Frames are queued here, bounded by the server's
- * buffer capacity, and written by one thread at a time without ever blocking a publisher.
+ * <p>A transport calls {@link #open(SseConnection, String)} once its response is ready to stream,
+ * then the returned {@link StreamEndpoint}'s callbacks. Frames are queued here, bounded by the
+ * server's buffer capacity, and written by one thread at a time without ever blocking a publisher.
  *
  * @param <T> the type of source ids
  * @since 0.1.0
@@ -51,7 +53,9 @@ public final class SseStream<T> {
 
 	private final T sourceId;
 
-	private final @Nullable String lastEventId;
+	private @Nullable String lastEventId;
+
+	private final Set<String> topics;
 
 	private final OutboundQueue queue = new OutboundQueue();
 
@@ -90,10 +94,11 @@ public final class SseStream<T> {
 	// Set when unflushedEvents is full: the next turn flushes, after isReady() allowed another call.
 	private boolean flushDue;
 
-	SseStream(SseServer<T> server, T sourceId, @Nullable String lastEventId, int capacity) {
+	SseStream(SseServer<T> server, T sourceId, @Nullable String lastEventId, Set<String> topics, int capacity) {
 		this.server = server;
 		this.sourceId = sourceId;
 		this.lastEventId = lastEventId;
+		this.topics = topics;
 		this.capacity = capacity;
 	}
 
@@ -106,6 +111,15 @@ public final class SseStream<T> {
 	}
 
 	/**
+	 * Returns the topics this connection follows.
+	 * @return the topic names, possibly none
+	 * @since 0.2.0
+	 */
+	public Set<String> topics() {
+		return this.topics;
+	}
+
+	/**
 	 * Returns the {@code Last-Event-ID} the client connected with.
 	 * @return the id, or {@code null} on a first connection
 	 */
@@ -114,39 +128,38 @@ public final class SseStream<T> {
 	}
 
 	/**
-	 * Starts streaming over the given connection: registers this stream with its source and queues
-	 * the {@code retry} field, the replay after {@link #lastEventId()} and the priming id, all written
-	 * at the transport's first {@link #onWritePossible()}.
+	 * Starts streaming over the given connection; called by a transport, once. Registers this stream
+	 * with its source and queues the {@code retry} field, the replay after the {@code Last-Event-ID} and
+	 * the priming id, all written at the transport's first {@link StreamEndpoint#onWritePossible()}.
 	 * @param connection the transport's connection
-	 * @throws IllegalStateException if the stream was opened or closed before, or the server is closed
+	 * @param requestLastEventId the {@code Last-Event-ID} the transport read from the request (its
+	 * header, or a query parameter standing in for it), used when the application connected the stream
+	 * without one; {@code null} for none
+	 * @return the callbacks the transport makes from now on
+	 * @throws IllegalStateException if the stream was opened before
+	 * @throws ServerClosedException if the server is not running; nothing is registered then
 	 * @throws ConnectionRefusedException if a connection limit is reached or the source was
 	 * {@linkplain SseServer#kick kicked}; nothing is registered then
 	 */
-	public void open(SseConnection connection) {
+	public StreamEndpoint open(SseConnection connection, @Nullable String requestLastEventId) {
 		if (this.connection != null) {
 			throw new IllegalStateException("stream is already open");
 		}
 		this.connection = connection;
+		if (this.lastEventId == null) {
+			this.lastEventId = SseServer.normalizeLastEventId(requestLastEventId);
+		}
 		this.server.register(this);
+		return new Endpoint();
 	}
 
-	/**
-	 * Tells the stream that its connection can be written to. Transports call it from their
-	 * write-readiness callback.
-	 */
-	public void onWritePossible() {
+	/** Called back by the container when writing can continue. */
+	void onWritePossible() {
 		// The transport calls back only after isReady() answered false, possibly before the drainer
 		// that asked got to record it: then it takes over from CHECKING_READY.
 		if (this.state.compareAndSet(AWAITING_WRITABLE, RUNNING) || this.state.compareAndSet(CHECKING_READY, RUNNING)) {
 			drain();
 		}
-	}
-
-	/**
-	 * Tells the stream that the peer went away; the stream closes its connection and is released.
-	 */
-	public void onDisconnect() {
-		abort(CloseReason.CLIENT);
 	}
 
 	/**
@@ -191,7 +204,7 @@ public final class SseStream<T> {
 			return false;
 		}
 		if (frame.event) {
-			this.server.queued(depth);
+			this.server.listeners().queued(depth);
 		}
 		return true;
 	}
@@ -373,7 +386,7 @@ public final class SseStream<T> {
 
 	/** Records an event frame written but not flushed yet; returns whether a flush must come first. */
 	private boolean unflushedEventsFull(long publishedNanos) {
-		if (!this.server.hasListeners()) {
+		if (!this.server.listeners().any()) {
 			return false;
 		}
 		long[] unflushed = this.unflushedEvents;
@@ -394,7 +407,7 @@ public final class SseStream<T> {
 		int count = this.unflushedCount;
 		this.unflushedCount = 0;
 		for (int i = 0; i < count; i++) {
-			this.server.delivered(unflushed[i]);
+			this.server.listeners().delivered(unflushed[i]);
 		}
 	}
 
@@ -417,6 +430,21 @@ public final class SseStream<T> {
 				this.server.release(this, reason);
 			}
 		}
+	}
+
+	/** The transport's side of this stream. */
+	private final class Endpoint implements StreamEndpoint {
+
+		@Override
+		public void onWritePossible() {
+			SseStream.this.onWritePossible();
+		}
+
+		@Override
+		public void onDisconnect() {
+			abort(CloseReason.CLIENT);
+		}
+
 	}
 
 }

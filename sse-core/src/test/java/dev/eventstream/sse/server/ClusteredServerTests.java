@@ -28,7 +28,8 @@ class ClusteredServerTests {
 
 	private final Log log = new Log();
 
-	private final SseServer<String> server = this.servers.start((builder) -> builder.cluster(this.log));
+	private final SseServer<String> server = this.servers
+		.start((builder) -> builder.cluster(this.log).presenceGrace(Duration.ofMillis(200)));
 
 	@Test
 	void publishingAppendsToTheLogAndDeliversWhatIsReadBack() {
@@ -90,7 +91,7 @@ class ClusteredServerTests {
 		this.log.elsewhere.add("erin");
 		assertThat(this.server.send("erin", SseEvent.of("hi"))).contains("1");
 		assertThat(this.server.send("frank", SseEvent.of("hi"))).isEmpty();
-		assertThat(this.log.entries).extracting(Entry::target).containsExactly("erin");
+		assertThat(this.log.entries).extracting((entry) -> entry.audience().source()).containsExactly("erin");
 	}
 
 	@Test
@@ -98,8 +99,8 @@ class ClusteredServerTests {
 		TestConnection first = TestConnection.open(this.server, "gina");
 		TestConnection second = TestConnection.open(this.server, "gina");
 		assertThat(this.log.presence).containsExactly("+gina");
-		first.stream().onDisconnect();
-		second.stream().onDisconnect();
+		first.disconnect();
+		second.disconnect();
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.log.presence.equals(List.of("+gina", "-gina")));
 	}
 
@@ -119,7 +120,7 @@ class ClusteredServerTests {
 		assertThat(this.log.closed).isTrue();
 	}
 
-	record Entry(String id, @Nullable String target, UnnumberedFrame frame) {
+	record Entry(String id, Audience<String> audience, UnnumberedFrame frame) {
 	}
 
 	/** A log whose ids are 1, 2, 3...; read back only when the test says so. */
@@ -146,16 +147,16 @@ class ClusteredServerTests {
 		}
 
 		@Override
-		public synchronized String append(@Nullable String target, UnnumberedFrame frame) {
+		public synchronized String append(Audience<String> audience, UnnumberedFrame frame) {
 			String id = Integer.toString(this.entries.size() + 1);
-			this.entries.add(new Entry(id, target, frame));
+			this.entries.add(new Entry(id, audience, frame));
 			return id;
 		}
 
 		synchronized void deliver(int count) {
 			for (int i = 0; i < count; i++) {
 				Entry entry = this.entries.get(this.delivered++);
-				this.receiver.receive(entry.id(), entry.target(), entry.frame().withId(entry.id()),
+				this.receiver.receive(entry.id(), entry.audience(), entry.frame().withId(entry.id()),
 						System.currentTimeMillis());
 			}
 		}
@@ -165,14 +166,14 @@ class ClusteredServerTests {
 		}
 
 		@Override
-		public EventHistory.Replay replay(String lastEventId, String upToId, String source) {
+		public EventHistory.Replay replay(String lastEventId, String upToId, String source, Set<String> topics) {
 			if (this.unavailable) {
 				throw new ClusterUnavailableException("down", null);
 			}
 			List<byte[]> frames = new ArrayList<>();
 			for (Entry entry : this.entries) {
 				boolean inRange = compareIds(entry.id(), lastEventId) > 0 && compareIds(entry.id(), upToId) <= 0;
-				if (inRange && (entry.target() == null || entry.target().equals(source))) {
+				if (inRange && entry.audience().includes(source, topics)) {
 					frames.add(entry.frame().withId(entry.id()));
 				}
 			}
@@ -197,6 +198,21 @@ class ClusteredServerTests {
 		@Override
 		public void disconnected(String sourceId) {
 			this.presence.add("-" + sourceId);
+		}
+
+		@Override
+		public void subscribed(String sourceId, String topic) {
+			this.presence.add("+" + sourceId + "@" + topic);
+		}
+
+		@Override
+		public void unsubscribed(String sourceId, String topic) {
+			this.presence.add("-" + sourceId + "@" + topic);
+		}
+
+		@Override
+		public Set<String> presence(String topic) {
+			return Set.of();
 		}
 
 		@Override

@@ -43,6 +43,7 @@ class ConcurrencyTests {
 			.bufferCapacity(20_000)
 			.history(new InMemoryEventHistory<>(20_000, null))
 			.build();
+		this.server.start();
 	}
 
 	@AfterEach
@@ -74,7 +75,7 @@ class ConcurrencyTests {
 				for (int cycle = 0; cycle < 5_000 && (publishing.get() || cycle < 10); cycle++) {
 					int slot = cycle % 10;
 					if (slots[slot] != null) {
-						slots[slot].stream().onDisconnect();
+						slots[slot].disconnect();
 					}
 					String source = (slot < 2) ? "stable-" + (2 * thread + slot) : "churn-" + (10 * thread + slot);
 					slots[slot] = TestConnection.open(this.server.connect(source, null));
@@ -82,7 +83,7 @@ class ConcurrencyTests {
 				}
 				for (TestConnection connection : slots) {
 					if (connection != null) {
-						connection.stream().onDisconnect();
+						connection.disconnect();
 					}
 				}
 				return null;
@@ -154,7 +155,7 @@ class ConcurrencyTests {
 		assertThat(this.server.size()).isEqualTo(stable.size());
 
 		for (TestConnection connection : stable) {
-			connection.stream().onDisconnect();
+			connection.disconnect();
 		}
 		await().atMost(TIMEOUT).until(() -> this.server.connectionCount() == 0);
 		assertThat(stable).allMatch((connection) -> connection.closeCalls() == 1);

@@ -59,7 +59,7 @@ class ReplayTests {
 		TestConnection.open(server.connect("bob", null));
 		String seen = server.broadcast(SseEvent.of("seen"));
 		alice.awaitEvents(1);
-		alice.stream().onDisconnect();
+		alice.disconnect();
 		TestConnection.open(server.connect("alice", null)); // another tab keeps the source connected
 		String toAlice = server.send("alice", SseEvent.of("for alice")).orElseThrow();
 		String toBob = server.send("bob", SseEvent.of("for bob")).orElseThrow();

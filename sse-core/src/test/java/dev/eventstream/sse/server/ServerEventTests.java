@@ -42,6 +42,7 @@ class ServerEventTests {
 			.writerThreads(2)
 			.marshaller(this.countingMarshaller)
 			.build();
+		this.server.start();
 	}
 
 	@AfterEach
@@ -131,7 +132,7 @@ class ServerEventTests {
 		String id = event.send((source, lastEventId) -> {
 			if (reconnected.get() == null) {
 				// Computing a payload takes time (a database, say): the client reconnects meanwhile.
-				alice.stream().onDisconnect();
+				alice.disconnect();
 				reconnected.set(TestConnection.open(this.server.connect("alice", lastEventId)));
 			}
 			return "for " + source;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
@@ -157,7 +159,7 @@ class SseServerTests {
 		assertThat(server.send("nobody", SseEvent.of("lost"))).isEmpty();
 		assertThat(idsAssigned).hasValue(0);
 		assertThat(history.newestId()).isEqualTo(EventHistory.ORIGIN);
-		assertThat(history.replay(EventHistory.ORIGIN, "nobody").frames()).isEmpty();
+		assertThat(history.replay(EventHistory.ORIGIN, history.newestId(), "nobody", Set.of()).frames()).isEmpty();
 		TestConnection late = TestConnection.open(server.connect("nobody", EventHistory.ORIGIN));
 		assertThat(late.text()).isEqualTo("retry: 3000\n\nid: 0\n\n");
 	}
@@ -204,11 +206,11 @@ class SseServerTests {
 		SseServer<String> server = this.servers.start();
 		TestConnection tab1 = TestConnection.open(server, "alice");
 		TestConnection tab2 = TestConnection.open(server, "alice");
-		tab1.stream().onDisconnect();
+		tab1.disconnect();
 		assertThat(server.size()).isEqualTo(1);
 		assertThat(server.connectionCount()).isEqualTo(1);
 		assertThat(server.get("alice")).map(SseSource::connectionCount).hasValue(1);
-		tab2.stream().onDisconnect();
+		tab2.disconnect();
 		assertThat(server.size()).isZero();
 		assertThat(server.connectionCount()).isZero();
 		assertThat(server.get("alice")).isEmpty();
@@ -282,7 +284,7 @@ class SseServerTests {
 			ids.add(server.broadcast(SseEvent.of("event " + i)));
 		}
 		server.close();
-		assertThat(server.isOpen()).isFalse();
+		assertThat(server.isRunning()).isFalse();
 		assertThat(server.connectionCount()).isZero();
 		assertThat(server.size()).isZero();
 		for (TestConnection connection : connections) {
@@ -301,7 +303,7 @@ class SseServerTests {
 		String id = server.broadcast(SseEvent.of("queued"));
 		connection.awaitStalled();
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-		await().atMost(TestConnection.TIMEOUT).until(() -> !server.isOpen());
+		await().atMost(TestConnection.TIMEOUT).until(() -> !server.isRunning());
 		assertThat(closing).isNotDone();
 		connection.becomeWritable();
 		closing.get(10, TimeUnit.SECONDS);
@@ -341,9 +343,9 @@ class SseServerTests {
 		server.close();
 		assertThatIllegalStateException().isThrownBy(() -> TestConnection.open(server, "bob"));
 		assertThatIllegalStateException().isThrownBy(() -> TestConnection.open(server, "alice"));
-		assertThatIllegalStateException().isThrownBy(() -> server.broadcast(SseEvent.of("late")));
-		assertThatIllegalStateException().isThrownBy(() -> event.send("late"));
-		assertThatIllegalStateException().isThrownBy(() -> event.send((id, last) -> "late"));
+		assertThatExceptionOfType(ServerClosedException.class).isThrownBy(() -> server.broadcast(SseEvent.of("late")));
+		assertThatExceptionOfType(ServerClosedException.class).isThrownBy(() -> event.send("late"));
+		assertThatExceptionOfType(ServerClosedException.class).isThrownBy(() -> event.send((id, last) -> "late"));
 		assertThat(server.size()).isZero();
 		assertThat(server.connectionCount()).isZero();
 	}
@@ -382,7 +384,7 @@ class SseServerTests {
 		SseServer<String> server = this.servers.start();
 		SseStream<String> stream = server.connect("alice", null);
 		TestConnection.open(stream);
-		assertThatIllegalStateException().isThrownBy(() -> stream.open(TestConnection.create()));
+		assertThatIllegalStateException().isThrownBy(() -> stream.open(TestConnection.create(), null));
 		assertThat(server.connectionCount()).isEqualTo(1);
 	}
 
@@ -391,11 +393,11 @@ class SseServerTests {
 		SseServer<String> server = this.servers.start();
 		TestConnection.open(server, "alice");
 		SseStream<String> stream = server.connect("bob", null);
-		stream.onDisconnect();
+		stream.abort(CloseReason.CLIENT);
 		assertThat(stream.isOpen()).isFalse();
 		assertThat(server.connectionCount()).isEqualTo(1);
 		TestConnection connection = TestConnection.create();
-		assertThatIllegalStateException().isThrownBy(() -> stream.open(connection));
+		assertThatIllegalStateException().isThrownBy(() -> stream.open(connection, null));
 		assertThat(server.connectionCount()).isEqualTo(1);
 		assertThat(server.size()).isEqualTo(1);
 		assertThat(server.get("bob")).isEmpty();
@@ -406,8 +408,8 @@ class SseServerTests {
 		SseServer<String> server = this.servers.start();
 		server.close();
 		SseStream<String> stream = server.connect("alice", null);
-		assertThatIllegalStateException().isThrownBy(() -> stream.open(TestConnection.create()));
-		stream.onDisconnect();
+		assertThatExceptionOfType(ServerClosedException.class)
+			.isThrownBy(() -> stream.open(TestConnection.create(), null));
 		assertThat(server.connectionCount()).isZero();
 	}
 

@@ -134,13 +134,13 @@ class SseStreamTests {
 	void onDisconnectReleasesConnection() {
 		SseServer<String> server = this.servers.start();
 		TestConnection connection = TestConnection.open(server, "alice");
-		connection.stream().onDisconnect();
+		connection.disconnect();
 		assertThat(connection.stream().isOpen()).isFalse();
 		assertThat(connection.closeCalls()).isEqualTo(1);
 		assertThat(server.connectionCount()).isZero();
 		assertThat(server.size()).isZero();
-		connection.stream().onDisconnect();
-		connection.stream().onWritePossible();
+		connection.disconnect();
+		connection.endpoint().onWritePossible();
 		assertThat(connection.closeCalls()).isEqualTo(1);
 		assertThat(connection.callsAfterClose()).isZero();
 	}
@@ -153,7 +153,7 @@ class SseStreamTests {
 		server.broadcast(SseEvent.of("pending"));
 		connection.awaitStalled();
 		// The writer may still be returning from isReady(): then it closes the connection itself.
-		connection.stream().onDisconnect();
+		connection.disconnect();
 		connection.awaitClosed();
 		await().atMost(TestConnection.TIMEOUT).until(() -> server.connectionCount() == 0);
 		assertThat(connection.closeCalls()).isEqualTo(1);
@@ -168,7 +168,7 @@ class SseStreamTests {
 		SseServer<String> server = this.servers.start();
 		TestConnection connection = TestConnection.open(server, "alice");
 		// The container reports the disconnect on its own thread while a writer asks isReady().
-		connection.duringNextIsReady(() -> CompletableFuture.runAsync(connection.stream()::onDisconnect)
+		connection.duringNextIsReady(() -> CompletableFuture.runAsync(connection::disconnect)
 			.orTimeout(5, TimeUnit.SECONDS)
 			.join());
 		server.broadcast(SseEvent.of("racing"));

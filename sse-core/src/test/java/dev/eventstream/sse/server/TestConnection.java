@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.eventstream.sse.server.transport.SseConnection;
+import dev.eventstream.sse.server.transport.StreamEndpoint;
 import org.jspecify.annotations.Nullable;
 
 import static org.awaitility.Awaitility.await;
@@ -16,7 +18,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * An in-memory {@link SseConnection} that behaves like a Servlet non-blocking response: it records what
  * is written, can stall (its {@link #isReady()} answers {@code false} until {@link #becomeWritable()}),
- * can fail its writes like a vanished peer, and calls {@link SseStream#onWritePossible()} once right
+ * can fail its writes like a vanished peer, and calls {@link StreamEndpoint#onWritePossible()} once right
  * after the stream is opened, as a container does after {@code setWriteListener}.
  *
  * <p>It also checks the seam's contract: it counts calls that overlap (the server must never call it
@@ -58,6 +60,8 @@ final class TestConnection implements SseConnection {
 
 	private volatile @Nullable SseStream<?> stream;
 
+	private volatile @Nullable StreamEndpoint endpoint;
+
 	private TestConnection(boolean ready) {
 		this.ready = ready;
 	}
@@ -84,9 +88,23 @@ final class TestConnection implements SseConnection {
 
 	TestConnection openStream(SseStream<?> stream) {
 		this.stream = stream;
-		stream.open(this);
-		stream.onWritePossible();
+		StreamEndpoint endpoint = stream.open(this, null);
+		this.endpoint = endpoint;
+		endpoint.onWritePossible();
 		return this;
+	}
+
+	/** The peer went away, as a transport reports it. */
+	void disconnect() {
+		endpoint().onDisconnect();
+	}
+
+	StreamEndpoint endpoint() {
+		StreamEndpoint endpoint = this.endpoint;
+		if (endpoint == null) {
+			throw new IllegalStateException("not open");
+		}
+		return endpoint;
 	}
 
 	SseStream<?> stream() {
@@ -112,7 +130,7 @@ final class TestConnection implements SseConnection {
 	/** The client reads again; like a container, calls the stream back on this thread. */
 	void becomeWritable() {
 		this.ready = true;
-		stream().onWritePossible();
+		endpoint().onWritePossible();
 	}
 
 	/** The peer vanished: every later write and flush throws. */

@@ -28,6 +28,7 @@ final class TestServers implements AfterEachCallback {
 			.shutdownTimeout(Duration.ofSeconds(5));
 		customizer.accept(builder);
 		SseServer<String> server = builder.build();
+		server.start();
 		this.started.add(server);
 		return server;
 	}

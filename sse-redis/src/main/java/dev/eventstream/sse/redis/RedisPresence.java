@@ -2,6 +2,7 @@ package dev.eventstream.sse.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,10 +16,11 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Which sources have connections on which server: one sorted set per source, whose members are the
- * servers that hold it, scored with the time until which each claim holds. A server renews its claims
- * periodically, so the claims of a server that died expire on their own, and at once when Redis can be
- * reached again after it could not, so that a Redis that lost its data learns them again without
- * waiting for the next renewal.
+ * servers that hold it, and one per topic, whose members are the servers with each source they hold in
+ * it; scored with the time until which each claim holds. A server renews its claims periodically, so the
+ * claims of a server that died expire on their own, and at once when Redis can be reached again after
+ * it could not, so that a Redis that lost its data learns them again without waiting for the next
+ * renewal.
  *
  * <p>Claims are written on one background thread, in the order the connections changed, so that
  * registering a connection never waits for Redis. While Redis cannot be reached nothing is written:
@@ -31,28 +33,37 @@ final class RedisPresence<T> implements AutoCloseable {
 	/** How long a claim holds without renewal. */
 	static final Duration TTL = Duration.ofSeconds(30);
 
+	// Between the server and the source in a topic's members: server ids are UUIDs, without it.
+	private static final char SEPARATOR = '|';
+
 	private final RedisConnectionFactory connectionFactory;
 
 	private final SourceIdCodec<T> codec;
 
 	private final String keyPrefix;
 
+	private final String topicKeyPrefix;
+
+	private final String server;
+
 	private final byte[] member;
 
 	private final Reachability reachability;
 
-	private final Set<T> local = ConcurrentHashMap.newKeySet();
+	private final Set<Claim> local = ConcurrentHashMap.newKeySet();
 
-	// Sources whose claim could not be withdrawn yet; only the writer thread uses it.
-	private final Set<T> unwithdrawn = new HashSet<>();
+	// Claims that could not be withdrawn yet; only the writer thread uses it.
+	private final Set<Claim> unwithdrawn = new HashSet<>();
 
 	private final ScheduledExecutorService writer;
 
-	RedisPresence(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String keyPrefix, String server,
-			Reachability reachability) {
+	RedisPresence(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String keyPrefix,
+			String topicKeyPrefix, String server, Reachability reachability) {
 		this.connectionFactory = connectionFactory;
 		this.codec = codec;
 		this.keyPrefix = keyPrefix;
+		this.topicKeyPrefix = topicKeyPrefix;
+		this.server = server;
 		this.member = server.getBytes(StandardCharsets.UTF_8);
 		this.reachability = reachability;
 		this.writer = Executors.newSingleThreadScheduledExecutor((runnable) -> {
@@ -65,31 +76,68 @@ final class RedisPresence<T> implements AutoCloseable {
 	}
 
 	void connected(T sourceId) {
-		this.local.add(sourceId);
-		submit(() -> write(() -> {
-			try (RedisConnection connection = this.connectionFactory.getConnection()) {
-				claim(connection, sourceId, System.currentTimeMillis());
-			}
-			this.unwithdrawn.remove(sourceId);
-		}));
+		add(new Claim(key(sourceId), this.member));
 	}
 
 	void disconnected(T sourceId) {
-		this.local.remove(sourceId);
-		submit(() -> {
-			this.unwithdrawn.add(sourceId);
-			write(() -> {
-				try (RedisConnection connection = this.connectionFactory.getConnection()) {
-					connection.zSetCommands().zRem(key(sourceId), this.member);
+		remove(new Claim(key(sourceId), this.member));
+	}
+
+	void subscribed(T sourceId, String topic) {
+		add(topicClaim(sourceId, topic));
+	}
+
+	void unsubscribed(T sourceId, String topic) {
+		remove(topicClaim(sourceId, topic));
+	}
+
+	/** Returns the sources some server holds an unexpired claim on in the topic. */
+	Set<T> presence(String topic) {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			Set<byte[]> members = connection.zSetCommands()
+				.zRangeByScore(topicKey(topic), System.currentTimeMillis(), Double.POSITIVE_INFINITY);
+			Set<T> present = new HashSet<>();
+			if (members != null) {
+				for (byte[] member : members) {
+					String text = new String(member, StandardCharsets.UTF_8);
+					present.add(this.codec.decode(text.substring(text.indexOf(SEPARATOR) + 1)));
 				}
-				this.unwithdrawn.remove(sourceId);
-			});
-		});
+			}
+			return present;
+		}
 	}
 
 	/** Writes every claim, and the withdrawals missed, now rather than at the next renewal. */
 	void renewNow() {
 		submit(this::renewAll);
+	}
+
+	private void add(Claim claim) {
+		this.local.add(claim);
+		submit(() -> write(() -> {
+			try (RedisConnection connection = this.connectionFactory.getConnection()) {
+				claim(connection, claim, System.currentTimeMillis());
+			}
+			this.unwithdrawn.remove(claim);
+		}));
+	}
+
+	private void remove(Claim claim) {
+		this.local.remove(claim);
+		submit(() -> {
+			this.unwithdrawn.add(claim);
+			write(() -> {
+				try (RedisConnection connection = this.connectionFactory.getConnection()) {
+					connection.zSetCommands().zRem(claim.key(), claim.member());
+				}
+				this.unwithdrawn.remove(claim);
+			});
+		});
+	}
+
+	private Claim topicClaim(T sourceId, String topic) {
+		byte[] member = (this.server + SEPARATOR + this.codec.encode(sourceId)).getBytes(StandardCharsets.UTF_8);
+		return new Claim(topicKey(topic), member);
 	}
 
 	/** Tells whether any server holds an unexpired claim on the source. */
@@ -115,8 +163,8 @@ final class RedisPresence<T> implements AutoCloseable {
 		// Best effort: claims left behind expire within the TTL.
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			connection.openPipeline();
-			for (T sourceId : this.local) {
-				connection.zSetCommands().zRem(key(sourceId), this.member);
+			for (Claim claim : this.local) {
+				connection.zSetCommands().zRem(claim.key(), claim.member());
 			}
 			connection.closePipeline();
 		}
@@ -133,13 +181,13 @@ final class RedisPresence<T> implements AutoCloseable {
 			try (RedisConnection connection = this.connectionFactory.getConnection()) {
 				long now = System.currentTimeMillis();
 				connection.openPipeline();
-				for (T sourceId : this.unwithdrawn) {
-					if (!this.local.contains(sourceId)) {
-						connection.zSetCommands().zRem(key(sourceId), this.member);
+				for (Claim claim : this.unwithdrawn) {
+					if (!this.local.contains(claim)) {
+						connection.zSetCommands().zRem(claim.key(), claim.member());
 					}
 				}
-				for (T sourceId : this.local) {
-					claim(connection, sourceId, now);
+				for (Claim claim : this.local) {
+					claim(connection, claim, now);
 				}
 				connection.closePipeline();
 			}
@@ -147,10 +195,9 @@ final class RedisPresence<T> implements AutoCloseable {
 		});
 	}
 
-	private void claim(RedisConnection connection, T sourceId, long now) {
-		byte[] key = key(sourceId);
-		connection.zSetCommands().zAdd(key, now + TTL.toMillis(), this.member);
-		connection.keyCommands().pExpire(key, TTL.toMillis());
+	private void claim(RedisConnection connection, Claim claim, long now) {
+		connection.zSetCommands().zAdd(claim.key(), now + TTL.toMillis(), claim.member());
+		connection.keyCommands().pExpire(claim.key(), TTL.toMillis());
 	}
 
 	private void submit(Runnable task) {
@@ -181,6 +228,26 @@ final class RedisPresence<T> implements AutoCloseable {
 
 	private byte[] key(T sourceId) {
 		return (this.keyPrefix + this.codec.encode(sourceId)).getBytes(StandardCharsets.UTF_8);
+	}
+
+	private byte[] topicKey(String topic) {
+		return (this.topicKeyPrefix + topic).getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** One sorted-set member this server keeps alive. */
+	private record Claim(byte[] key, byte[] member) {
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Claim claim && Arrays.equals(this.key, claim.key)
+					&& Arrays.equals(this.member, claim.member);
+		}
+
+		@Override
+		public int hashCode() {
+			return 31 * Arrays.hashCode(this.key) + Arrays.hashCode(this.member);
+		}
+
 	}
 
 }

@@ -8,9 +8,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.eventstream.sse.server.Audience;
 import dev.eventstream.sse.server.ClusterUnavailableException;
 import dev.eventstream.sse.server.EventHistory;
 import dev.eventstream.sse.server.SseCluster;
@@ -43,11 +45,11 @@ import org.springframework.data.redis.connection.stream.StreamRecords;
  * cluster a factory of its own whose commands time out after it and that rejects commands while
  * disconnected (the Spring Boot auto-configuration does). When a call fails, because Redis cannot be
  * reached or does not answer in time, the cluster counts Redis as unavailable: {@link #append},
- * {@link #replay} and {@link #isConnected} then fail at once with {@link ClusterUnavailableException}
- * without calling Redis, connected clients stay connected, and the reader retries. As soon as the
- * reader can read again Redis counts as available, this server's presence claims are written again at
- * once (a Redis that restarted empty lost them), and the reader resumes after the last entry it
- * delivered.
+ * {@link #replay}, {@link #isConnected} and {@link #presence} then fail at once with
+ * {@link ClusterUnavailableException} without calling Redis, connected clients stay connected, and
+ * the reader retries. As soon as the reader can read again Redis counts as available, this server's
+ * presence claims are written again at once (a Redis that restarted empty lost them), and the reader
+ * resumes after the last entry it delivered.
  *
  * <p>A call that failed may still have been carried out: an event whose {@link #append} timed out, or
  * whose connection failed, may or may not be in the stream, and then reaches every client when Redis
@@ -61,6 +63,8 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	private static final System.Logger logger = System.getLogger(RedisSseCluster.class.getName());
 
 	private static final byte[] TARGET = bytes("t");
+
+	private static final byte[] TOPIC = bytes("p");
 
 	private static final byte[] FRAME = bytes("f");
 
@@ -140,8 +144,8 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		// Blocking for half the timeout leaves the other half for the round trip.
 		Duration half = timeout.dividedBy(2);
 		this.block = (half.compareTo(MAX_BLOCK) < 0) ? half : MAX_BLOCK;
-		this.presence = new RedisPresence<>(connectionFactory, codec, key + ":source:", UUID.randomUUID().toString(),
-				this.reachability);
+		this.presence = new RedisPresence<>(connectionFactory, codec, key + ":source:", key + ":topic:",
+				UUID.randomUUID().toString(), this.reachability);
 	}
 
 	@Override
@@ -166,11 +170,14 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	}
 
 	@Override
-	public String append(@Nullable T target, UnnumberedFrame frame) {
+	public String append(Audience<T> audience, UnnumberedFrame frame) {
 		requireReachable("the event was not published");
 		Map<byte[], byte[]> fields = new HashMap<>(4);
-		if (target != null) {
-			fields.put(TARGET, bytes(this.codec.encode(target)));
+		if (audience.source() != null) {
+			fields.put(TARGET, bytes(this.codec.encode(audience.source())));
+		}
+		if (audience.topic() != null) {
+			fields.put(TOPIC, bytes(audience.topic()));
 		}
 		fields.put(FRAME, frame.bytes());
 		fields.put(ID_OFFSET, bytes(Integer.toString(frame.idOffset())));
@@ -192,7 +199,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	}
 
 	@Override
-	public EventHistory.Replay replay(String lastEventId, String upToId, T source) {
+	public EventHistory.Replay replay(String lastEventId, String upToId, T source, Set<String> topics) {
 		if (lastEventId.equals(upToId)) {
 			return new EventHistory.Replay(true, List.of(), null);
 		}
@@ -208,8 +215,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 					break;
 				}
 				for (ByteRecord entry : page) {
-					T target = target(entry);
-					if (target == null || target.equals(source)) {
+					if (audience(entry).includes(source, topics)) {
 						frames.add(frame(entry));
 					}
 				}
@@ -274,6 +280,28 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	@Override
 	public void disconnected(T sourceId) {
 		this.presence.disconnected(sourceId);
+	}
+
+	@Override
+	public void subscribed(T sourceId, String topic) {
+		this.presence.subscribed(sourceId, topic);
+	}
+
+	@Override
+	public void unsubscribed(T sourceId, String topic) {
+		this.presence.unsubscribed(sourceId, topic);
+	}
+
+	@Override
+	public Set<T> presence(String topic) {
+		requireReachable("cannot tell who is present in a topic");
+		try {
+			return this.presence.presence(topic);
+		}
+		catch (RuntimeException ex) {
+			this.reachability.failed();
+			throw new ClusterUnavailableException("Redis cannot be reached; cannot tell who is present in a topic", ex);
+		}
 	}
 
 	@Override
@@ -352,7 +380,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 
 	private void deliver(Receiver<T> receiver, String id, ByteRecord entry) {
 		try {
-			receiver.receive(id, target(entry), frame(entry), entry.getId().getTimestamp());
+			receiver.receive(id, audience(entry), frame(entry), entry.getId().getTimestamp());
 		}
 		catch (RuntimeException ex) {
 			// One malformed entry must not stop delivery of the others.
@@ -360,9 +388,13 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		}
 	}
 
-	private @Nullable T target(ByteRecord entry) {
+	private Audience<T> audience(ByteRecord entry) {
 		byte[] target = field(entry, TARGET);
-		return (target != null) ? this.codec.decode(new String(target, StandardCharsets.UTF_8)) : null;
+		if (target != null) {
+			return Audience.source(this.codec.decode(new String(target, StandardCharsets.UTF_8)));
+		}
+		byte[] topic = field(entry, TOPIC);
+		return (topic != null) ? Audience.topic(new String(topic, StandardCharsets.UTF_8)) : Audience.everyone();
 	}
 
 	private byte[] frame(ByteRecord entry) {

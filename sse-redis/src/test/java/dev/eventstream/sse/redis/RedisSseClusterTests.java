@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.eventstream.sse.SseEncoder;
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.server.ClusterUnavailableException;
+import dev.eventstream.sse.server.Audience;
 import dev.eventstream.sse.server.EventHistory;
 import dev.eventstream.sse.server.SseCluster;
 import dev.eventstream.sse.server.UnnumberedFrame;
@@ -68,7 +70,7 @@ class RedisSseClusterTests {
 		List<String> ids = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
 			RedisSseCluster<Object> publisher = (i % 2 == 0) ? first : second;
-			ids.add(publisher.append(null, UnnumberedFrame.of(SseEvent.of("tick", "n=" + i))));
+			ids.add(publisher.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("tick", "n=" + i))));
 		}
 		await().atMost(TIMEOUT).until(() -> a.ids().size() == 5 && b.ids().size() == 5);
 		assertThat(a.ids()).containsExactlyElementsOf(ids);
@@ -86,8 +88,8 @@ class RedisSseClusterTests {
 		Received received = new Received();
 		RedisSseCluster<Object> cluster = cluster(10);
 		cluster.start(received);
-		cluster.append("alice", UnnumberedFrame.of(SseEvent.of("hi")));
-		cluster.append(42L, UnnumberedFrame.of(SseEvent.of("hi")));
+		cluster.append(Audience.source("alice"), UnnumberedFrame.of(SseEvent.of("hi")));
+		cluster.append(Audience.source(42L), UnnumberedFrame.of(SseEvent.of("hi")));
 		await().atMost(TIMEOUT).until(() -> received.ids().size() == 2);
 		assertThat(received.events).extracting(Event::target).containsExactly("alice", 42L);
 	}
@@ -95,10 +97,10 @@ class RedisSseClusterTests {
 	@Test
 	void startsAfterTheNewestEntry() {
 		RedisSseCluster<Object> publisher = cluster(10);
-		String before = publisher.append(null, UnnumberedFrame.of(SseEvent.of("old")));
+		String before = publisher.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("old")));
 		Received received = new Received();
 		assertThat(cluster(10).start(received)).isEqualTo(before);
-		String after = publisher.append(null, UnnumberedFrame.of(SseEvent.of("new")));
+		String after = publisher.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("new")));
 		await().atMost(TIMEOUT).until(() -> received.ids().equals(List.of(after)));
 	}
 
@@ -110,28 +112,28 @@ class RedisSseClusterTests {
 	@Test
 	void replaysWhatTheSourceReceivedAfterItsIdUpToTheGivenOne() {
 		RedisSseCluster<Object> cluster = cluster(100);
-		String first = cluster.append(null, UnnumberedFrame.of(SseEvent.of("1")));
-		String second = cluster.append("bob", UnnumberedFrame.of(SseEvent.of("2")));
-		String third = cluster.append("alice", UnnumberedFrame.of(SseEvent.of("3")));
-		String fourth = cluster.append(null, UnnumberedFrame.of(SseEvent.of("4")));
-		cluster.append(null, UnnumberedFrame.of(SseEvent.of("5")));
+		String first = cluster.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("1")));
+		String second = cluster.append(Audience.source("bob"), UnnumberedFrame.of(SseEvent.of("2")));
+		String third = cluster.append(Audience.source("alice"), UnnumberedFrame.of(SseEvent.of("3")));
+		String fourth = cluster.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("4")));
+		cluster.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("5")));
 
-		EventHistory.Replay replay = cluster.replay(first, fourth, "alice");
+		EventHistory.Replay replay = cluster.replay(first, fourth, "alice", Set.of());
 
 		assertThat(replay.complete()).isTrue();
 		assertThat(replay.frames()).containsExactly(frame(third, "3"), frame(fourth, "4"));
-		assertThat(cluster.replay(fourth, fourth, "alice").frames()).isEmpty();
-		assertThat(cluster.replay(first, second, "alice").frames()).isEmpty();
+		assertThat(cluster.replay(fourth, fourth, "alice", Set.of()).frames()).isEmpty();
+		assertThat(cluster.replay(first, second, "alice", Set.of()).frames()).isEmpty();
 	}
 
 	@Test
 	void replaysEverythingHeldWithTheOldestIdForAnUnknownId() {
 		RedisSseCluster<Object> cluster = cluster(100);
-		String first = cluster.append(null, UnnumberedFrame.of(SseEvent.of("1")));
-		String second = cluster.append(null, UnnumberedFrame.of(SseEvent.of("2")));
+		String first = cluster.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("1")));
+		String second = cluster.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("2")));
 
 		for (String unknown : List.of("0-1", "not-an-id", "", "99999999999999-0")) {
-			EventHistory.Replay replay = cluster.replay(unknown, second, "alice");
+			EventHistory.Replay replay = cluster.replay(unknown, second, "alice", Set.of());
 			assertThat(replay.complete()).as(unknown).isFalse();
 			assertThat(replay.frames()).containsExactly(frame(first, "1"), frame(second, "2"));
 			assertThat(replay.oldestId()).isEqualTo(first);
@@ -143,17 +145,17 @@ class RedisSseClusterTests {
 		RedisSseCluster<Object> cluster = cluster(5);
 		String newest = null;
 		for (int i = 0; i < 3; i++) {
-			newest = cluster.append(null, UnnumberedFrame.of(SseEvent.of("e" + i)));
+			newest = cluster.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("e" + i)));
 		}
-		assertThat(cluster.replay(EventHistory.ORIGIN, newest, "alice").complete()).isTrue();
-		assertThat(cluster.replay(EventHistory.ORIGIN, newest, "alice").frames()).hasSize(3);
-		String oldest = cluster.replay("unknown", newest, "alice").oldestId();
+		assertThat(cluster.replay(EventHistory.ORIGIN, newest, "alice", Set.of()).complete()).isTrue();
+		assertThat(cluster.replay(EventHistory.ORIGIN, newest, "alice", Set.of()).frames()).hasSize(3);
+		String oldest = cluster.replay("unknown", newest, "alice", Set.of()).oldestId();
 		for (int i = 0; i < 500; i++) {
-			newest = cluster.append(null, UnnumberedFrame.of(SseEvent.of("e" + i)));
+			newest = cluster.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("e" + i)));
 		}
-		EventHistory.Replay replay = cluster.replay(EventHistory.ORIGIN, newest, "alice");
+		EventHistory.Replay replay = cluster.replay(EventHistory.ORIGIN, newest, "alice", Set.of());
 		assertThat(replay.complete()).isFalse();
-		assertThat(cluster.replay(oldest, newest, "alice").complete()).as("trimmed away").isFalse();
+		assertThat(cluster.replay(oldest, newest, "alice", Set.of()).complete()).as("trimmed away").isFalse();
 		// MAXLEN ~ trims whole nodes: about the size asked, never the 503 appended.
 		assertThat(replay.frames().size()).isBetween(5, 200);
 	}
@@ -185,14 +187,14 @@ class RedisSseClusterTests {
 			RedisSseCluster<Object> second = cluster(factory, 100);
 			first.start(a);
 			second.start(b);
-			String before = first.append(null, UnnumberedFrame.of(SseEvent.of("before")));
+			String before = first.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("before")));
 			await().atMost(TIMEOUT).until(() -> a.ids().size() == 1 && b.ids().size() == 1);
 
 			own.stop();
 			await().atMost(TIMEOUT).until(() -> !first.isAvailable() && !second.isAvailable());
 			long start = System.nanoTime();
 			assertThatExceptionOfType(ClusterUnavailableException.class)
-				.isThrownBy(() -> first.append(null, UnnumberedFrame.of(SseEvent.of("lost"))))
+				.isThrownBy(() -> first.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("lost"))))
 				.withMessageContaining("was not published");
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 			assertThatExceptionOfType(ClusterUnavailableException.class).isThrownBy(() -> second.isConnected("alice"));
@@ -201,7 +203,7 @@ class RedisSseClusterTests {
 			await().atMost(TIMEOUT).until(() -> first.isAvailable() && second.isAvailable());
 			List<String> after = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
-				after.add(second.append(null, UnnumberedFrame.of(SseEvent.of("after" + i))));
+				after.add(second.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("after" + i))));
 			}
 			await().atMost(TIMEOUT).until(() -> a.ids().size() == 4 && b.ids().size() == 4);
 			List<String> expected = new ArrayList<>(List.of(before));
@@ -223,24 +225,24 @@ class RedisSseClusterTests {
 			RedisSseCluster<Object> second = cluster(factory, 100, timeout);
 			first.start(a);
 			second.start(b);
-			String before = first.append(null, UnnumberedFrame.of(SseEvent.of("before")));
+			String before = first.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("before")));
 			await().atMost(TIMEOUT).until(() -> a.ids().size() == 1 && b.ids().size() == 1);
 
 			own.freeze();
 			try {
 				long start = System.nanoTime();
 				assertThatExceptionOfType(ClusterUnavailableException.class)
-					.isThrownBy(() -> first.append(null, UnnumberedFrame.of(SseEvent.of("timed out"))))
+					.isThrownBy(() -> first.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("timed out"))))
 					.withMessageContaining("may or may not be published");
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.plusSeconds(2));
 				assertThat(first.isAvailable()).isFalse();
 				start = System.nanoTime();
 				assertThatExceptionOfType(ClusterUnavailableException.class)
-					.isThrownBy(() -> first.append(null, UnnumberedFrame.of(SseEvent.of("refused"))))
+					.isThrownBy(() -> first.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("refused"))))
 					.withMessageContaining("was not published");
 				assertThatExceptionOfType(ClusterUnavailableException.class).isThrownBy(() -> first.isConnected("alice"));
 				assertThatExceptionOfType(ClusterUnavailableException.class)
-					.isThrownBy(() -> first.replay(EventHistory.ORIGIN, before, "alice"));
+					.isThrownBy(() -> first.replay(EventHistory.ORIGIN, before, "alice", Set.of()));
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).as("at once, without calling Redis")
 					.isLessThan(timeout.dividedBy(2));
 				// The other server finds out through its own calls: its reader's read times out.
@@ -256,13 +258,13 @@ class RedisSseClusterTests {
 			await().atMost(TIMEOUT).until(() -> first.isAvailable() && second.isAvailable());
 			List<String> after = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
-				after.add(second.append(null, UnnumberedFrame.of(SseEvent.of("after" + i))));
+				after.add(second.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("after" + i))));
 			}
 			await().atMost(TIMEOUT).until(() -> a.ids().containsAll(after) && b.ids().containsAll(after));
 			// The append that timed out reached Redis before it froze: it may be in the log.
 			assertThat(a.ids()).hasSizeBetween(4, 5).startsWith(before).endsWith(after.toArray(String[]::new));
 			assertThat(b.ids()).isEqualTo(a.ids());
-			assertThat(first.replay(before, after.get(2), "alice").frames()).hasSize(a.ids().size() - 1);
+			assertThat(first.replay(before, after.get(2), "alice", Set.of()).frames()).hasSize(a.ids().size() - 1);
 		}
 	}
 
@@ -327,6 +329,10 @@ class RedisSseClusterTests {
 	}
 
 	record Event(String id, @Nullable Object target, byte[] frame) {
+
+		Event(String id, Audience<Object> audience, byte[] frame) {
+			this(id, audience.source(), frame);
+		}
 	}
 
 	static final class Received implements SseCluster.Receiver<Object> {
@@ -334,8 +340,8 @@ class RedisSseClusterTests {
 		final List<Event> events = new CopyOnWriteArrayList<>();
 
 		@Override
-		public void receive(String id, @Nullable Object target, byte[] frame, long publishedMillis) {
-			this.events.add(new Event(id, target, frame));
+		public void receive(String id, Audience<Object> audience, byte[] frame, long publishedMillis) {
+			this.events.add(new Event(id, audience, frame));
 		}
 
 		List<String> ids() {

@@ -2,6 +2,7 @@ package dev.eventstream.sse.actuate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.server.SseSource;
@@ -13,8 +14,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
- * The {@code sse} actuator endpoint: whether the server is open, its totals, and each connected
- * source with its connections, last event id and queued frames. Read-only.
+ * The {@code sse} actuator endpoint: whether the server is open, its totals, each connected source
+ * with its connections, last event id and queued frames, and each topic with its connections on this
+ * instance. Read-only.
  *
  * @since 0.1.0
  */
@@ -46,8 +48,8 @@ public final class SseEndpoint {
 			}
 			sources.add(new SourceDescriptor(String.valueOf(source.id()), streams.size(), source.lastEventId(), queued));
 		}
-		return new SseServerDescriptor(this.server.isOpen(), this.server.connectionCount(), this.server.size(),
-				sources);
+		return new SseServerDescriptor(this.server.isRunning(), this.server.connectionCount(), this.server.size(),
+				sources, this.server.topicConnections());
 	}
 
 	/**
@@ -57,10 +59,11 @@ public final class SseEndpoint {
 	 * @param connections the number of open connections
 	 * @param sourceCount the number of connected sources
 	 * @param sources each connected source
+	 * @param topics the connections subscribed to each topic on this instance, by topic name
 	 * @since 0.1.0
 	 */
-	public record SseServerDescriptor(boolean open, int connections, int sourceCount,
-			List<SourceDescriptor> sources) implements OperationResponseBody {
+	public record SseServerDescriptor(boolean open, int connections, int sourceCount, List<SourceDescriptor> sources,
+			Map<String, Integer> topics) implements OperationResponseBody {
 	}
 
 	/**

@@ -5,9 +5,11 @@ import dev.eventstream.sse.server.EventIdGenerator;
 import dev.eventstream.sse.server.InMemoryEventHistory;
 import dev.eventstream.sse.server.SseCluster;
 import dev.eventstream.sse.server.SseServer;
+import dev.eventstream.sse.server.TopicAuthorizer;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -17,12 +19,21 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
 import org.springframework.core.annotation.Order;
 
 /**
- * Auto-configuration of the {@link SseServer} in a servlet web
- * application. The server bean is declared raw, so a controller injects it with the source id type it
- * uses: {@code SseServer<Long>}, {@code SseServer<String>} or any other.
+ * Auto-configuration of the {@link SseServer} in a servlet web application: an
+ * {@code SseServer<String>} (source ids as they come in a request: a query parameter, a path variable,
+ * a principal's name), and a prototype {@link SseServer.Builder} holding the {@code sse.*} properties
+ * and every {@link SseServerCustomizer}, from which an application builds servers of other id types:
+ * <pre class="code">
+ * &#64;Bean
+ * SseServer&lt;Long&gt; orderEvents(SseServer.Builder&lt;Long&gt; builder) {
+ *     return builder.build();
+ * }
+ * </pre>
+ * An application that declares its own {@code SseServer} beans gets no auto-configured one.
  *
  * @since 0.1.0
  */
@@ -42,16 +53,18 @@ public final class SseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean({ EventHistory.class, SseCluster.class })
-	InMemoryEventHistory<Object> sseEventHistory(SseProperties properties) {
-		return new InMemoryEventHistory<>(properties.history().size(), properties.history().maxAge());
+	InMemoryEventHistory<String> sseEventHistory(SseProperties properties) {
+		return newHistory(properties);
 	}
 
-	@Bean(destroyMethod = "close")
+	@Bean
+	@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
 	@ConditionalOnMissingBean
 	@SuppressWarnings({ "rawtypes", "unchecked" })
-	SseServer sseServer(SseProperties properties, ObjectProvider<EventHistory<?>> history,
-			EventIdGenerator idGenerator, ObjectProvider<SseCluster<?>> cluster,
+	SseServer.Builder sseServerBuilder(SseProperties properties, EventIdGenerator idGenerator,
+			ObjectProvider<SseCluster<?>> cluster, ObjectProvider<TopicAuthorizer<?>> topicAuthorizer,
 			ObjectProvider<SseServerCustomizer> customizers) {
+		SseProperties.Presence presence = properties.presence();
 		SseServer.Builder<Object> builder = SseServer.builder()
 			.retry(properties.retry().isZero() ? null : properties.retry())
 			.keepAlive(properties.keepAlive())
@@ -59,12 +72,40 @@ public final class SseAutoConfiguration {
 			.maxConnections(properties.maxConnections())
 			.maxConnectionsPerSource(properties.maxConnectionsPerSource())
 			.maxLifetime(properties.maxLifetime())
+			.maxTopicsPerConnection(properties.topics().maxPerConnection())
+			.presenceGrace(presence.grace())
+			.presenceEvent(presence.event().isEmpty() ? null : presence.event())
+			.closeEvent(properties.closeEvent().isEmpty() ? null : properties.closeEvent())
+			.missedEvent(properties.history().missedEvent().isEmpty() ? null : properties.history().missedEvent())
+			.shutdownTimeout(properties.shutdownTimeout())
 			.idGenerator(idGenerator)
 			.cluster((SseCluster<Object>) cluster.getIfAvailable())
-			.missedEvent(properties.history().missedEvent());
-		history.ifAvailable((each) -> builder.history((EventHistory<Object>) each));
+			// Its own history, so that servers built from separate builders never mix their events.
+			.history((EventHistory<Object>) (EventHistory<?>) newHistory(properties));
+		if (properties.writerThreads() != null) {
+			builder.writerThreads(properties.writerThreads());
+		}
+		topicAuthorizer.ifAvailable((each) -> builder.topicAuthorizer((TopicAuthorizer<Object>) each));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(SseServer.class)
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	SseServer<String> sseServer(SseServer.Builder<String> builder, ObjectProvider<EventHistory<?>> history) {
+		history.ifAvailable((each) -> builder.history((EventHistory<String>) (EventHistory) each));
 		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseServerLifecycle sseServerLifecycle(ObjectProvider<SseServer<?>> servers) {
+		return new SseServerLifecycle(servers.orderedStream().toList());
+	}
+
+	private static InMemoryEventHistory<String> newHistory(SseProperties properties) {
+		return new InMemoryEventHistory<>(properties.history().size(), properties.history().maxAge());
 	}
 
 	/**

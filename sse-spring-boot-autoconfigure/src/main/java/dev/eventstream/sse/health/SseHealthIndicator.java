@@ -30,7 +30,7 @@ public final class SseHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		Optional<Boolean> clusterAvailable = this.server.clusterAvailable();
-		if (!this.server.isOpen()) {
+		if (!this.server.isRunning()) {
 			builder.outOfService();
 		}
 		else if (clusterAvailable.orElse(true)) {

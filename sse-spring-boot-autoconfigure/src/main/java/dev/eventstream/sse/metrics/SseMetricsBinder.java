@@ -39,6 +39,10 @@ public final class SseMetricsBinder implements MeterBinder {
 			.description("Sources with at least one open connection")
 			.baseUnit("sources")
 			.register(registry);
+		Gauge.builder("sse.topics", this.server, (server) -> server.topicConnections().size())
+			.description("Topics with at least one open connection on this instance")
+			.baseUnit("topics")
+			.register(registry);
 		for (CloseReason reason : CloseReason.values()) {
 			FunctionCounter.builder("sse.connections.closed", this.server, (server) -> server.closedConnections(reason))
 				.description("Connections closed, by reason")

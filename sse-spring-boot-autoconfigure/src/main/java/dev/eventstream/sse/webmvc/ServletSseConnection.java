@@ -2,8 +2,8 @@ package dev.eventstream.sse.webmvc;
 
 import java.io.IOException;
 
-import dev.eventstream.sse.server.SseConnection;
-import dev.eventstream.sse.server.SseStream;
+import dev.eventstream.sse.server.transport.SseConnection;
+import dev.eventstream.sse.server.transport.StreamEndpoint;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -27,7 +27,9 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 
 	private static final Log logger = LogFactory.getLog(ServletSseConnection.class);
 
-	private final SseStream<?> stream;
+	private final Object sourceId;
+
+	private @Nullable StreamEndpoint endpoint;
 
 	private @Nullable AsyncContext async;
 
@@ -35,8 +37,8 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 
 	private boolean closed;
 
-	ServletSseConnection(SseStream<?> stream) {
-		this.stream = stream;
+	ServletSseConnection(Object sourceId) {
+		this.sourceId = sourceId;
 	}
 
 	/**
@@ -44,7 +46,9 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	 * the stream. Called once the stream is registered, so a refused registration can still be answered
 	 * with an ordinary error response.
 	 */
-	synchronized void start(HttpServletRequest request, HttpServletResponse response) throws IOException {
+	synchronized void start(HttpServletRequest request, HttpServletResponse response, StreamEndpoint endpoint)
+			throws IOException {
+		this.endpoint = endpoint;
 		AsyncContext async = request.startAsync(request, response);
 		async.setTimeout(0);
 		async.addListener(this);
@@ -87,14 +91,14 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 		}
 		catch (RuntimeException ex) {
 			if (logger.isDebugEnabled()) {
-				logger.debug("Request of " + this.stream.sourceId() + " was already complete: " + ex);
+				logger.debug("Request of " + this.sourceId + " was already complete: " + ex);
 			}
 		}
 	}
 
 	@Override
 	public void onWritePossible() {
-		this.stream.onWritePossible();
+		endpoint().onWritePossible();
 	}
 
 	@Override
@@ -107,7 +111,7 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 		synchronized (this) {
 			this.closed = true;
 		}
-		this.stream.onDisconnect();
+		endpoint().onDisconnect();
 	}
 
 	@Override
@@ -137,10 +141,18 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	 */
 	private void disconnected(@Nullable Throwable ex) {
 		if (logger.isDebugEnabled()) {
-			logger.debug("Client of " + this.stream.sourceId() + " disconnected: " + ex);
+			logger.debug("Client of " + this.sourceId + " disconnected: " + ex);
 		}
 		close();
-		this.stream.onDisconnect();
+		endpoint().onDisconnect();
+	}
+
+	private synchronized StreamEndpoint endpoint() {
+		StreamEndpoint endpoint = this.endpoint;
+		if (endpoint == null) {
+			throw new IllegalStateException("connection is not started");
+		}
+		return endpoint;
 	}
 
 }

@@ -1,9 +1,12 @@
 package dev.eventstream.sse.webmvc;
 
+import java.io.IOException;
 import java.util.List;
 
 import dev.eventstream.sse.server.ConnectionRefusedException;
+import dev.eventstream.sse.server.ServerClosedException;
 import dev.eventstream.sse.server.SseStream;
+import dev.eventstream.sse.server.transport.StreamEndpoint;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
@@ -35,12 +38,28 @@ import org.springframework.web.method.support.ModelAndViewContainer;
  * {@code application/problem+json} when the application sets
  * {@code spring.mvc.problemdetails.enabled=true}.
  *
+ * <p>A stream the application connected without a {@code Last-Event-ID} takes the one the request
+ * carries: its {@code Last-Event-ID} header or, for clients that cannot set headers, a query parameter.
+ *
  * @since 0.1.0
  */
 public final class SseStreamReturnValueHandler implements HandlerMethodReturnValueHandler {
 
 	/** The content type of every stream: the event-stream format is always UTF-8. */
 	public static final String CONTENT_TYPE = "text/event-stream;charset=UTF-8";
+
+	private static final String LAST_EVENT_ID = "Last-Event-ID";
+
+	private final @Nullable String lastEventIdParameter;
+
+	/**
+	 * Creates a handler.
+	 * @param lastEventIdParameter name of the query parameter that stands in for the
+	 * {@code Last-Event-ID} header when the request has none, or {@code null} to read the header only
+	 */
+	public SseStreamReturnValueHandler(@Nullable String lastEventIdParameter) {
+		this.lastEventIdParameter = lastEventIdParameter;
+	}
 
 	@Override
 	public boolean supportsReturnType(MethodParameter returnType) {
@@ -65,9 +84,10 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 		response.setContentType(CONTENT_TYPE);
 		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache, no-transform");
 		response.setHeader("X-Accel-Buffering", "no");
-		ServletSseConnection connection = new ServletSseConnection(stream);
+		ServletSseConnection connection = new ServletSseConnection(stream.sourceId());
+		StreamEndpoint endpoint;
 		try {
-			stream.open(connection);
+			endpoint = stream.open(connection, requestLastEventId(request));
 		}
 		catch (ConnectionRefusedException ex) {
 			response.reset();
@@ -77,15 +97,38 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 			}
 			throw refused(ex);
 		}
-		catch (IllegalStateException ex) {
+		catch (ServerClosedException ex) {
 			response.reset();
-			throw new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, ex);
+			ErrorResponseException error = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, ex);
+			error.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+			throw error;
 		}
-		connection.start(request, response);
+		try {
+			connection.start(request, response, endpoint);
+		}
+		catch (IOException | RuntimeException ex) {
+			// Registered but never streamed (a filter that does not support async, a mock response):
+			// release it, or it would count against the limits for good.
+			endpoint.onDisconnect();
+			throw ex;
+		}
+	}
+
+	private @Nullable String requestLastEventId(HttpServletRequest request) {
+		String header = request.getHeader(LAST_EVENT_ID);
+		if (header != null || this.lastEventIdParameter == null) {
+			return header;
+		}
+		return request.getParameter(this.lastEventIdParameter);
 	}
 
 	private static ErrorResponseException refused(ConnectionRefusedException ex) {
-		HttpStatus status = HttpStatus.valueOf(ex.reason().status());
+		if (ex.reason() == ConnectionRefusedException.Reason.TOPIC_FORBIDDEN) {
+			return new ErrorResponseException(HttpStatus.FORBIDDEN,
+					ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, "Subscription to a topic is not allowed"), ex);
+		}
+		HttpStatus status = (ex.reason() == ConnectionRefusedException.Reason.MAX_CONNECTIONS_PER_SOURCE)
+				? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
 		String detail = (ex.reason() == ConnectionRefusedException.Reason.MAX_CONNECTIONS_PER_SOURCE)
 				? "Too many connections for this source" : "Too many connections";
 		ErrorResponseException error = new ErrorResponseException(status, ProblemDetail.forStatusAndDetail(status, detail),

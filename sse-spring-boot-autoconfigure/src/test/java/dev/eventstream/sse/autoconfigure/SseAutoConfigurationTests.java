@@ -3,6 +3,7 @@ package dev.eventstream.sse.autoconfigure;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.eventstream.sse.SseEvent;
@@ -10,7 +11,6 @@ import dev.eventstream.sse.actuate.SseEndpoint;
 import dev.eventstream.sse.autoconfigure.actuate.SseEndpointAutoConfiguration;
 import dev.eventstream.sse.autoconfigure.health.SseHealthContributorAutoConfiguration;
 import dev.eventstream.sse.autoconfigure.metrics.SseMetricsAutoConfiguration;
-import dev.eventstream.sse.autoconfigure.webmvc.SseServerLifecycle;
 import dev.eventstream.sse.autoconfigure.webmvc.SseWebMvcAutoConfiguration;
 import dev.eventstream.sse.health.SseHealthIndicator;
 import dev.eventstream.sse.metrics.SseMetrics;
@@ -56,7 +56,7 @@ class SseAutoConfigurationTests {
 				.hasSingleBean(SseMetricsBinder.class)
 				.hasSingleBean(SseMetrics.class)
 				.doesNotHaveBean(SseEndpoint.class);
-			assertThat(context.getBean(SseServer.class).isOpen()).isTrue();
+			assertThat(context.getBean(SseServer.class).isRunning()).isTrue();
 		});
 	}
 
@@ -267,7 +267,7 @@ class SseAutoConfigurationTests {
 		SseServer<Object> server = context.getBean(SseServer.class);
 		server.newEvent("p").send(payload);
 		EventHistory<Object> history = context.getBean(EventHistory.class);
-		List<byte[]> frames = history.replay(EventHistory.ORIGIN, "anyone").frames();
+		List<byte[]> frames = history.replay(EventHistory.ORIGIN, history.newestId(), "anyone", Set.of()).frames();
 		return new String(frames.get(frames.size() - 1), StandardCharsets.UTF_8);
 	}
 

@@ -81,6 +81,7 @@ class SseMetricsTests {
 		SseMetrics metrics = new SseMetrics();
 		metrics.bindTo(this.registry);
 		try (SseServer<String> server = SseServer.<String>builder().listener(metrics).build()) {
+			server.start();
 			new SseMetricsBinder(server).bindTo(this.registry);
 			server.connect("user-42", null);
 			server.broadcast(SseEvent.of("tick", "1"));

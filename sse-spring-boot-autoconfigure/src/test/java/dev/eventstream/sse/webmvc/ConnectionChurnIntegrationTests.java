@@ -41,7 +41,8 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 @SpringBootTest(classes = { TestApplication.class, ConnectionChurnIntegrationTests.NoTomcatCaches.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.keep-alive=200ms", "server.tomcat.processor-cache=0", "server.tomcat.threads.max=50",
+		// A short presence grace: a source stays addressable for it after its last connection, by design.
+		properties = { "sse.keep-alive=200ms", "sse.presence.grace=50ms", "server.tomcat.processor-cache=0", "server.tomcat.threads.max=50",
 				"server.tomcat.threads.min-spare=50" })
 class ConnectionChurnIntegrationTests {
 

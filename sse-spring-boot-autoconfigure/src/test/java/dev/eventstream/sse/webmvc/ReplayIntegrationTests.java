@@ -124,6 +124,23 @@ class ReplayIntegrationTests {
 	}
 
 	@Test
+	void readsLastEventIdFromQueryParameterWhenRequestHasNoHeader() {
+		EventStreamRecorder first = connect("query");
+		String seen = this.server.broadcast(SseEvent.of("seen"));
+		await().atMost(WAIT).until(() -> first.eventCount() == 1);
+		first.close();
+		await().atMost(WAIT).until(() -> this.server.get("query").isEmpty());
+		String away = this.server.broadcast(SseEvent.of("away 1"));
+		String later = this.server.broadcast(SseEvent.of("away 2"));
+		EventStreamRecorder fromQuery = connect(URI.create(uri(this.port, "query") + "&lastEventId=" + seen));
+		EventStreamRecorder headerWins = connect(URI.create(uri(this.port, "query") + "&lastEventId=" + seen),
+				"Last-Event-ID", away);
+		await().atMost(WAIT).until(() -> fromQuery.eventCount() >= 2 && headerWins.eventCount() >= 1);
+		assertThat(fromQuery.events()).extracting(SseEvent::id).containsExactly(away, later);
+		assertThat(headerWins.events()).extracting(SseEvent::id).containsExactly(later);
+	}
+
+	@Test
 	void replaysFromPrimingIdOfClientThatReceivedNoEvent() {
 		EventStreamRecorder quiet = connect("quiet");
 		await().atMost(WAIT).until(() -> PRIMING.matcher(quiet.raw()).lookingAt());

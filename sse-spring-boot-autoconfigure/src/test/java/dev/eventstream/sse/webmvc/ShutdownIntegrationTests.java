@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -26,7 +27,9 @@ import dev.eventstream.sse.autoconfigure.SseServerCustomizer;
 import dev.eventstream.sse.server.CloseReason;
 import dev.eventstream.sse.server.EventHistory;
 import dev.eventstream.sse.server.InMemoryEventHistory;
-import dev.eventstream.sse.server.SseConnection;
+import dev.eventstream.sse.server.ServerClosedException;
+import dev.eventstream.sse.server.transport.SseConnection;
+import dev.eventstream.sse.server.transport.StreamEndpoint;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.server.SseStream;
 import org.apache.commons.logging.Log;
@@ -43,7 +46,6 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -62,7 +64,7 @@ class ShutdownIntegrationTests {
 
 	private @Nullable SseServer<String> server;
 
-	private @Nullable SseStream<String> holder;
+	private @Nullable StreamEndpoint holder;
 
 	private @Nullable LoopbackClient client;
 
@@ -99,7 +101,7 @@ class ShutdownIntegrationTests {
 		Duration closing = Duration.ofNanos(System.nanoTime() - start);
 		// Without the streams ending first, graceful shutdown would wait its full 20 seconds for them.
 		assertThat(closing).isLessThan(Duration.ofSeconds(5));
-		assertThat(server.isOpen()).isFalse();
+		assertThat(server.isRunning()).isFalse();
 		assertThat(server.connectionCount()).isZero();
 		assertThat(server.closedConnections(CloseReason.SHUTDOWN)).isEqualTo(3);
 		assertThat(server.closedConnections(CloseReason.CLIENT)).isZero();
@@ -119,11 +121,10 @@ class ShutdownIntegrationTests {
 		int port = port(context);
 		// A stream that never becomes writable holds SseServer.close() until it is released, so the web
 		// server keeps accepting requests for as long as the test needs.
-		SseStream<String> holder = server.connect("holder", null);
-		holder.open(new UnwritableConnection());
+		StreamEndpoint holder = server.connect("holder", null).open(new UnwritableConnection(), null);
 		this.holder = holder;
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
-		await().atMost(WAIT).until(() -> !server.isOpen());
+		await().atMost(WAIT).until(() -> !server.isRunning());
 		HttpResponse<String> refused = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(uri(port, "/rest/events?user=late"))
 				.header("Accept", "text/event-stream")
@@ -183,13 +184,13 @@ class ShutdownIntegrationTests {
 		for (Future<Publisher> future : publishers) {
 			Publisher publisher = future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			// Each publisher was still publishing when the server closed, and learned it.
-			assertThat(publisher.failure).isInstanceOf(IllegalStateException.class).hasMessage("SSE server is closed");
+			assertThat(publisher.failure).isInstanceOf(ServerClosedException.class);
 			published.addAll(publisher.ids);
 		}
 		pool.shutdown();
 		streams.get("stalled").resumeReading();
-		assertThatIllegalStateException().isThrownBy(() -> server.broadcast(SseEvent.of("late")));
-		assertThatIllegalStateException().isThrownBy(() -> server.newEvent("late").send((id, last) -> "late"));
+		assertThatExceptionOfType(ServerClosedException.class).isThrownBy(() -> server.broadcast(SseEvent.of("late")));
+		assertThatExceptionOfType(ServerClosedException.class).isThrownBy(() -> server.newEvent("late").send((id, last) -> "late"));
 		published.sort(Comparator.comparingLong(Long::parseLong));
 		assertThat(published).doesNotHaveDuplicates();
 		assertThat(server.connectionCount()).isZero();
@@ -199,7 +200,7 @@ class ShutdownIntegrationTests {
 			await().atMost(WAIT).until(stream::ended);
 			List<String> received = stream.ids();
 			assertThat(received).as(entry.getKey()).isEqualTo(published.subList(0, received.size()));
-			EventHistory.Replay replay = history.replay(stream.lastEventId(), entry.getKey());
+			EventHistory.Replay replay = history.replay(stream.lastEventId(), history.newestId(), entry.getKey(), Set.of());
 			assertThat(replay.complete()).isTrue();
 			assertThat(ids(replay.frames())).as(entry.getKey())
 				.isEqualTo(published.subList(received.size(), published.size()));

@@ -9,7 +9,6 @@ import java.util.List;
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.client.SseClient;
 import dev.eventstream.sse.server.SseServer;
-import dev.eventstream.sse.server.SseStream;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -52,7 +51,7 @@ class SseClientIntegrationTests {
 			awaitConnected(server, "bob", client);
 			String before = server.broadcast(SseEvent.of("before drop"));
 			assertThat(events.next(WAIT).id()).isEqualTo(before);
-			server.get("bob").orElseThrow().streams().forEach(SseStream::onDisconnect);
+			server.get("bob").orElseThrow().reconnect();
 			await().atMost(WAIT).until(() -> server.get("bob").isEmpty());
 			List<String> missed = new ArrayList<>();
 			for (int i = 0; i < 5; i++) {

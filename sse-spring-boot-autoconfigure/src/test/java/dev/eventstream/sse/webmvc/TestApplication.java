@@ -1,12 +1,16 @@
 package dev.eventstream.sse.webmvc;
 
+import dev.eventstream.sse.server.EventHistory;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.server.SseStream;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -14,7 +18,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * An application with one stream endpoint per controller style and source id type. Spring Security
+ * An application with one stream endpoint per controller style and source id type: two servers, one
+ * of each id type, built from the auto-configured builder; the one with String ids is primary, for
+ * health, metrics and the endpoint. Spring Security
  * is on the test class path for {@link PrivateStreamIntegrationTests}; its auto-configuration is
  * excluded here, so that these endpoints stay open.
  */
@@ -28,6 +34,19 @@ import org.springframework.web.bind.annotation.RestController;
 @Import({ TestApplication.PlainController.class, TestApplication.RestStreamController.class,
 		TestApplication.NumberController.class })
 class TestApplication {
+
+	@Bean
+	@Primary
+	SseServer<String> sseServer(SseServer.Builder<String> builder, ObjectProvider<EventHistory<String>> history) {
+		history.ifAvailable(builder::history);
+		return builder.build();
+	}
+
+	/** Not clustered: a cluster serves one server. */
+	@Bean
+	SseServer<Long> numberServer(SseServer.Builder<Long> builder) {
+		return builder.cluster(null).build();
+	}
 
 	@Controller
 	static class PlainController {

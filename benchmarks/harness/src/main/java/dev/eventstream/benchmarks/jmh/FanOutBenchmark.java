@@ -5,9 +5,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.eventstream.sse.SseEvent;
-import dev.eventstream.sse.server.SseConnection;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.server.SseStream;
+import dev.eventstream.sse.server.transport.SseConnection;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -49,10 +49,10 @@ public class FanOutBenchmark {
 			.retry(null)
 			.maxConnections(this.connections)
 			.build();
+		this.server.start();
 		for (int i = 0; i < this.connections; i++) {
 			SseStream<Integer> stream = this.server.connect(i, null);
-			stream.open(new MemoryConnection(this.flushed));
-			stream.onWritePossible();
+			stream.open(new MemoryConnection(this.flushed), null).onWritePossible();
 		}
 		await(this.connections);
 	}

@@ -5,7 +5,7 @@ import dev.eventstream.sse.health.SseHealthIndicator;
 import dev.eventstream.sse.server.SseServer;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = SseAutoConfiguration.class)
 @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-@ConditionalOnBean(SseServer.class)
+@ConditionalOnSingleCandidate(SseServer.class)
 public final class SseHealthContributorAutoConfiguration {
 
 	SseHealthContributorAutoConfiguration() {

@@ -7,7 +7,7 @@ import dev.eventstream.sse.metrics.SseMetricsBinder;
 import dev.eventstream.sse.server.SseServer;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = SseAutoConfiguration.class)
 @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
-@ConditionalOnBean(SseServer.class)
+@ConditionalOnSingleCandidate(SseServer.class)
 public final class SseMetricsAutoConfiguration {
 
 	SseMetricsAutoConfiguration() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.eventstream.sse.autoconfigure.SseAutoConfiguration;
+import dev.eventstream.sse.autoconfigure.SseProperties;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.webmvc.SseStreamReturnValueHandler;
 
@@ -22,8 +23,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 
 /**
  * Auto-configuration of the Spring MVC transport: controller methods that return an
- * {@link dev.eventstream.sse.server.SseStream} stream it, streams are never compressed, and open
- * streams close before the web server shuts down.
+ * {@link dev.eventstream.sse.server.SseStream} stream it, and streams are never compressed.
  *
  * @since 0.1.0
  */
@@ -38,8 +38,9 @@ public final class SseWebMvcAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	static SseStreamReturnValueHandler sseStreamReturnValueHandler() {
-		return new SseStreamReturnValueHandler();
+	SseStreamReturnValueHandler sseStreamReturnValueHandler(SseProperties properties) {
+		String parameter = properties.lastEventIdParameter();
+		return new SseStreamReturnValueHandler(parameter.isBlank() ? null : parameter);
 	}
 
 	/**
@@ -70,12 +71,6 @@ public final class SseWebMvcAutoConfiguration {
 	@Bean
 	static EventStreamCompressionCustomizer sseEventStreamCompressionCustomizer() {
 		return new EventStreamCompressionCustomizer();
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	SseServerLifecycle sseServerLifecycle(SseServer<?> server) {
-		return new SseServerLifecycle(server);
 	}
 
 }

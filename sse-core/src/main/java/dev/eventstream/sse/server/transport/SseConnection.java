@@ -1,15 +1,14 @@
-package dev.eventstream.sse.server;
+package dev.eventstream.sse.server.transport;
 
 import java.io.IOException;
 
 /**
- * The seam a transport implements: one open HTTP response that frames are written to without
- * blocking.
+ * What a transport implements: one open HTTP response that frames are written to without blocking.
  *
  * <p>The contract follows the Servlet non-blocking output model. The server writes only after
  * {@link #isReady()} returned {@code true}; once it returns {@code false}, the transport calls
- * {@link SseStream#onWritePossible()} when writing can continue. The server never calls these methods
- * from two threads at once.
+ * {@link StreamEndpoint#onWritePossible()} when writing can continue. The server never calls these
+ * methods from two threads at once.
  *
  * @since 0.1.0
  */
@@ -17,7 +16,7 @@ public interface SseConnection {
 
 	/**
 	 * Tells whether a write would complete without blocking. Returning {@code false} obliges the
-	 * transport to call {@link SseStream#onWritePossible()} later.
+	 * transport to call {@link StreamEndpoint#onWritePossible()} later.
 	 * @return whether the next write may be made now
 	 */
 	boolean isReady();

@@ -1,0 +1,51 @@
+package dev.eventstream.sse.server;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+/** The server's listeners as one: each is called in order, and one that throws does not stop the others. */
+final class Listeners {
+
+	private static final System.Logger logger = System.getLogger(Listeners.class.getName());
+
+	private final SseServerListener[] listeners;
+
+	Listeners(List<SseServerListener> listeners) {
+		this.listeners = listeners.toArray(new SseServerListener[0]);
+	}
+
+	/** Tells whether any listener observes, so that streams need to track their writes. */
+	boolean any() {
+		return this.listeners.length > 0;
+	}
+
+	void published(@Nullable String event) {
+		each((listener) -> listener.onPublished(event));
+	}
+
+	void queued(int depth) {
+		each((listener) -> listener.onQueued(depth));
+	}
+
+	void replayed(int frames) {
+		each((listener) -> listener.onReplayed(frames));
+	}
+
+	void delivered(long publishedNanos) {
+		each((listener) -> listener.onDelivered(publishedNanos));
+	}
+
+	private void each(Consumer<SseServerListener> call) {
+		for (SseServerListener listener : this.listeners) {
+			try {
+				call.accept(listener);
+			}
+			catch (RuntimeException ex) {
+				logger.log(System.Logger.Level.WARNING, "Listener " + listener + " failed", ex);
+			}
+		}
+	}
+
+}

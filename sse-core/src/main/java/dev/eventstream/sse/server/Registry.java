@@ -1,0 +1,246 @@
+package dev.eventstream.sse.server;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who is connected: the sources with their streams, the streams of each topic, and the sources that
+ * lost their last connection less than the presence grace ago and so can still be sent to. Finds the
+ * streams an event goes to without scanning every connection for a source or topic event.
+ *
+ * @param <T> the type of source ids
+ */
+final class Registry<T> {
+
+	private final ConcurrentHashMap<T, SseSource<T>> sources = new ConcurrentHashMap<>();
+
+	private final ConcurrentHashMap<String, TopicSubscribers<T>> topics = new ConcurrentHashMap<>();
+
+	// Sources without a connection whose grace has not ended, with when it ends (System.nanoTime()).
+	private final ConcurrentHashMap<T, Long> lingering = new ConcurrentHashMap<>();
+
+	private final AtomicInteger connectionCount = new AtomicInteger();
+
+	private final long graceNanos;
+
+	Registry(long graceNanos) {
+		this.graceNanos = graceNanos;
+	}
+
+	/**
+	 * Adds an open stream to its source, creating the source on its first connection, and to its
+	 * topics. Called under the publish lock.
+	 * @return what changed, or {@code null} when the stream was released before it could be added
+	 */
+	@Nullable Added add(SseStream<T> stream, SseServer<T> server) {
+		T id = stream.sourceId();
+		boolean[] created = new boolean[1];
+		boolean[] added = new boolean[1];
+		this.sources.compute(id, (key, source) -> {
+			// Checked inside the compute, which release serializes with: a stream released before it
+			// registers must not stay registered.
+			if (!stream.isOpen()) {
+				return source;
+			}
+			SseSource<T> target = (source != null) ? source : new SseSource<>(server, key);
+			if (source == null || stream.lastEventId() != null) {
+				target.lastEventId(stream.lastEventId());
+			}
+			target.add(stream);
+			created[0] = (source == null);
+			added[0] = true;
+			return target;
+		});
+		if (!added[0]) {
+			return null;
+		}
+		this.connectionCount.incrementAndGet();
+		boolean returned = created[0] && this.lingering.remove(id) != null;
+		List<String> present = new ArrayList<>();
+		List<String> joined = new ArrayList<>();
+		for (String topic : stream.topics()) {
+			this.topics.compute(topic, (key, subscribers) -> {
+				if (!stream.isOpen()) {
+					return subscribers;
+				}
+				TopicSubscribers<T> target = (subscribers != null) ? subscribers : new TopicSubscribers<>();
+				int change = target.add(stream);
+				if (change != TopicSubscribers.ALREADY_PRESENT) {
+					present.add(key);
+				}
+				if (change == TopicSubscribers.JOINED) {
+					joined.add(key);
+				}
+				return target;
+			});
+		}
+		return new Added(created[0] && !returned, present, joined);
+	}
+
+	/**
+	 * Removes a stream that was released.
+	 * @return what changed, or {@code null} when the stream was never added
+	 */
+	@Nullable Removed remove(SseStream<T> stream) {
+		boolean[] removed = new boolean[1];
+		boolean[] gone = new boolean[1];
+		long graceEndsAt = System.nanoTime() + this.graceNanos;
+		this.sources.computeIfPresent(stream.sourceId(), (key, source) -> {
+			removed[0] = source.remove(stream);
+			gone[0] = source.connectionCount() == 0;
+			if (gone[0]) {
+				this.lingering.put(key, graceEndsAt);
+				return null;
+			}
+			return source;
+		});
+		if (!removed[0]) {
+			return null;
+		}
+		List<String> emptied = new ArrayList<>();
+		for (String topic : stream.topics()) {
+			this.topics.computeIfPresent(topic, (key, subscribers) -> {
+				if (subscribers.remove(stream, graceEndsAt)) {
+					emptied.add(key);
+				}
+				return subscribers.isEmpty() ? null : subscribers;
+			});
+		}
+		this.connectionCount.decrementAndGet();
+		return new Removed(gone[0], emptied);
+	}
+
+	/**
+	 * Queues a frame on the streams of its audience; called under the publish lock. The streams that
+	 * need a writer are added to {@code woken}.
+	 */
+	void fanOut(String id, Audience<T> audience, Frame frame, List<SseStream<?>> woken) {
+		if (audience.topic() != null) {
+			TopicSubscribers<T> subscribers = this.topics.get(audience.topic());
+			if (subscribers != null) {
+				for (SseStream<T> stream : subscribers.streams()) {
+					stream.deliver(frame, woken);
+				}
+			}
+			return;
+		}
+		if (audience.source() != null) {
+			SseSource<T> source = this.sources.get(audience.source());
+			if (source != null) {
+				source.lastEventId(id);
+				source.deliver(frame, woken);
+			}
+			return;
+		}
+		for (SseSource<T> source : this.sources.values()) {
+			source.lastEventId(id);
+			source.deliver(frame, woken);
+		}
+	}
+
+	/** Tells whether the source has a connection here, or lost its last one less than the grace ago. */
+	boolean isAddressable(T sourceId) {
+		if (this.sources.containsKey(sourceId)) {
+			return true;
+		}
+		Long graceEndsAt = this.lingering.get(sourceId);
+		return graceEndsAt != null && graceEndsAt - System.nanoTime() > 0;
+	}
+
+	/** Forgets the sources whose grace ended without a new connection, and returns them. */
+	List<T> expireLingering(long now) {
+		if (this.lingering.isEmpty()) {
+			return List.of();
+		}
+		List<T> gone = new ArrayList<>();
+		for (Map.Entry<T, Long> entry : this.lingering.entrySet()) {
+			if (now - entry.getValue() >= 0 && this.lingering.remove(entry.getKey(), entry.getValue())) {
+				gone.add(entry.getKey());
+			}
+		}
+		return gone;
+	}
+
+	/** Returns, per topic, the sources whose presence grace ended without a new connection. */
+	Map<String, List<T>> leaveDue(long now) {
+		Map<String, List<T>> due = new TreeMap<>();
+		for (String topic : this.topics.keySet()) {
+			this.topics.computeIfPresent(topic, (key, subscribers) -> {
+				if (subscribers.hasLeaving()) {
+					List<T> left = new ArrayList<>();
+					subscribers.leaveDue(now, left);
+					if (!left.isEmpty()) {
+						due.put(key, left);
+					}
+				}
+				return subscribers.isEmpty() ? null : subscribers;
+			});
+		}
+		return due;
+	}
+
+	/** Returns the sources with an open connection subscribed to the topic here. */
+	Set<T> presence(String topic) {
+		Set<T>[] present = new Set[] { Set.of() };
+		this.topics.computeIfPresent(topic, (key, subscribers) -> {
+			present[0] = subscribers.present();
+			return subscribers;
+		});
+		return present[0];
+	}
+
+	/** Returns the topics with at least one connection here, with their connection counts, by name. */
+	Map<String, Integer> topicConnections() {
+		Map<String, Integer> counts = new TreeMap<>();
+		this.topics.forEach((topic, subscribers) -> {
+			int count = subscribers.connectionCount();
+			if (count > 0) {
+				counts.put(topic, count);
+			}
+		});
+		return counts;
+	}
+
+	@Nullable SseSource<T> get(T sourceId) {
+		return this.sources.get(sourceId);
+	}
+
+	Collection<SseSource<T>> sources() {
+		return Collections.unmodifiableCollection(this.sources.values());
+	}
+
+	int size() {
+		return this.sources.size();
+	}
+
+	int connectionCount() {
+		return this.connectionCount.get();
+	}
+
+	/**
+	 * What registering a stream changed.
+	 * @param sourceConnected whether its source had no connection here, nor one within the grace
+	 * @param present the topics its source has its first connection subscribed to now
+	 * @param joined those of them it joins: it had no connection subscribed within the grace either
+	 */
+	record Added(boolean sourceConnected, List<String> present, List<String> joined) {
+	}
+
+	/**
+	 * What releasing a stream changed.
+	 * @param sourceGone whether its source has no connection left here
+	 * @param emptied the topics its source has no connection subscribed to any more
+	 */
+	record Removed(boolean sourceGone, List<String> emptied) {
+	}
+
+}
