@@ -18,8 +18,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 class PublishFailureHandler {
 
 	/**
-	 * Clustered and Redis is down or does not answer in time: the event was not published, or (when the
-	 * call timed out) may have been; the client may try again.
+	 * Clustered and Redis is down or hung: the event was not published, or, when the message says so,
+	 * may still be; the client may try again.
 	 */
 	@ExceptionHandler(ClusterUnavailableException.class)
 	ResponseEntity<ProblemDetail> clusterUnavailable(ClusterUnavailableException ex) {

@@ -29,11 +29,12 @@ public interface SseCluster<T> extends AutoCloseable {
 
 	/**
 	 * Appends an event to the log, which assigns its id. Fails fast: when the log cannot be reached,
-	 * nothing is appended and the call throws without waiting for it to come back.
+	 * or does not answer within the cluster's timeout, the call throws without waiting for it to come
+	 * back. An append that timed out may still be carried out when the log answers again.
 	 * @param audience who the event is for
 	 * @param frame the encoded event
 	 * @return the id assigned
-	 * @throws ClusterUnavailableException when the log cannot be reached
+	 * @throws ClusterUnavailableException when the log cannot be reached or did not answer in time
 	 */
 	String append(Audience<T> audience, UnnumberedFrame frame);
 
@@ -108,7 +109,7 @@ public interface SseCluster<T> extends AutoCloseable {
 
 	/**
 	 * Tells whether the cluster could be reached the last time it was used.
-	 * @return {@code false} while the log cannot be reached
+	 * @return {@code false} from a call that failed or timed out until the cluster answers again
 	 */
 	boolean isAvailable();
 

@@ -18,10 +18,13 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * Which sources have connections on which server: one sorted set per source, whose members are the
  * servers that hold it, and one per topic, whose members are the servers with each source they hold in
  * it; scored with the time until which each claim holds. A server renews its claims periodically, so the
- * claims of a server that died expire on their own.
+ * claims of a server that died expire on their own, and at once when Redis can be reached again after
+ * it could not, so that a Redis that lost its data learns them again without waiting for the next
+ * renewal.
  *
  * <p>Claims are written on one background thread, in the order the connections changed, so that
- * registering a connection never waits for Redis.
+ * registering a connection never waits for Redis. While Redis cannot be reached nothing is written:
+ * the claims and withdrawals missed meanwhile are written when it can again.
  */
 final class RedisPresence<T> implements AutoCloseable {
 
@@ -45,18 +48,24 @@ final class RedisPresence<T> implements AutoCloseable {
 
 	private final byte[] member;
 
+	private final Reachability reachability;
+
 	private final Set<Claim> local = ConcurrentHashMap.newKeySet();
+
+	// Claims that could not be withdrawn yet; only the writer thread uses it.
+	private final Set<Claim> unwithdrawn = new HashSet<>();
 
 	private final ScheduledExecutorService writer;
 
 	RedisPresence(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String keyPrefix,
-			String topicKeyPrefix, String server) {
+			String topicKeyPrefix, String server, Reachability reachability) {
 		this.connectionFactory = connectionFactory;
 		this.codec = codec;
 		this.keyPrefix = keyPrefix;
 		this.topicKeyPrefix = topicKeyPrefix;
 		this.server = server;
 		this.member = server.getBytes(StandardCharsets.UTF_8);
+		this.reachability = reachability;
 		this.writer = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "sse-redis-presence");
 			thread.setDaemon(true);
@@ -98,21 +107,31 @@ final class RedisPresence<T> implements AutoCloseable {
 		}
 	}
 
+	/** Writes every claim, and the withdrawals missed, now rather than at the next renewal. */
+	void renewNow() {
+		submit(this::renewAll);
+	}
+
 	private void add(Claim claim) {
 		this.local.add(claim);
-		write(() -> {
+		submit(() -> write(() -> {
 			try (RedisConnection connection = this.connectionFactory.getConnection()) {
 				claim(connection, claim, System.currentTimeMillis());
 			}
-		});
+			this.unwithdrawn.remove(claim);
+		}));
 	}
 
 	private void remove(Claim claim) {
 		this.local.remove(claim);
-		write(() -> {
-			try (RedisConnection connection = this.connectionFactory.getConnection()) {
-				connection.zSetCommands().zRem(claim.key(), claim.member());
-			}
+		submit(() -> {
+			this.unwithdrawn.add(claim);
+			write(() -> {
+				try (RedisConnection connection = this.connectionFactory.getConnection()) {
+					connection.zSetCommands().zRem(claim.key(), claim.member());
+				}
+				this.unwithdrawn.remove(claim);
+			});
 		});
 	}
 
@@ -138,11 +157,16 @@ final class RedisPresence<T> implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		if (!this.reachability.isReachable()) {
+			return;
+		}
 		// Best effort: claims left behind expire within the TTL.
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			connection.openPipeline();
 			for (Claim claim : this.local) {
 				connection.zSetCommands().zRem(claim.key(), claim.member());
 			}
+			connection.closePipeline();
 		}
 		catch (RuntimeException ex) {
 			logger.log(System.Logger.Level.DEBUG, "Cannot withdraw presence claims: " + ex);
@@ -150,20 +174,25 @@ final class RedisPresence<T> implements AutoCloseable {
 	}
 
 	private void renewAll() {
-		if (this.local.isEmpty()) {
+		if (this.local.isEmpty() && this.unwithdrawn.isEmpty()) {
 			return;
 		}
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			long now = System.currentTimeMillis();
-			connection.openPipeline();
-			for (Claim claim : this.local) {
-				claim(connection, claim, now);
+		write(() -> {
+			try (RedisConnection connection = this.connectionFactory.getConnection()) {
+				long now = System.currentTimeMillis();
+				connection.openPipeline();
+				for (Claim claim : this.unwithdrawn) {
+					if (!this.local.contains(claim)) {
+						connection.zSetCommands().zRem(claim.key(), claim.member());
+					}
+				}
+				for (Claim claim : this.local) {
+					claim(connection, claim, now);
+				}
+				connection.closePipeline();
 			}
-			connection.closePipeline();
-		}
-		catch (RuntimeException ex) {
-			logger.log(System.Logger.Level.DEBUG, "Cannot renew presence claims: " + ex);
-		}
+			this.unwithdrawn.clear();
+		});
 	}
 
 	private void claim(RedisConnection connection, Claim claim, long now) {
@@ -171,20 +200,29 @@ final class RedisPresence<T> implements AutoCloseable {
 		connection.keyCommands().pExpire(claim.key(), TTL.toMillis());
 	}
 
-	private void write(Runnable write) {
+	private void submit(Runnable task) {
 		try {
-			this.writer.execute(() -> {
-				try {
-					write.run();
-				}
-				catch (RuntimeException ex) {
-					// The next renewal repairs the claim.
-					logger.log(System.Logger.Level.DEBUG, "Cannot write presence claim: " + ex);
-				}
-			});
+			this.writer.execute(task);
 		}
 		catch (RejectedExecutionException ex) {
 			// closed: claims left behind expire within the TTL
+		}
+	}
+
+	/**
+	 * Writes to Redis, on the writer thread, unless Redis cannot be reached: then the renewal when it
+	 * can again writes what was missed.
+	 */
+	private void write(Runnable write) {
+		if (!this.reachability.isReachable()) {
+			return;
+		}
+		try {
+			write.run();
+		}
+		catch (RuntimeException ex) {
+			this.reachability.failed();
+			logger.log(System.Logger.Level.DEBUG, "Cannot write presence claims: " + ex);
 		}
 	}
 

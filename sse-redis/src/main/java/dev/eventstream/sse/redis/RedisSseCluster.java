@@ -19,6 +19,7 @@ import dev.eventstream.sse.server.SseCluster;
 import dev.eventstream.sse.server.UnnumberedFrame;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -40,8 +41,19 @@ import org.springframework.data.redis.connection.stream.StreamRecords;
  * source is kept in one sorted set per source, so that an event for one source is accepted when the
  * source is connected anywhere.
  *
- * <p>When Redis cannot be reached, {@link #append} fails at once, connected clients stay connected and
- * the reader retries; when Redis is back the reader resumes after the last entry it delivered.
+ * <p>Every call to Redis is bounded by a timeout, which the connection factory enforces: give the
+ * cluster a factory of its own whose commands time out after it and that rejects commands while
+ * disconnected (the Spring Boot auto-configuration does). When a call fails, because Redis cannot be
+ * reached or does not answer in time, the cluster counts Redis as unavailable: {@link #append},
+ * {@link #replay}, {@link #isConnected} and {@link #presence} then fail at once with
+ * {@link ClusterUnavailableException} without calling Redis, connected clients stay connected, and
+ * the reader retries. As soon as the reader can read again Redis counts as available, this server's
+ * presence claims are written again at once (a Redis that restarted empty lost them), and the reader
+ * resumes after the last entry it delivered.
+ *
+ * <p>A call that failed may still have been carried out: an event whose {@link #append} timed out, or
+ * whose connection failed, may or may not be in the stream, and then reaches every client when Redis
+ * answers again. Only an append refused while Redis counts as unavailable is certainly not published.
  *
  * @param <T> the type of source ids
  * @since 0.1.0
@@ -58,7 +70,9 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 
 	private static final byte[] ID_OFFSET = bytes("o");
 
-	private static final Duration BLOCK = Duration.ofMillis(250);
+	private static final Duration MAX_BLOCK = Duration.ofMillis(250);
+
+	private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final int READ_COUNT = 1000;
 
@@ -74,9 +88,11 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 
 	private final int maxLength;
 
-	private final RedisPresence<T> presence;
+	private final Duration block;
 
-	private volatile boolean available = true;
+	private final Reachability reachability = new Reachability();
+
+	private final RedisPresence<T> presence;
 
 	private volatile boolean running;
 
@@ -86,7 +102,8 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	private @Nullable Thread reader;
 
 	/**
-	 * Creates a cluster on a stream.
+	 * Creates a cluster on a stream, for a connection factory whose commands time out after two seconds
+	 * or more.
 	 * @param connectionFactory connects to Redis
 	 * @param codec encodes the ids of the sources events are sent to
 	 * @param key the key of the stream; sorted sets of which server holds which source use it as prefix
@@ -94,6 +111,22 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	 * {@code MAXLEN ~}, so it may hold somewhat more
 	 */
 	public RedisSseCluster(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String key, int maxLength) {
+		this(connectionFactory, codec, key, maxLength, DEFAULT_TIMEOUT);
+	}
+
+	/**
+	 * Creates a cluster on a stream.
+	 * @param connectionFactory connects to Redis; its commands must time out after {@code timeout}
+	 * @param codec encodes the ids of the sources events are sent to
+	 * @param key the key of the stream; sorted sets of which server holds which source use it as prefix
+	 * @param maxLength about how many entries the stream keeps for replay; trimmed with
+	 * {@code MAXLEN ~}, so it may hold somewhat more
+	 * @param timeout how long one Redis command may take, as the connection factory enforces it; the
+	 * reader blocks on the stream for less than it
+	 * @since 0.2.0
+	 */
+	public RedisSseCluster(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String key, int maxLength,
+			Duration timeout) {
 		this.connectionFactory = Objects.requireNonNull(connectionFactory, "'connectionFactory' must not be null");
 		this.codec = Objects.requireNonNull(codec, "'codec' must not be null");
 		if (key.isEmpty()) {
@@ -102,11 +135,17 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		if (maxLength < 1) {
 			throw new IllegalArgumentException("'maxLength' must be at least 1");
 		}
+		if (timeout.isNegative() || timeout.isZero()) {
+			throw new IllegalArgumentException("'timeout' must be positive");
+		}
 		this.key = key;
 		this.keyBytes = bytes(key);
 		this.maxLength = maxLength;
+		// Blocking for half the timeout leaves the other half for the round trip.
+		Duration half = timeout.dividedBy(2);
+		this.block = (half.compareTo(MAX_BLOCK) < 0) ? half : MAX_BLOCK;
 		this.presence = new RedisPresence<>(connectionFactory, codec, key + ":source:", key + ":topic:",
-				UUID.randomUUID().toString());
+				UUID.randomUUID().toString(), this.reachability);
 	}
 
 	@Override
@@ -118,7 +157,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 			this.position = newestId(connection);
 		}
 		catch (RuntimeException ex) {
-			this.available = false;
+			this.reachability.failed();
 			logger.log(System.Logger.Level.WARNING, "Redis stream '" + this.key + "' cannot be read yet: " + rootCause(ex));
 		}
 		this.running = true;
@@ -132,9 +171,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 
 	@Override
 	public String append(Audience<T> audience, UnnumberedFrame frame) {
-		if (!this.available) {
-			throw new ClusterUnavailableException("Redis cannot be reached; the event was not published", null);
-		}
+		requireReachable("the event was not published");
 		Map<byte[], byte[]> fields = new HashMap<>(4);
 		if (audience.source() != null) {
 			fields.put(TARGET, bytes(this.codec.encode(audience.source())));
@@ -150,9 +187,14 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 				.xAdd(entry, XAddOptions.maxlen(this.maxLength).approximateTrimming(true))
 				.getValue();
 		}
+		catch (QueryTimeoutException ex) {
+			this.reachability.failed();
+			throw new ClusterUnavailableException("Redis did not answer in time; the event may or may not be published", ex);
+		}
 		catch (RuntimeException ex) {
-			this.available = false;
-			throw new ClusterUnavailableException("Redis cannot be reached; the event was not published", ex);
+			// The command may have been sent before the connection failed.
+			this.reachability.failed();
+			throw new ClusterUnavailableException("Redis failed; the event may or may not be published", ex);
 		}
 	}
 
@@ -161,6 +203,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		if (lastEventId.equals(upToId)) {
 			return new EventHistory.Replay(true, List.of(), null);
 		}
+		requireReachable("cannot replay after " + lastEventId);
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			boolean complete = StreamIds.isValid(lastEventId) && holds(connection, lastEventId);
 			List<byte[]> frames = new ArrayList<>();
@@ -181,6 +224,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 			return new EventHistory.Replay(complete, frames, complete ? null : oldestId(connection));
 		}
 		catch (RuntimeException ex) {
+			this.reachability.failed();
 			throw new ClusterUnavailableException("Redis cannot be reached; cannot replay after " + lastEventId, ex);
 		}
 	}
@@ -205,6 +249,12 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		return (oldest == null || oldest.isEmpty()) ? null : oldest.get(0).getId().getValue();
 	}
 
+	private void requireReachable(String consequence) {
+		if (!this.reachability.isReachable()) {
+			throw new ClusterUnavailableException("Redis cannot be reached; " + consequence, null);
+		}
+	}
+
 	@Override
 	public int compareIds(String id, String otherId) {
 		return StreamIds.compare(id, otherId);
@@ -212,10 +262,12 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 
 	@Override
 	public boolean isConnected(T sourceId) {
+		requireReachable("cannot tell where the source is connected");
 		try {
 			return this.presence.isConnected(sourceId);
 		}
 		catch (RuntimeException ex) {
+			this.reachability.failed();
 			throw new ClusterUnavailableException("Redis cannot be reached; cannot tell where the source is connected", ex);
 		}
 	}
@@ -242,17 +294,19 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 
 	@Override
 	public Set<T> presence(String topic) {
+		requireReachable("cannot tell who is present in a topic");
 		try {
 			return this.presence.presence(topic);
 		}
 		catch (RuntimeException ex) {
+			this.reachability.failed();
 			throw new ClusterUnavailableException("Redis cannot be reached; cannot tell who is present in a topic", ex);
 		}
 	}
 
 	@Override
 	public boolean isAvailable() {
-		return this.available;
+		return this.reachability.isReachable();
 	}
 
 	@Override
@@ -264,7 +318,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		}
 		if (thread != null) {
 			try {
-				thread.join(BLOCK.toMillis() * 4);
+				thread.join(this.block.toMillis() * 4 + 1000);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -286,7 +340,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 				}
 				while (this.running) {
 					List<ByteRecord> entries = connection.streamCommands()
-						.xRead(StreamReadOptions.empty().block(BLOCK).count(READ_COUNT),
+						.xRead(StreamReadOptions.empty().block(this.block).count(READ_COUNT),
 								StreamOffset.create(this.keyBytes, ReadOffset.from(after)));
 					if (failing) {
 						logger.log(System.Logger.Level.INFO,
@@ -294,7 +348,9 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 						failing = false;
 						backoffMillis = 50;
 					}
-					this.available = true;
+					if (this.reachability.succeeded()) {
+						this.presence.renewNow();
+					}
 					if (entries == null) {
 						continue;
 					}
@@ -310,7 +366,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 				if (!this.running) {
 					return;
 				}
-				this.available = false;
+				this.reachability.failed();
 				if (!failing) {
 					logger.log(System.Logger.Level.WARNING, "Redis stream '" + this.key
 							+ "' cannot be read; delivery resumes when it can: " + rootCause(ex));

@@ -3,6 +3,7 @@ package dev.eventstream.sse.redis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -18,6 +19,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.TimeoutOptions;
 import org.awaitility.Awaitility;
 
 /**
@@ -63,13 +65,51 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the process id of the server.
+	 * @return the pid
+	 */
+	public long pid() {
+		return this.process.pid();
+	}
+
+	/**
+	 * Freezes the server ({@code SIGSTOP}), as a hung Redis: connections stay open, and nothing is
+	 * answered until it is {@linkplain #resume() resumed}.
+	 */
+	public void freeze() {
+		signal("-STOP");
+	}
+
+	/**
+	 * Resumes a {@linkplain #freeze() frozen} server ({@code SIGCONT}); it then answers what it was sent
+	 * meanwhile.
+	 */
+	public void resume() {
+		signal("-CONT");
+	}
+
+	/**
 	 * Returns a started Lettuce connection factory for this server that rejects commands while
-	 * disconnected, as the starter configures it.
+	 * disconnected and times them out after a second, as the starter configures the cluster's.
 	 * @return the factory; the caller destroys it
 	 */
 	public LettuceConnectionFactory connectionFactory() {
+		return connectionFactory(Duration.ofSeconds(1));
+	}
+
+	/**
+	 * Returns a started Lettuce connection factory for this server that rejects commands while
+	 * disconnected and times them out after the given time, as the starter configures the cluster's.
+	 * @param timeout the command timeout
+	 * @return the factory; the caller destroys it
+	 */
+	public LettuceConnectionFactory connectionFactory(Duration timeout) {
 		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
-			.clientOptions(ClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build())
+			.clientOptions(ClientOptions.builder()
+				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+				.timeoutOptions(TimeoutOptions.enabled(timeout))
+				.build())
+			.commandTimeout(timeout)
 			.build();
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", this.port), client);
 		factory.afterPropertiesSet();
@@ -81,6 +121,10 @@ public final class RedisServer implements AutoCloseable {
 	 * Stops the server; its data is gone.
 	 */
 	public void stop() {
+		if (this.process.isAlive()) {
+			// A frozen process acts on SIGTERM only once it runs again.
+			resume();
+		}
 		this.process.destroy();
 		try {
 			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
@@ -104,6 +148,21 @@ public final class RedisServer implements AutoCloseable {
 	@Override
 	public void close() {
 		stop();
+	}
+
+	private void signal(String signal) {
+		try {
+			Process kill = new ProcessBuilder("kill", signal, Long.toString(this.process.pid())).start();
+			if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+				throw new IllegalStateException("kill " + signal + " " + this.process.pid() + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private Process launch() throws IOException {

@@ -195,7 +195,7 @@ class RedisSseClusterTests {
 			long start = System.nanoTime();
 			assertThatExceptionOfType(ClusterUnavailableException.class)
 				.isThrownBy(() -> first.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("lost"))))
-				.withMessageContaining("not published");
+				.withMessageContaining("was not published");
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 			assertThatExceptionOfType(ClusterUnavailableException.class).isThrownBy(() -> second.isConnected("alice"));
 
@@ -214,6 +214,82 @@ class RedisSseClusterTests {
 	}
 
 	@Test
+	void failsWithinTheTimeoutWhileRedisIsFrozenAndRecoversWhenItResumes() throws IOException {
+		Duration timeout = Duration.ofMillis(500);
+		try (RedisServer own = RedisServer.start()) {
+			LettuceConnectionFactory factory = own.connectionFactory(timeout);
+			this.closeables.add(factory::destroy);
+			Received a = new Received();
+			Received b = new Received();
+			RedisSseCluster<Object> first = cluster(factory, 100, timeout);
+			RedisSseCluster<Object> second = cluster(factory, 100, timeout);
+			first.start(a);
+			second.start(b);
+			String before = first.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("before")));
+			await().atMost(TIMEOUT).until(() -> a.ids().size() == 1 && b.ids().size() == 1);
+
+			own.freeze();
+			try {
+				long start = System.nanoTime();
+				assertThatExceptionOfType(ClusterUnavailableException.class)
+					.isThrownBy(() -> first.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("timed out"))))
+					.withMessageContaining("may or may not be published");
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.plusSeconds(2));
+				assertThat(first.isAvailable()).isFalse();
+				start = System.nanoTime();
+				assertThatExceptionOfType(ClusterUnavailableException.class)
+					.isThrownBy(() -> first.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("refused"))))
+					.withMessageContaining("was not published");
+				assertThatExceptionOfType(ClusterUnavailableException.class).isThrownBy(() -> first.isConnected("alice"));
+				assertThatExceptionOfType(ClusterUnavailableException.class)
+					.isThrownBy(() -> first.replay(EventHistory.ORIGIN, before, "alice", Set.of()));
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).as("at once, without calling Redis")
+					.isLessThan(timeout.dividedBy(2));
+				// The other server finds out through its own calls: its reader's read times out.
+				await().atMost(timeout.plusSeconds(2)).until(() -> !second.isAvailable());
+				start = System.nanoTime();
+				assertThatExceptionOfType(ClusterUnavailableException.class).isThrownBy(() -> second.isConnected("alice"));
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.plusSeconds(2));
+			}
+			finally {
+				own.resume();
+			}
+
+			await().atMost(TIMEOUT).until(() -> first.isAvailable() && second.isAvailable());
+			List<String> after = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				after.add(second.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("after" + i))));
+			}
+			await().atMost(TIMEOUT).until(() -> a.ids().containsAll(after) && b.ids().containsAll(after));
+			// The append that timed out reached Redis before it froze: it may be in the log.
+			assertThat(a.ids()).hasSizeBetween(4, 5).startsWith(before).endsWith(after.toArray(String[]::new));
+			assertThat(b.ids()).isEqualTo(a.ids());
+			assertThat(first.replay(before, after.get(2), "alice", Set.of()).frames()).hasSize(a.ids().size() - 1);
+		}
+	}
+
+	@Test
+	void writesPresenceAgainAtOnceWhenRedisComesBackEmpty() throws IOException {
+		try (RedisServer own = RedisServer.start()) {
+			LettuceConnectionFactory factory = own.connectionFactory();
+			this.closeables.add(factory::destroy);
+			RedisSseCluster<Object> first = cluster(factory, 100);
+			RedisSseCluster<Object> second = cluster(factory, 100);
+			first.start(new Received());
+			second.start(new Received());
+			first.connected("alice");
+			await().atMost(TIMEOUT).until(() -> second.isConnected("alice"));
+
+			own.restart();
+			await().atMost(TIMEOUT).until(() -> first.isAvailable() && second.isAvailable());
+			long back = System.nanoTime();
+			// Renewal every 10 s would leave alice unknown for up to 10 s.
+			await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(() -> second.isConnected("alice"));
+			assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(3));
+		}
+	}
+
+	@Test
 	void rejectsBadArguments() {
 		LettuceConnectionFactory factory = factory();
 		assertThatExceptionOfType(IllegalArgumentException.class)
@@ -222,6 +298,9 @@ class RedisSseClusterTests {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> new RedisSseCluster<>(factory, SourceIdCodec.standard(), "k", 0))
 			.withMessage("'maxLength' must be at least 1");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> new RedisSseCluster<>(factory, SourceIdCodec.standard(), "k", 10, Duration.ZERO))
+			.withMessage("'timeout' must be positive");
 	}
 
 	private RedisSseCluster<Object> cluster(int maxLength) {
@@ -229,7 +308,12 @@ class RedisSseClusterTests {
 	}
 
 	private RedisSseCluster<Object> cluster(LettuceConnectionFactory factory, int maxLength) {
-		RedisSseCluster<Object> cluster = new RedisSseCluster<>(factory, SourceIdCodec.standard(), this.key, maxLength);
+		return cluster(factory, maxLength, Duration.ofSeconds(1));
+	}
+
+	private RedisSseCluster<Object> cluster(LettuceConnectionFactory factory, int maxLength, Duration timeout) {
+		RedisSseCluster<Object> cluster = new RedisSseCluster<>(factory, SourceIdCodec.standard(), this.key, maxLength,
+				timeout);
 		this.closeables.add(cluster);
 		return cluster;
 	}

@@ -162,11 +162,11 @@ public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("1
 	 * Cluster of servers behind a load balancer.
 	 *
 	 * @param type Kind of cluster: none for a single server, or redis to share events and history
-	 * through a Redis Stream (needs Spring Data Redis and the sse-redis module)
-	 * @param redis Redis cluster
+	 * through a Redis Stream (needs Spring Data Redis and the sse-redis module; configured with
+	 * sse.cluster.redis.*)
 	 * @since 0.1.0
 	 */
-	public record Cluster(@DefaultValue("none") Type type, @DefaultValue Redis redis) {
+	public record Cluster(@DefaultValue("none") Type type) {
 
 		/**
 		 * Kinds of cluster.
@@ -180,27 +180,6 @@ public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("1
 
 			/** Servers share events and history through a Redis Stream. */
 			REDIS
-
-		}
-
-		/**
-		 * Redis cluster.
-		 *
-		 * @param key Key of the Redis Stream that holds the events; keys of the sources' locations
-		 * start with it
-		 * @since 0.1.0
-		 */
-		public record Redis(@DefaultValue("sse:events") String key) {
-
-			/**
-			 * Checks every value.
-			 * @throws IllegalArgumentException naming the property and the rule it breaks
-			 */
-			public Redis {
-				if (key.isBlank()) {
-					throw new IllegalArgumentException("'sse.cluster.redis.key' must not be blank");
-				}
-			}
 
 		}
 

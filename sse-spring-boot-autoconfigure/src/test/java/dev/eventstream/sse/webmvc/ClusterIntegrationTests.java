@@ -159,6 +159,28 @@ class ClusterIntegrationTests {
 		}
 	}
 
+	@Test
+	void targetedSendReachesTheOtherServerRightAfterRedisComesBackEmpty() throws IOException {
+		try (RedisServer own = RedisServer.start();
+				RunningApplication c = start(own, "sse:presence-test");
+				RunningApplication d = start(own, "sse:presence-test")) {
+			EventStreamRecorder heidi = connect(d, "heidi");
+			awaitConnections(d, 1);
+			RedisSseCluster<?> clusterOfC = c.context().getBean(RedisSseCluster.class);
+			await().atMost(WAIT).until(() -> isConnected(clusterOfC, "heidi"));
+
+			own.restart();
+			await().atMost(WAIT).until(() -> health(c) == Status.UP && health(d) == Status.UP);
+			// Claims are renewed every 10 s; a Redis that lost them must learn them again at once.
+			Optional<String> id = await().atMost(Duration.ofSeconds(3))
+				.ignoreExceptions()
+				.until(() -> c.server().send("heidi", SseEvent.of("private", "for heidi")), Optional::isPresent);
+
+			awaitEvents(heidi, 1);
+			assertThat(heidi.events()).extracting(SseEvent::id).containsExactly(id.get());
+		}
+	}
+
 	private static RunningApplication start(RedisServer server, String key) {
 		return RunningApplication.start("sse.cluster.type=redis", "sse.cluster.redis.key=" + key,
 				"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + server.port());

@@ -1,0 +1,34 @@
+package dev.eventstream.sse.autoconfigure.redis;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Configuration properties for a cluster of SSE servers through Redis, used when
+ * {@code sse.cluster.type=redis}.
+ *
+ * @param key Key of the Redis Stream that holds the events; keys of the sources' locations start with
+ * it
+ * @param timeout How long one Redis command of the cluster may take; a publish that waits longer fails
+ * with ClusterUnavailableException, and the cluster counts as unavailable until Redis answers again
+ * @since 0.2.0
+ */
+@ConfigurationProperties("sse.cluster.redis")
+public record SseRedisProperties(@DefaultValue("sse:events") String key, @DefaultValue("2s") Duration timeout) {
+
+	/**
+	 * Checks every value.
+	 * @throws IllegalArgumentException naming the property and the rule it breaks
+	 */
+	public SseRedisProperties {
+		if (key.isBlank()) {
+			throw new IllegalArgumentException("'sse.cluster.redis.key' must not be blank");
+		}
+		if (timeout.isNegative() || timeout.isZero()) {
+			throw new IllegalArgumentException("'sse.cluster.redis.timeout' must be positive");
+		}
+	}
+
+}
