@@ -2,12 +2,10 @@ package dev.eventstream.sample;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
-import org.springframework.context.annotation.Bean;
 
 /**
- * The sample application: a live demo page and the HTTP API of the project's contract.
+ * The sample application: a live demo page and the HTTP API of the project's contract. It runs on
+ * Tomcat, or on Jetty 12 when built with the {@code jetty} Maven profile.
  *
  * @since 0.1.0
  */
@@ -20,17 +18,6 @@ public class SampleApplication {
 	 */
 	public static void main(String[] args) {
 		SpringApplication.run(SampleApplication.class, args);
-	}
-
-	/**
-	 * Lets a user id hold a slash in {@code POST /events/{user}}: Tomcat passes {@code %2F} through and
-	 * Spring MVC decodes it inside the path variable, as it does for every other character.
-	 * @return the customizer
-	 */
-	@Bean
-	WebServerFactoryCustomizer<TomcatServletWebServerFactory> encodedSlashInUserIds() {
-		return (factory) -> factory
-			.addConnectorCustomizers((connector) -> connector.setEncodedSolidusHandling("passthrough"));
 	}
 
 }
