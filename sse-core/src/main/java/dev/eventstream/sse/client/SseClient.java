@@ -57,7 +57,7 @@ import org.jspecify.annotations.Nullable;
  * <li>opens on status 200 with content type {@code text/event-stream} (parameters such as
  * {@code charset} are ignored);
  * <li>closes for good on any other status, 204 included (the server's way to say "stop"), and on any
- * other content type, with a {@link CloseReason} that gives the status and content type;
+ * other content type, with a {@link Termination} that gives the status and content type;
  * <li>connects again after a network error or a clean end of the response, once the reconnection
  * time has passed: initially {@link Builder#reconnectTime(Duration) 3 seconds}, then whatever the
  * server sent in its last {@code retry} field. When connections keep failing without delivering an
@@ -119,7 +119,7 @@ public final class SseClient implements AutoCloseable {
 
 	private boolean started;
 
-	private @Nullable CloseReason closeReason;
+	private @Nullable Termination termination;
 
 	private volatile String lastEventId;
 
@@ -189,12 +189,12 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Returns why the client closed.
-	 * @return the reason, or {@code null} while the client is not closed
+	 * Returns why the client closed for good.
+	 * @return the termination, or {@code null} while the client is not closed
 	 */
-	public @Nullable CloseReason closeReason() {
+	public @Nullable Termination termination() {
 		synchronized (this.lock) {
-			return this.closeReason;
+			return this.termination;
 		}
 	}
 
@@ -221,7 +221,7 @@ public final class SseClient implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		fail(-1, CloseReason.closed());
+		fail(-1, Termination.closed());
 	}
 
 	private void open(long gen) {
@@ -230,7 +230,7 @@ public final class SseClient implements AutoCloseable {
 			request = request();
 		}
 		catch (RuntimeException ex) {
-			fail(gen, CloseReason.error(ex));
+			fail(gen, Termination.error(ex));
 			return;
 		}
 		StreamSubscriber subscriber = new StreamSubscriber(gen);
@@ -239,7 +239,7 @@ public final class SseClient implements AutoCloseable {
 			response = this.httpClient.sendAsync(request, subscriber::handle);
 		}
 		catch (RuntimeException ex) {
-			fail(gen, CloseReason.error(ex));
+			fail(gen, Termination.error(ex));
 			return;
 		}
 		synchronized (this.lock) {
@@ -350,7 +350,7 @@ public final class SseClient implements AutoCloseable {
 	 * Closes the client for good, unless it is already closed or {@code gen} names an abandoned
 	 * connection; a negative {@code gen} closes whatever the current connection is.
 	 */
-	private void fail(long gen, CloseReason reason) {
+	private void fail(long gen, Termination termination) {
 		Flow.Subscription subscription;
 		CompletableFuture<?> response;
 		ScheduledFuture<?> reconnect;
@@ -360,7 +360,7 @@ public final class SseClient implements AutoCloseable {
 			}
 			this.generation++;
 			this.state = ReadyState.CLOSED;
-			this.closeReason = reason;
+			this.termination = termination;
 			subscription = this.subscription;
 			response = this.pendingResponse;
 			reconnect = this.pendingReconnect;
@@ -377,9 +377,9 @@ public final class SseClient implements AutoCloseable {
 		if (response != null) {
 			response.cancel(true);
 		}
-		logger.log(System.Logger.Level.DEBUG, () -> "Closed " + this.uri + ": " + reason);
+		logger.log(System.Logger.Level.DEBUG, () -> "Closed " + this.uri + ": " + termination);
 		notifyListeners((listener) -> listener.onStateChange(ReadyState.CLOSED));
-		notifyListeners((listener) -> listener.onClosed(reason));
+		notifyListeners((listener) -> listener.onClosed(termination));
 	}
 
 	private void notifyListeners(Consumer<SseListener> call) {
@@ -439,11 +439,11 @@ public final class SseClient implements AutoCloseable {
 			String contentType = info.headers().firstValue("Content-Type").orElse(null);
 			// WHATWG: only 200 with text/event-stream opens the stream; anything else fails the connection.
 			if (info.statusCode() != 200) {
-				fail(this.gen, CloseReason.status(info.statusCode(), contentType));
+				fail(this.gen, Termination.status(info.statusCode(), contentType));
 				return new Discarding();
 			}
 			if (!isEventStream(contentType)) {
-				fail(this.gen, CloseReason.contentType(info.statusCode(), contentType));
+				fail(this.gen, Termination.contentType(info.statusCode(), contentType));
 				return new Discarding();
 			}
 			if (!opened(this.gen)) {
@@ -631,7 +631,9 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Why a client closed for good.
+	 * Why a client closed for good: the application closed it, or the server or the request failed
+	 * the connection in a way that reconnecting cannot fix. Not to be confused with a dropped
+	 * connection, after which the client reconnects.
 	 *
 	 * @param kind what closed the client
 	 * @param statusCode the status of the response that failed the connection, or -1 when there was none
@@ -639,55 +641,55 @@ public final class SseClient implements AutoCloseable {
 	 * @param error the error that stopped the client, for {@link Kind#ERROR}
 	 * @since 0.1.0
 	 */
-	public record CloseReason(Kind kind, int statusCode, @Nullable String contentType, @Nullable Throwable error) {
+	public record Termination(Kind kind, int statusCode, @Nullable String contentType, @Nullable Throwable error) {
 
 		/**
-		 * Checks the reason.
+		 * Checks the termination.
 		 * @param kind what closed the client
 		 * @param statusCode the status of the response that failed the connection, or -1
 		 * @param contentType the content type of that response, or {@code null}
 		 * @param error the error that stopped the client, or {@code null}
 		 * @throws NullPointerException if {@code kind} is {@code null}
 		 */
-		public CloseReason {
+		public Termination {
 			Objects.requireNonNull(kind, "'kind' must not be null");
 		}
 
 		/**
-		 * Returns the reason for a client the application closed.
-		 * @return the reason
+		 * Returns the termination of a client the application closed.
+		 * @return the termination
 		 */
-		public static CloseReason closed() {
-			return new CloseReason(Kind.CLOSED, -1, null, null);
+		public static Termination closed() {
+			return new Termination(Kind.CLOSED, -1, null, null);
 		}
 
 		/**
-		 * Returns the reason for a response whose status is not 200.
+		 * Returns the termination by a response whose status is not 200.
 		 * @param statusCode the status
 		 * @param contentType the content type, or {@code null} when there was none
-		 * @return the reason
+		 * @return the termination
 		 */
-		public static CloseReason status(int statusCode, @Nullable String contentType) {
-			return new CloseReason(Kind.HTTP_STATUS, statusCode, contentType, null);
+		public static Termination status(int statusCode, @Nullable String contentType) {
+			return new Termination(Kind.HTTP_STATUS, statusCode, contentType, null);
 		}
 
 		/**
-		 * Returns the reason for a response whose content type is not {@code text/event-stream}.
+		 * Returns the termination by a response whose content type is not {@code text/event-stream}.
 		 * @param statusCode the status
 		 * @param contentType the content type, or {@code null} when there was none
-		 * @return the reason
+		 * @return the termination
 		 */
-		public static CloseReason contentType(int statusCode, @Nullable String contentType) {
-			return new CloseReason(Kind.CONTENT_TYPE, statusCode, contentType, null);
+		public static Termination contentType(int statusCode, @Nullable String contentType) {
+			return new Termination(Kind.CONTENT_TYPE, statusCode, contentType, null);
 		}
 
 		/**
-		 * Returns the reason for a request that could not be sent at all.
+		 * Returns the termination by a request that could not be sent at all.
 		 * @param error the error
-		 * @return the reason
+		 * @return the termination
 		 */
-		public static CloseReason error(Throwable error) {
-			return new CloseReason(Kind.ERROR, -1, null, error);
+		public static Termination error(Throwable error) {
+			return new Termination(Kind.ERROR, -1, null, error);
 		}
 
 		/**
@@ -731,7 +733,7 @@ public final class SseClient implements AutoCloseable {
 
 		private final CountDownLatch closed = new CountDownLatch(1);
 
-		private volatile @Nullable CloseReason closeReason;
+		private volatile @Nullable Termination termination;
 
 		/**
 		 * Creates an empty queue; pass it to {@link Builder#listener(SseListener)}.
@@ -745,8 +747,8 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		@Override
-		public void onClosed(CloseReason reason) {
-			this.closeReason = reason;
+		public void onClosed(Termination reason) {
+			this.termination = reason;
 			this.queue.add(END);
 			this.closed.countDown();
 		}
@@ -767,7 +769,7 @@ public final class SseClient implements AutoCloseable {
 			if (item == END) {
 				// Leave the marker for the next call, which must fail the same way.
 				this.queue.add(END);
-				throw new NoSuchElementException("client closed: " + this.closeReason);
+				throw new NoSuchElementException("client closed: " + this.termination);
 			}
 			return (SseEvent) item;
 		}
@@ -779,19 +781,19 @@ public final class SseClient implements AutoCloseable {
 		 * @throws TimeoutException if the client did not close within the timeout
 		 * @throws InterruptedException if the thread was interrupted while waiting
 		 */
-		public CloseReason awaitClose(Duration timeout) throws TimeoutException, InterruptedException {
+		public Termination awaitClose(Duration timeout) throws TimeoutException, InterruptedException {
 			if (!this.closed.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
 				throw new TimeoutException("client not closed within " + timeout);
 			}
-			return Objects.requireNonNull(this.closeReason);
+			return Objects.requireNonNull(this.termination);
 		}
 
 		/**
 		 * Returns why the client closed.
 		 * @return the reason, or {@code null} while the client is not closed
 		 */
-		public @Nullable CloseReason closeReason() {
-			return this.closeReason;
+		public @Nullable Termination termination() {
+			return this.termination;
 		}
 
 	}

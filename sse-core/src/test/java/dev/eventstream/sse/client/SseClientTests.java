@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.client.ScriptedServer.Exchange;
-import dev.eventstream.sse.client.SseClient.CloseReason;
+import dev.eventstream.sse.client.SseClient.Termination;
 import dev.eventstream.sse.client.SseClient.ReadyState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -169,11 +169,11 @@ class SseClientTests {
 	void stopsWithoutReconnectingOnNoContent() throws Exception {
 		ScriptedServer server = server((exchange) -> exchange.respond(204, null));
 		SseClient client = connect(server.uri());
-		CloseReason reason = this.events.awaitClose(TIMEOUT);
-		assertThat(reason.kind()).isEqualTo(CloseReason.Kind.HTTP_STATUS);
+		Termination reason = this.events.awaitClose(TIMEOUT);
+		assertThat(reason.kind()).isEqualTo(Termination.Kind.HTTP_STATUS);
 		assertThat(reason.statusCode()).isEqualTo(204);
 		assertThat(client.readyState()).isEqualTo(ReadyState.CLOSED);
-		assertThat(client.closeReason()).isEqualTo(reason);
+		assertThat(client.termination()).isEqualTo(reason);
 		await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> server.requests().size() == 1);
 		assertThatExceptionOfType(NoSuchElementException.class).isThrownBy(() -> this.events.next(TIMEOUT));
 		assertThat(this.recorder.states).containsExactly(ReadyState.CONNECTING, ReadyState.CLOSED);
@@ -186,8 +186,8 @@ class SseClientTests {
 			exchange.write("data: not an event\n\n");
 		});
 		connect(server.uri());
-		CloseReason reason = this.events.awaitClose(TIMEOUT);
-		assertThat(reason).isEqualTo(CloseReason.status(500, "text/event-stream"));
+		Termination reason = this.events.awaitClose(TIMEOUT);
+		assertThat(reason).isEqualTo(Termination.status(500, "text/event-stream"));
 		await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> server.requests().size() == 1);
 		assertThat(this.recorder.delays).isEmpty();
 	}
@@ -196,7 +196,7 @@ class SseClientTests {
 	void stopsOnSuccessOtherThanOk() throws Exception {
 		ScriptedServer server = server((exchange) -> exchange.respond(205, "text/event-stream"));
 		connect(server.uri());
-		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(CloseReason.status(205, "text/event-stream"));
+		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(Termination.status(205, "text/event-stream"));
 	}
 
 	@Test
@@ -206,7 +206,7 @@ class SseClientTests {
 			exchange.write("data: not an event\n\n");
 		});
 		connect(server.uri());
-		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(CloseReason.contentType(200, "text/plain"));
+		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(Termination.contentType(200, "text/plain"));
 		await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> server.requests().size() == 1);
 	}
 
@@ -214,7 +214,7 @@ class SseClientTests {
 	void stopsOnMissingContentType() throws Exception {
 		ScriptedServer server = server((exchange) -> exchange.respond(200, null));
 		connect(server.uri());
-		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(CloseReason.contentType(200, null));
+		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(Termination.contentType(200, null));
 	}
 
 	@Test
@@ -233,7 +233,7 @@ class SseClientTests {
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
 		assertThat(peerClosed.get(1, TimeUnit.SECONDS)).isTrue();
 		assertThat(client.readyState()).isEqualTo(ReadyState.CLOSED);
-		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(CloseReason.closed());
+		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(Termination.closed());
 		await().during(Duration.ofMillis(200)).atMost(TIMEOUT).until(() -> server.requests().size() == 1);
 	}
 
@@ -425,7 +425,7 @@ class SseClientTests {
 		assertThat(this.recorder.delays.get(0)).isEqualTo(Duration.ofMillis(Long.MAX_VALUE));
 		assertThat(client.readyState()).isEqualTo(ReadyState.CONNECTING);
 		client.close();
-		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(CloseReason.closed());
+		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(Termination.closed());
 		assertThat(server.requests()).hasSize(1);
 	}
 
@@ -453,7 +453,7 @@ class SseClientTests {
 		assertThatIllegalStateException().isThrownBy(client::connect);
 		client.close();
 		client.close();
-		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(CloseReason.closed());
+		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(Termination.closed());
 		assertThat(this.recorder.states).endsWith(ReadyState.CLOSED).containsOnlyOnce(ReadyState.CLOSED);
 	}
 

@@ -45,8 +45,8 @@ class KickIntegrationTests {
 			long kickedAt = System.nanoTime();
 			this.server.kick("dan", refusal);
 			assertThat(events.next(WAIT).event()).isEqualTo("close");
-			SseClient.CloseReason reason = events.awaitClose(WAIT);
-			assertThat(reason.kind()).isEqualTo(SseClient.CloseReason.Kind.HTTP_STATUS);
+			SseClient.Termination reason = events.awaitClose(WAIT);
+			assertThat(reason.kind()).isEqualTo(SseClient.Termination.Kind.HTTP_STATUS);
 			assertThat(reason.statusCode()).isEqualTo(204);
 			assertThat(client.readyState()).isEqualTo(SseClient.ReadyState.CLOSED);
 			assertThat(this.server.get("dan")).isEmpty();
