@@ -10,21 +10,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -37,13 +32,12 @@ import org.jspecify.annotations.Nullable;
  * WHATWG HTML Standard, section 9.2 "Server-sent events", on {@code java.net.http.HttpClient}.
  *
  * <p>Build one with {@link #builder(URI)}, then call {@link #connect()}. Events go to the
- * {@link SseListener listeners}; for tests and simple consumers, an {@link Events} listener queues
- * them and hands them out with a timeout:
+ * {@link SseListener listeners}; a test can queue them and wait for them:
  * <pre>{@code
- * SseClient.Events events = new SseClient.Events();
- * try (SseClient client = SseClient.builder(uri).listener(events).build()) {
+ * BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
+ * try (SseClient client = SseClient.builder(uri).listener(events::add).build()) {
  *     client.connect();
- *     SseEvent first = events.next(Duration.ofSeconds(5));
+ *     SseEvent first = events.poll(5, TimeUnit.SECONDS);
  * }
  * }</pre>
  *
@@ -711,89 +705,6 @@ public final class SseClient implements AutoCloseable {
 			/** The request could not be sent at all, for a reason that retrying cannot fix. */
 			ERROR
 
-		}
-
-	}
-
-	/**
-	 * A listener that queues events so that a test or a simple consumer can take them one at a time,
-	 * blocking with a timeout, like an iterator.
-	 *
-	 * <p>The queue is unbounded: it suits tests and consumers that keep up. Once the client closes,
-	 * {@link #next(Duration)} hands out the events still queued, then throws
-	 * {@link NoSuchElementException}.
-	 *
-	 * @since 0.1.0
-	 */
-	public static final class Events implements SseListener {
-
-		private static final Object END = new Object();
-
-		private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-
-		private final CountDownLatch closed = new CountDownLatch(1);
-
-		private volatile @Nullable Termination termination;
-
-		/**
-		 * Creates an empty queue; pass it to {@link Builder#listener(SseListener)}.
-		 */
-		public Events() {
-		}
-
-		@Override
-		public void onEvent(SseEvent event) {
-			this.queue.add(event);
-		}
-
-		@Override
-		public void onClosed(Termination reason) {
-			this.termination = reason;
-			this.queue.add(END);
-			this.closed.countDown();
-		}
-
-		/**
-		 * Takes the next event, waiting for it if none is queued.
-		 * @param timeout how long to wait
-		 * @return the event
-		 * @throws TimeoutException if no event came within the timeout
-		 * @throws NoSuchElementException if the client closed and every event was taken
-		 * @throws InterruptedException if the thread was interrupted while waiting
-		 */
-		public SseEvent next(Duration timeout) throws TimeoutException, InterruptedException {
-			Object item = this.queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-			if (item == null) {
-				throw new TimeoutException("no event within " + timeout);
-			}
-			if (item == END) {
-				// Leave the marker for the next call, which must fail the same way.
-				this.queue.add(END);
-				throw new NoSuchElementException("client closed: " + this.termination);
-			}
-			return (SseEvent) item;
-		}
-
-		/**
-		 * Waits for the client to close.
-		 * @param timeout how long to wait
-		 * @return why the client closed
-		 * @throws TimeoutException if the client did not close within the timeout
-		 * @throws InterruptedException if the thread was interrupted while waiting
-		 */
-		public Termination awaitClose(Duration timeout) throws TimeoutException, InterruptedException {
-			if (!this.closed.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-				throw new TimeoutException("client not closed within " + timeout);
-			}
-			return Objects.requireNonNull(this.termination);
-		}
-
-		/**
-		 * Returns why the client closed.
-		 * @return the reason, or {@code null} while the client is not closed
-		 */
-		public @Nullable Termination termination() {
-			return this.termination;
 		}
 
 	}

@@ -36,7 +36,7 @@ class SseClientTests {
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
-	private final SseClient.Events events = new SseClient.Events();
+	private final EventQueue events = new EventQueue();
 
 	private final Recorder recorder = new Recorder();
 
