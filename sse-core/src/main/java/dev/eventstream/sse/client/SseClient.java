@@ -18,7 +18,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -86,10 +85,6 @@ public final class SseClient implements AutoCloseable {
 
 	private static final long DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
 
-	private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
-
-	private static final double JITTER = 0.2;
-
 	private final URI uri;
 
 	private final List<String[]> headers;
@@ -98,7 +93,7 @@ public final class SseClient implements AutoCloseable {
 
 	private final List<SseListener> listeners;
 
-	private final Duration maxReconnectTime;
+	private final ReconnectBackoff backoff;
 
 	private final long maxEventSize;
 
@@ -117,10 +112,6 @@ public final class SseClient implements AutoCloseable {
 
 	private volatile String lastEventId;
 
-	private volatile Duration reconnectTime;
-
-	private int consecutiveFailures;
-
 	private @Nullable CompletableFuture<?> pendingResponse;
 
 	private Flow.@Nullable Subscription subscription;
@@ -137,8 +128,7 @@ public final class SseClient implements AutoCloseable {
 					.build();
 		this.listeners = List.copyOf(builder.listeners);
 		this.lastEventId = builder.lastEventId;
-		this.reconnectTime = builder.reconnectTime;
-		this.maxReconnectTime = builder.maxReconnectTime;
+		this.backoff = new ReconnectBackoff(builder.reconnectTime, builder.maxReconnectTime);
 		this.maxEventSize = builder.maxEventSize;
 		this.idleTimeout = builder.idleTimeout;
 	}
@@ -205,7 +195,7 @@ public final class SseClient implements AutoCloseable {
 	 * @return the reconnection time
 	 */
 	public Duration reconnectTime() {
-		return this.reconnectTime;
+		return this.backoff.reconnectTime();
 	}
 
 	/**
@@ -299,8 +289,10 @@ public final class SseClient implements AutoCloseable {
 			this.pendingResponse = null;
 			this.subscription = null;
 			this.state = ReadyState.CONNECTING;
-			this.consecutiveFailures = deliveredEvent ? 1 : this.consecutiveFailures + 1;
-			delay = delay(this.consecutiveFailures);
+			if (deliveredEvent) {
+				this.backoff.reset();
+			}
+			delay = this.backoff.nextDelay();
 		}
 		// After a network error these are done already; after a limit was exceeded they release the connection.
 		if (subscription != null) {
@@ -321,23 +313,6 @@ public final class SseClient implements AutoCloseable {
 						TimeUnit.MILLISECONDS);
 			}
 		}
-	}
-
-	/**
-	 * Returns the delay before the next connection: the reconnection time after one failure, then
-	 * doubling with jitter, never above the maximum unless the server asked for more.
-	 */
-	private Duration delay(int failures) {
-		Duration base = this.reconnectTime;
-		if (failures <= 1 || base.compareTo(this.maxReconnectTime) >= 0) {
-			return base;
-		}
-		// A zero or tiny reconnection time must not turn repeated failures into a busy loop.
-		long from = Math.max(base.toMillis(), MIN_BACKOFF.toMillis());
-		double millis = from * Math.pow(2, Math.min(failures - 1, 30));
-		double capped = Math.min(millis, this.maxReconnectTime.toMillis());
-		double jittered = capped * (1 + ThreadLocalRandom.current().nextDouble(-JITTER, JITTER));
-		return Duration.ofMillis((long) Math.min(jittered, this.maxReconnectTime.toMillis()));
 	}
 
 	/**
@@ -521,12 +496,7 @@ public final class SseClient implements AutoCloseable {
 			if (this.gen != currentGeneration()) {
 				return;
 			}
-			if (!this.deliveredEvent) {
-				this.deliveredEvent = true;
-				synchronized (SseClient.this.lock) {
-					SseClient.this.consecutiveFailures = 0;
-				}
-			}
+			this.deliveredEvent = true;
 			SseClient.this.lastEventId = this.parser.lastEventId();
 			notifyListeners((listener) -> listener.onEvent(event));
 		}
@@ -534,7 +504,7 @@ public final class SseClient implements AutoCloseable {
 		@Override
 		public void onRetry(Duration retry) {
 			if (this.gen == currentGeneration()) {
-				SseClient.this.reconnectTime = retry;
+				SseClient.this.backoff.retry(retry);
 			}
 		}
 
