@@ -15,11 +15,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import dev.eventstream.sse.SseEvent;
@@ -69,7 +71,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>By default each client has an {@code HttpClient} of its own, speaking HTTP/1.1 and following
  * redirects: the JDK's client may otherwise reuse a pooled connection that it is closing after a
- * cancelled body, and fail the next request. A client is thread-safe.
+ * cancelled body, and fail the next request. It also has a scheduler of its own, a daemon thread
+ * started when it first waits for a reconnect or an idle timeout, which it shuts down when it
+ * closes for good; clients may share one {@link Builder#scheduler(ScheduledExecutorService)
+ * scheduler} instead. A client is thread-safe.
  *
  * @since 0.1.0
  */
@@ -85,6 +90,8 @@ public final class SseClient implements AutoCloseable {
 
 	private static final long DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
 
+	private static final AtomicLong schedulerCount = new AtomicLong();
+
 	private final URI uri;
 
 	private final List<String[]> headers;
@@ -98,6 +105,11 @@ public final class SseClient implements AutoCloseable {
 	private final long maxEventSize;
 
 	private final Duration idleTimeout;
+
+	private final ScheduledExecutorService scheduler;
+
+	/** Whether the client created the scheduler, and so shuts it down when it closes. */
+	private final boolean ownsScheduler;
 
 	private final Object lock = new Object();
 
@@ -118,6 +130,8 @@ public final class SseClient implements AutoCloseable {
 
 	private @Nullable ScheduledFuture<?> pendingReconnect;
 
+	private @Nullable ScheduledFuture<?> pendingIdleCheck;
+
 	private SseClient(Builder builder) {
 		this.uri = builder.uri;
 		this.headers = List.copyOf(builder.headers);
@@ -131,6 +145,26 @@ public final class SseClient implements AutoCloseable {
 		this.backoff = new ReconnectBackoff(builder.reconnectTime, builder.maxReconnectTime);
 		this.maxEventSize = builder.maxEventSize;
 		this.idleTimeout = builder.idleTimeout;
+		this.ownsScheduler = builder.scheduler == null;
+		this.scheduler = (builder.scheduler != null) ? builder.scheduler : createScheduler();
+	}
+
+	/**
+	 * Creates the client's own scheduler. Its thread starts with the first task, and ends when the
+	 * scheduler is shut down: delayed tasks are then dropped, without interrupting a running one,
+	 * since {@link #close()} may be called from a listener on that thread.
+	 */
+	private static ScheduledExecutorService createScheduler() {
+		String name = "sse-client-scheduler-" + schedulerCount.incrementAndGet();
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, name);
+			thread.setDaemon(true);
+			return thread;
+		});
+		executor.setRemoveOnCancelPolicy(true);
+		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+		return executor;
 	}
 
 	/**
@@ -200,8 +234,10 @@ public final class SseClient implements AutoCloseable {
 
 	/**
 	 * Closes the client for good: cancels the request or the response being read, which releases its
-	 * connection, and any pending reconnect. Returns without waiting for the network; an event already
-	 * being delivered may still reach the listeners. Does nothing if the client is already closed.
+	 * connection, and any pending reconnect, and shuts down the client's own scheduler (never one given
+	 * to the {@link Builder#scheduler(ScheduledExecutorService) builder}). Returns without waiting for
+	 * the network or the scheduler's thread; an event already being delivered may still reach the
+	 * listeners. Does nothing if the client is already closed.
 	 */
 	@Override
 	public void close() {
@@ -277,6 +313,7 @@ public final class SseClient implements AutoCloseable {
 		Duration delay;
 		Flow.Subscription subscription;
 		CompletableFuture<?> response;
+		ScheduledFuture<?> idleCheck;
 		long next;
 		synchronized (this.lock) {
 			if (gen != this.generation || this.state == ReadyState.CLOSED) {
@@ -286,13 +323,18 @@ public final class SseClient implements AutoCloseable {
 			next = this.generation;
 			subscription = this.subscription;
 			response = this.pendingResponse;
+			idleCheck = this.pendingIdleCheck;
 			this.pendingResponse = null;
 			this.subscription = null;
+			this.pendingIdleCheck = null;
 			this.state = ReadyState.CONNECTING;
 			if (deliveredEvent) {
 				this.backoff.reset();
 			}
 			delay = this.backoff.nextDelay();
+		}
+		if (idleCheck != null) {
+			idleCheck.cancel(false);
 		}
 		// After a network error these are done already; after a limit was exceeded they release the connection.
 		if (subscription != null) {
@@ -307,11 +349,20 @@ public final class SseClient implements AutoCloseable {
 		notifyListeners((listener) -> listener.onReconnecting(delay, cause));
 		// Scheduled only after the listeners heard of the drop, so that they never hear of the next
 		// connection first, even with a zero delay.
+		RejectedExecutionException refused = null;
 		synchronized (this.lock) {
 			if (next == this.generation && this.state != ReadyState.CLOSED) {
-				this.pendingReconnect = Scheduler.INSTANCE.schedule(() -> open(next), delay.toMillis(),
-						TimeUnit.MILLISECONDS);
+				try {
+					this.pendingReconnect = this.scheduler.schedule(() -> open(next), delay.toMillis(),
+							TimeUnit.MILLISECONDS);
+				}
+				catch (RejectedExecutionException ex) {
+					refused = ex;
+				}
 			}
+		}
+		if (refused != null) {
+			fail(next, Termination.error(refused));
 		}
 	}
 
@@ -323,6 +374,7 @@ public final class SseClient implements AutoCloseable {
 		Flow.Subscription subscription;
 		CompletableFuture<?> response;
 		ScheduledFuture<?> reconnect;
+		ScheduledFuture<?> idleCheck;
 		synchronized (this.lock) {
 			if (this.state == ReadyState.CLOSED || (gen >= 0 && gen != this.generation)) {
 				return;
@@ -333,12 +385,21 @@ public final class SseClient implements AutoCloseable {
 			subscription = this.subscription;
 			response = this.pendingResponse;
 			reconnect = this.pendingReconnect;
+			idleCheck = this.pendingIdleCheck;
 			this.subscription = null;
 			this.pendingResponse = null;
 			this.pendingReconnect = null;
+			this.pendingIdleCheck = null;
 		}
 		if (reconnect != null) {
 			reconnect.cancel(false);
+		}
+		if (idleCheck != null) {
+			idleCheck.cancel(false);
+		}
+		// Nothing is scheduled once the client is closed: the scheduler's thread ends.
+		if (this.ownsScheduler) {
+			this.scheduler.shutdown();
 		}
 		if (subscription != null) {
 			subscription.cancel();
@@ -483,7 +544,22 @@ public final class SseClient implements AutoCloseable {
 				finish(new IOException("no data within " + timeout.toMillis() + " ms"));
 				return;
 			}
-			Scheduler.INSTANCE.schedule(() -> watchIdle(timeout), remaining, TimeUnit.NANOSECONDS);
+			RejectedExecutionException refused = null;
+			synchronized (SseClient.this.lock) {
+				if (this.gen != SseClient.this.generation) {
+					return;
+				}
+				try {
+					SseClient.this.pendingIdleCheck = SseClient.this.scheduler.schedule(() -> watchIdle(timeout),
+							remaining, TimeUnit.NANOSECONDS);
+				}
+				catch (RejectedExecutionException ex) {
+					refused = ex;
+				}
+			}
+			if (refused != null) {
+				fail(this.gen, Termination.error(refused));
+			}
 		}
 
 		@Override
@@ -553,25 +629,6 @@ public final class SseClient implements AutoCloseable {
 		@Override
 		public CompletionStage<Void> getBody() {
 			return this.body;
-		}
-
-	}
-
-	/**
-	 * The shared daemon thread that waits out reconnection delays; it only starts requests.
-	 */
-	private static final class Scheduler {
-
-		static final ScheduledExecutorService INSTANCE = create();
-
-		private static ScheduledExecutorService create() {
-			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
-				Thread thread = new Thread(task, "sse-client-reconnect");
-				thread.setDaemon(true);
-				return thread;
-			});
-			executor.setRemoveOnCancelPolicy(true);
-			return executor;
 		}
 
 	}
@@ -648,7 +705,7 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Returns the termination by a request that could not be sent at all.
+		 * Returns the termination by a request that could not be sent, or scheduled, at all.
 		 * @param error the error
 		 * @return the termination
 		 */
@@ -672,7 +729,10 @@ public final class SseClient implements AutoCloseable {
 			/** The server answered 200 with a content type other than {@code text/event-stream}. */
 			CONTENT_TYPE,
 
-			/** The request could not be sent at all, for a reason that retrying cannot fix. */
+			/**
+			 * The request could not be sent at all, or the next one could not be scheduled, for a
+			 * reason that retrying cannot fix.
+			 */
 			ERROR
 
 		}
@@ -703,6 +763,8 @@ public final class SseClient implements AutoCloseable {
 		private Duration idleTimeout = Duration.ZERO;
 
 		private @Nullable HttpClient httpClient;
+
+		private @Nullable ScheduledExecutorService scheduler;
 
 		private Builder(URI uri) {
 			Objects.requireNonNull(uri, "'uri' must not be null");
@@ -810,6 +872,20 @@ public final class SseClient implements AutoCloseable {
 		 */
 		public Builder httpClient(HttpClient httpClient) {
 			this.httpClient = Objects.requireNonNull(httpClient, "'httpClient' must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets the scheduler that waits out reconnection delays and checks the idle timeout, instead of
+		 * one of the client's own. Its tasks are short: they start a request or fail an idle one. The
+		 * client cancels its tasks when it closes, but never shuts the scheduler down, so it may be
+		 * shared by many clients. A scheduler that refuses a task closes the client with
+		 * {@link Termination.Kind#ERROR}.
+		 * @param scheduler the scheduler
+		 * @return this builder
+		 */
+		public Builder scheduler(ScheduledExecutorService scheduler) {
+			this.scheduler = Objects.requireNonNull(scheduler, "'scheduler' must not be null");
 			return this;
 		}
 

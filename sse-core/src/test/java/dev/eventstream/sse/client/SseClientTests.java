@@ -7,7 +7,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -16,6 +20,7 @@ import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.client.ScriptedServer.Exchange;
 import dev.eventstream.sse.client.SseClient.Termination;
 import dev.eventstream.sse.client.SseClient.ReadyState;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -427,6 +432,67 @@ class SseClientTests {
 		client.close();
 		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(Termination.closed());
 		assertThat(server.requests()).hasSize(1);
+	}
+
+	@Test
+	void closeEndsThreadOfClientsOwnScheduler() throws Exception {
+		ScriptedServer.Script silent = (exchange) -> {
+			exchange.respondEventStream();
+			exchange.awaitPeerClose(TIMEOUT);
+		};
+		ScriptedServer server = server(silent, silent);
+		Set<Thread> schedulerThreads = ConcurrentHashMap.newKeySet();
+		SseClient client = connect(server.uri(), (builder) -> builder.idleTimeout(Duration.ofMillis(200))
+			.listener(new SseListener() {
+
+				@Override
+				public void onEvent(SseEvent event) {
+				}
+
+				@Override
+				public void onReconnecting(Duration delay, @Nullable Throwable cause) {
+					// The idle timeout is detected on the scheduler's thread.
+					schedulerThreads.add(Thread.currentThread());
+				}
+
+			}));
+		await().atMost(TIMEOUT).until(() -> server.requests().size() == 2);
+		assertThat(schedulerThreads).singleElement()
+			.satisfies((thread) -> assertThat(thread.getName()).startsWith("sse-client-scheduler-"))
+			.satisfies((thread) -> assertThat(thread.isAlive()).isTrue());
+		client.close();
+		await().atMost(TIMEOUT).until(() -> schedulerThreads.stream().noneMatch(Thread::isAlive));
+	}
+
+	@Test
+	void closeCancelsTasksOnGivenSchedulerWithoutShuttingItDown() throws Exception {
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+		scheduler.setRemoveOnCancelPolicy(true);
+		this.resources.add(scheduler::shutdownNow);
+		ScriptedServer server = server((exchange) -> {
+			exchange.respondEventStream();
+			exchange.awaitPeerClose(TIMEOUT);
+		});
+		SseClient client = connect(server.uri(),
+				(builder) -> builder.scheduler(scheduler).idleTimeout(Duration.ofSeconds(30)));
+		await().atMost(TIMEOUT).until(() -> client.readyState() == ReadyState.OPEN);
+		// The idle check is scheduled once the request is sent, maybe after the response arrived.
+		await().atMost(TIMEOUT).until(() -> scheduler.getQueue().size() == 1);
+		client.close();
+		assertThat(scheduler.getQueue()).isEmpty();
+		assertThat(scheduler.isShutdown()).isFalse();
+	}
+
+	@Test
+	void closesWithErrorWhenGivenSchedulerRefusesReconnect() throws Exception {
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+		scheduler.shutdown();
+		ScriptedServer server = server(stream("data: a\n\n"));
+		connect(server.uri(), (builder) -> builder.scheduler(scheduler));
+		assertThat(this.events.next(TIMEOUT).data()).isEqualTo("a");
+		Termination termination = this.events.awaitClose(TIMEOUT);
+		assertThat(termination.kind()).isEqualTo(Termination.Kind.ERROR);
+		assertThat(termination.error()).isInstanceOf(RejectedExecutionException.class);
 	}
 
 	@Test
