@@ -5,6 +5,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.client.SseClient;
@@ -29,9 +32,9 @@ class BroadcastIntegrationTests {
 
 	@Test
 	void broadcastReachesConnectedUser() throws Exception {
-		SseClient.Events events = new SseClient.Events();
+		BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
 		try (SseClient client = SseClient.builder(URI.create("http://localhost:" + this.port + "/events?user=ann"))
-			.listener(events)
+			.listener(events::add)
 			.build()) {
 			client.connect();
 			await().atMost(Duration.ofSeconds(5)).until(() -> client.readyState() == SseClient.ReadyState.OPEN);
@@ -43,7 +46,8 @@ class BroadcastIntegrationTests {
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(response.statusCode()).isEqualTo(202);
 
-			SseEvent event = events.next(Duration.ofSeconds(5));
+			SseEvent event = events.poll(5, TimeUnit.SECONDS);
+			assertThat(event).isNotNull();
 			assertThat(event.event()).isEqualTo("greeting");
 			assertThat(event.data()).isEqualTo("hello");
 			assertThat(response.body()).contains(event.id());

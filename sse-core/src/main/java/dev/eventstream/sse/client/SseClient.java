@@ -10,22 +10,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import dev.eventstream.sse.SseEvent;
@@ -37,13 +33,12 @@ import org.jspecify.annotations.Nullable;
  * WHATWG HTML Standard, section 9.2 "Server-sent events", on {@code java.net.http.HttpClient}.
  *
  * <p>Build one with {@link #builder(URI)}, then call {@link #connect()}. Events go to the
- * {@link SseListener listeners}; for tests and simple consumers, an {@link Events} listener queues
- * them and hands them out with a timeout:
+ * {@link SseListener listeners}; a test can queue them and wait for them:
  * <pre>{@code
- * SseClient.Events events = new SseClient.Events();
- * try (SseClient client = SseClient.builder(uri).listener(events).build()) {
+ * BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
+ * try (SseClient client = SseClient.builder(uri).listener(events::add).build()) {
  *     client.connect();
- *     SseEvent first = events.next(Duration.ofSeconds(5));
+ *     SseEvent first = events.poll(5, TimeUnit.SECONDS);
  * }
  * }</pre>
  *
@@ -57,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  * <li>opens on status 200 with content type {@code text/event-stream} (parameters such as
  * {@code charset} are ignored);
  * <li>closes for good on any other status, 204 included (the server's way to say "stop"), and on any
- * other content type, with a {@link CloseReason} that gives the status and content type;
+ * other content type, with a {@link Termination} that gives the status and content type;
  * <li>connects again after a network error or a clean end of the response, once the reconnection
  * time has passed: initially {@link Builder#reconnectTime(Duration) 3 seconds}, then whatever the
  * server sent in its last {@code retry} field. When connections keep failing without delivering an
@@ -76,7 +71,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>By default each client has an {@code HttpClient} of its own, speaking HTTP/1.1 and following
  * redirects: the JDK's client may otherwise reuse a pooled connection that it is closing after a
- * cancelled body, and fail the next request. A client is thread-safe.
+ * cancelled body, and fail the next request. It also has a scheduler of its own, a daemon thread
+ * started when it first waits for a reconnect or an idle timeout, which it shuts down when it
+ * closes for good; clients may share one {@link Builder#scheduler(ScheduledExecutorService)
+ * scheduler} instead. A client is thread-safe.
  *
  * @since 0.1.0
  */
@@ -92,9 +90,7 @@ public final class SseClient implements AutoCloseable {
 
 	private static final long DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
 
-	private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
-
-	private static final double JITTER = 0.2;
+	private static final AtomicLong schedulerCount = new AtomicLong();
 
 	private final URI uri;
 
@@ -104,11 +100,16 @@ public final class SseClient implements AutoCloseable {
 
 	private final List<SseListener> listeners;
 
-	private final Duration maxReconnectTime;
+	private final ReconnectBackoff backoff;
 
 	private final long maxEventSize;
 
 	private final Duration idleTimeout;
+
+	private final ScheduledExecutorService scheduler;
+
+	/** Whether the client created the scheduler, and so shuts it down when it closes. */
+	private final boolean ownsScheduler;
 
 	private final Object lock = new Object();
 
@@ -119,19 +120,17 @@ public final class SseClient implements AutoCloseable {
 
 	private boolean started;
 
-	private @Nullable CloseReason closeReason;
+	private @Nullable Termination termination;
 
 	private volatile String lastEventId;
-
-	private volatile Duration reconnectTime;
-
-	private int consecutiveFailures;
 
 	private @Nullable CompletableFuture<?> pendingResponse;
 
 	private Flow.@Nullable Subscription subscription;
 
 	private @Nullable ScheduledFuture<?> pendingReconnect;
+
+	private @Nullable ScheduledFuture<?> pendingIdleCheck;
 
 	private SseClient(Builder builder) {
 		this.uri = builder.uri;
@@ -143,10 +142,29 @@ public final class SseClient implements AutoCloseable {
 					.build();
 		this.listeners = List.copyOf(builder.listeners);
 		this.lastEventId = builder.lastEventId;
-		this.reconnectTime = builder.reconnectTime;
-		this.maxReconnectTime = builder.maxReconnectTime;
+		this.backoff = new ReconnectBackoff(builder.reconnectTime, builder.maxReconnectTime);
 		this.maxEventSize = builder.maxEventSize;
 		this.idleTimeout = builder.idleTimeout;
+		this.ownsScheduler = builder.scheduler == null;
+		this.scheduler = (builder.scheduler != null) ? builder.scheduler : createScheduler();
+	}
+
+	/**
+	 * Creates the client's own scheduler. Its thread starts with the first task, and ends when the
+	 * scheduler is shut down: delayed tasks are then dropped, without interrupting a running one,
+	 * since {@link #close()} may be called from a listener on that thread.
+	 */
+	private static ScheduledExecutorService createScheduler() {
+		String name = "sse-client-scheduler-" + schedulerCount.incrementAndGet();
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, name);
+			thread.setDaemon(true);
+			return thread;
+		});
+		executor.setRemoveOnCancelPolicy(true);
+		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+		return executor;
 	}
 
 	/**
@@ -189,12 +207,12 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Returns why the client closed.
-	 * @return the reason, or {@code null} while the client is not closed
+	 * Returns why the client closed for good.
+	 * @return the termination, or {@code null} while the client is not closed
 	 */
-	public @Nullable CloseReason closeReason() {
+	public @Nullable Termination termination() {
 		synchronized (this.lock) {
-			return this.closeReason;
+			return this.termination;
 		}
 	}
 
@@ -211,17 +229,19 @@ public final class SseClient implements AutoCloseable {
 	 * @return the reconnection time
 	 */
 	public Duration reconnectTime() {
-		return this.reconnectTime;
+		return this.backoff.reconnectTime();
 	}
 
 	/**
 	 * Closes the client for good: cancels the request or the response being read, which releases its
-	 * connection, and any pending reconnect. Returns without waiting for the network; an event already
-	 * being delivered may still reach the listeners. Does nothing if the client is already closed.
+	 * connection, and any pending reconnect, and shuts down the client's own scheduler (never one given
+	 * to the {@link Builder#scheduler(ScheduledExecutorService) builder}). Returns without waiting for
+	 * the network or the scheduler's thread; an event already being delivered may still reach the
+	 * listeners. Does nothing if the client is already closed.
 	 */
 	@Override
 	public void close() {
-		fail(-1, CloseReason.closed());
+		fail(-1, Termination.closed());
 	}
 
 	private void open(long gen) {
@@ -230,7 +250,7 @@ public final class SseClient implements AutoCloseable {
 			request = request();
 		}
 		catch (RuntimeException ex) {
-			fail(gen, CloseReason.error(ex));
+			fail(gen, Termination.error(ex));
 			return;
 		}
 		StreamSubscriber subscriber = new StreamSubscriber(gen);
@@ -239,7 +259,7 @@ public final class SseClient implements AutoCloseable {
 			response = this.httpClient.sendAsync(request, subscriber::handle);
 		}
 		catch (RuntimeException ex) {
-			fail(gen, CloseReason.error(ex));
+			fail(gen, Termination.error(ex));
 			return;
 		}
 		synchronized (this.lock) {
@@ -293,6 +313,7 @@ public final class SseClient implements AutoCloseable {
 		Duration delay;
 		Flow.Subscription subscription;
 		CompletableFuture<?> response;
+		ScheduledFuture<?> idleCheck;
 		long next;
 		synchronized (this.lock) {
 			if (gen != this.generation || this.state == ReadyState.CLOSED) {
@@ -302,11 +323,18 @@ public final class SseClient implements AutoCloseable {
 			next = this.generation;
 			subscription = this.subscription;
 			response = this.pendingResponse;
+			idleCheck = this.pendingIdleCheck;
 			this.pendingResponse = null;
 			this.subscription = null;
+			this.pendingIdleCheck = null;
 			this.state = ReadyState.CONNECTING;
-			this.consecutiveFailures = deliveredEvent ? 1 : this.consecutiveFailures + 1;
-			delay = delay(this.consecutiveFailures);
+			if (deliveredEvent) {
+				this.backoff.reset();
+			}
+			delay = this.backoff.nextDelay();
+		}
+		if (idleCheck != null) {
+			idleCheck.cancel(false);
 		}
 		// After a network error these are done already; after a limit was exceeded they release the connection.
 		if (subscription != null) {
@@ -321,55 +349,57 @@ public final class SseClient implements AutoCloseable {
 		notifyListeners((listener) -> listener.onReconnecting(delay, cause));
 		// Scheduled only after the listeners heard of the drop, so that they never hear of the next
 		// connection first, even with a zero delay.
+		RejectedExecutionException refused = null;
 		synchronized (this.lock) {
 			if (next == this.generation && this.state != ReadyState.CLOSED) {
-				this.pendingReconnect = Scheduler.INSTANCE.schedule(() -> open(next), delay.toMillis(),
-						TimeUnit.MILLISECONDS);
+				try {
+					this.pendingReconnect = this.scheduler.schedule(() -> open(next), delay.toMillis(),
+							TimeUnit.MILLISECONDS);
+				}
+				catch (RejectedExecutionException ex) {
+					refused = ex;
+				}
 			}
 		}
-	}
-
-	/**
-	 * Returns the delay before the next connection: the reconnection time after one failure, then
-	 * doubling with jitter, never above the maximum unless the server asked for more.
-	 */
-	private Duration delay(int failures) {
-		Duration base = this.reconnectTime;
-		if (failures <= 1 || base.compareTo(this.maxReconnectTime) >= 0) {
-			return base;
+		if (refused != null) {
+			fail(next, Termination.error(refused));
 		}
-		// A zero or tiny reconnection time must not turn repeated failures into a busy loop.
-		long from = Math.max(base.toMillis(), MIN_BACKOFF.toMillis());
-		double millis = from * Math.pow(2, Math.min(failures - 1, 30));
-		double capped = Math.min(millis, this.maxReconnectTime.toMillis());
-		double jittered = capped * (1 + ThreadLocalRandom.current().nextDouble(-JITTER, JITTER));
-		return Duration.ofMillis((long) Math.min(jittered, this.maxReconnectTime.toMillis()));
 	}
 
 	/**
 	 * Closes the client for good, unless it is already closed or {@code gen} names an abandoned
 	 * connection; a negative {@code gen} closes whatever the current connection is.
 	 */
-	private void fail(long gen, CloseReason reason) {
+	private void fail(long gen, Termination termination) {
 		Flow.Subscription subscription;
 		CompletableFuture<?> response;
 		ScheduledFuture<?> reconnect;
+		ScheduledFuture<?> idleCheck;
 		synchronized (this.lock) {
 			if (this.state == ReadyState.CLOSED || (gen >= 0 && gen != this.generation)) {
 				return;
 			}
 			this.generation++;
 			this.state = ReadyState.CLOSED;
-			this.closeReason = reason;
+			this.termination = termination;
 			subscription = this.subscription;
 			response = this.pendingResponse;
 			reconnect = this.pendingReconnect;
+			idleCheck = this.pendingIdleCheck;
 			this.subscription = null;
 			this.pendingResponse = null;
 			this.pendingReconnect = null;
+			this.pendingIdleCheck = null;
 		}
 		if (reconnect != null) {
 			reconnect.cancel(false);
+		}
+		if (idleCheck != null) {
+			idleCheck.cancel(false);
+		}
+		// Nothing is scheduled once the client is closed: the scheduler's thread ends.
+		if (this.ownsScheduler) {
+			this.scheduler.shutdown();
 		}
 		if (subscription != null) {
 			subscription.cancel();
@@ -377,9 +407,9 @@ public final class SseClient implements AutoCloseable {
 		if (response != null) {
 			response.cancel(true);
 		}
-		logger.log(System.Logger.Level.DEBUG, () -> "Closed " + this.uri + ": " + reason);
+		logger.log(System.Logger.Level.DEBUG, () -> "Closed " + this.uri + ": " + termination);
 		notifyListeners((listener) -> listener.onStateChange(ReadyState.CLOSED));
-		notifyListeners((listener) -> listener.onClosed(reason));
+		notifyListeners((listener) -> listener.onClosed(termination));
 	}
 
 	private void notifyListeners(Consumer<SseListener> call) {
@@ -439,11 +469,11 @@ public final class SseClient implements AutoCloseable {
 			String contentType = info.headers().firstValue("Content-Type").orElse(null);
 			// WHATWG: only 200 with text/event-stream opens the stream; anything else fails the connection.
 			if (info.statusCode() != 200) {
-				fail(this.gen, CloseReason.status(info.statusCode(), contentType));
+				fail(this.gen, Termination.status(info.statusCode(), contentType));
 				return new Discarding();
 			}
 			if (!isEventStream(contentType)) {
-				fail(this.gen, CloseReason.contentType(info.statusCode(), contentType));
+				fail(this.gen, Termination.contentType(info.statusCode(), contentType));
 				return new Discarding();
 			}
 			if (!opened(this.gen)) {
@@ -514,7 +544,22 @@ public final class SseClient implements AutoCloseable {
 				finish(new IOException("no data within " + timeout.toMillis() + " ms"));
 				return;
 			}
-			Scheduler.INSTANCE.schedule(() -> watchIdle(timeout), remaining, TimeUnit.NANOSECONDS);
+			RejectedExecutionException refused = null;
+			synchronized (SseClient.this.lock) {
+				if (this.gen != SseClient.this.generation) {
+					return;
+				}
+				try {
+					SseClient.this.pendingIdleCheck = SseClient.this.scheduler.schedule(() -> watchIdle(timeout),
+							remaining, TimeUnit.NANOSECONDS);
+				}
+				catch (RejectedExecutionException ex) {
+					refused = ex;
+				}
+			}
+			if (refused != null) {
+				fail(this.gen, Termination.error(refused));
+			}
 		}
 
 		@Override
@@ -527,12 +572,7 @@ public final class SseClient implements AutoCloseable {
 			if (this.gen != currentGeneration()) {
 				return;
 			}
-			if (!this.deliveredEvent) {
-				this.deliveredEvent = true;
-				synchronized (SseClient.this.lock) {
-					SseClient.this.consecutiveFailures = 0;
-				}
-			}
+			this.deliveredEvent = true;
 			SseClient.this.lastEventId = this.parser.lastEventId();
 			notifyListeners((listener) -> listener.onEvent(event));
 		}
@@ -540,7 +580,7 @@ public final class SseClient implements AutoCloseable {
 		@Override
 		public void onRetry(Duration retry) {
 			if (this.gen == currentGeneration()) {
-				SseClient.this.reconnectTime = retry;
+				SseClient.this.backoff.retry(retry);
 			}
 		}
 
@@ -594,25 +634,6 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * The shared daemon thread that waits out reconnection delays; it only starts requests.
-	 */
-	private static final class Scheduler {
-
-		static final ScheduledExecutorService INSTANCE = create();
-
-		private static ScheduledExecutorService create() {
-			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
-				Thread thread = new Thread(task, "sse-client-reconnect");
-				thread.setDaemon(true);
-				return thread;
-			});
-			executor.setRemoveOnCancelPolicy(true);
-			return executor;
-		}
-
-	}
-
-	/**
 	 * The state of a client's connection, as the {@code readyState} of {@code EventSource}.
 	 *
 	 * @since 0.1.0
@@ -631,7 +652,9 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Why a client closed for good.
+	 * Why a client closed for good: the application closed it, or the server or the request failed
+	 * the connection in a way that reconnecting cannot fix. Not to be confused with a dropped
+	 * connection, after which the client reconnects.
 	 *
 	 * @param kind what closed the client
 	 * @param statusCode the status of the response that failed the connection, or -1 when there was none
@@ -639,55 +662,55 @@ public final class SseClient implements AutoCloseable {
 	 * @param error the error that stopped the client, for {@link Kind#ERROR}
 	 * @since 0.1.0
 	 */
-	public record CloseReason(Kind kind, int statusCode, @Nullable String contentType, @Nullable Throwable error) {
+	public record Termination(Kind kind, int statusCode, @Nullable String contentType, @Nullable Throwable error) {
 
 		/**
-		 * Checks the reason.
+		 * Checks the termination.
 		 * @param kind what closed the client
 		 * @param statusCode the status of the response that failed the connection, or -1
 		 * @param contentType the content type of that response, or {@code null}
 		 * @param error the error that stopped the client, or {@code null}
 		 * @throws NullPointerException if {@code kind} is {@code null}
 		 */
-		public CloseReason {
+		public Termination {
 			Objects.requireNonNull(kind, "'kind' must not be null");
 		}
 
 		/**
-		 * Returns the reason for a client the application closed.
-		 * @return the reason
+		 * Returns the termination of a client the application closed.
+		 * @return the termination
 		 */
-		public static CloseReason closed() {
-			return new CloseReason(Kind.CLOSED, -1, null, null);
+		public static Termination closed() {
+			return new Termination(Kind.CLOSED, -1, null, null);
 		}
 
 		/**
-		 * Returns the reason for a response whose status is not 200.
+		 * Returns the termination by a response whose status is not 200.
 		 * @param statusCode the status
 		 * @param contentType the content type, or {@code null} when there was none
-		 * @return the reason
+		 * @return the termination
 		 */
-		public static CloseReason status(int statusCode, @Nullable String contentType) {
-			return new CloseReason(Kind.HTTP_STATUS, statusCode, contentType, null);
+		public static Termination status(int statusCode, @Nullable String contentType) {
+			return new Termination(Kind.HTTP_STATUS, statusCode, contentType, null);
 		}
 
 		/**
-		 * Returns the reason for a response whose content type is not {@code text/event-stream}.
+		 * Returns the termination by a response whose content type is not {@code text/event-stream}.
 		 * @param statusCode the status
 		 * @param contentType the content type, or {@code null} when there was none
-		 * @return the reason
+		 * @return the termination
 		 */
-		public static CloseReason contentType(int statusCode, @Nullable String contentType) {
-			return new CloseReason(Kind.CONTENT_TYPE, statusCode, contentType, null);
+		public static Termination contentType(int statusCode, @Nullable String contentType) {
+			return new Termination(Kind.CONTENT_TYPE, statusCode, contentType, null);
 		}
 
 		/**
-		 * Returns the reason for a request that could not be sent at all.
+		 * Returns the termination by a request that could not be sent, or scheduled, at all.
 		 * @param error the error
-		 * @return the reason
+		 * @return the termination
 		 */
-		public static CloseReason error(Throwable error) {
-			return new CloseReason(Kind.ERROR, -1, null, error);
+		public static Termination error(Throwable error) {
+			return new Termination(Kind.ERROR, -1, null, error);
 		}
 
 		/**
@@ -706,92 +729,12 @@ public final class SseClient implements AutoCloseable {
 			/** The server answered 200 with a content type other than {@code text/event-stream}. */
 			CONTENT_TYPE,
 
-			/** The request could not be sent at all, for a reason that retrying cannot fix. */
+			/**
+			 * The request could not be sent at all, or the next one could not be scheduled, for a
+			 * reason that retrying cannot fix.
+			 */
 			ERROR
 
-		}
-
-	}
-
-	/**
-	 * A listener that queues events so that a test or a simple consumer can take them one at a time,
-	 * blocking with a timeout, like an iterator.
-	 *
-	 * <p>The queue is unbounded: it suits tests and consumers that keep up. Once the client closes,
-	 * {@link #next(Duration)} hands out the events still queued, then throws
-	 * {@link NoSuchElementException}.
-	 *
-	 * @since 0.1.0
-	 */
-	public static final class Events implements SseListener {
-
-		private static final Object END = new Object();
-
-		private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-
-		private final CountDownLatch closed = new CountDownLatch(1);
-
-		private volatile @Nullable CloseReason closeReason;
-
-		/**
-		 * Creates an empty queue; pass it to {@link Builder#listener(SseListener)}.
-		 */
-		public Events() {
-		}
-
-		@Override
-		public void onEvent(SseEvent event) {
-			this.queue.add(event);
-		}
-
-		@Override
-		public void onClosed(CloseReason reason) {
-			this.closeReason = reason;
-			this.queue.add(END);
-			this.closed.countDown();
-		}
-
-		/**
-		 * Takes the next event, waiting for it if none is queued.
-		 * @param timeout how long to wait
-		 * @return the event
-		 * @throws TimeoutException if no event came within the timeout
-		 * @throws NoSuchElementException if the client closed and every event was taken
-		 * @throws InterruptedException if the thread was interrupted while waiting
-		 */
-		public SseEvent next(Duration timeout) throws TimeoutException, InterruptedException {
-			Object item = this.queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-			if (item == null) {
-				throw new TimeoutException("no event within " + timeout);
-			}
-			if (item == END) {
-				// Leave the marker for the next call, which must fail the same way.
-				this.queue.add(END);
-				throw new NoSuchElementException("client closed: " + this.closeReason);
-			}
-			return (SseEvent) item;
-		}
-
-		/**
-		 * Waits for the client to close.
-		 * @param timeout how long to wait
-		 * @return why the client closed
-		 * @throws TimeoutException if the client did not close within the timeout
-		 * @throws InterruptedException if the thread was interrupted while waiting
-		 */
-		public CloseReason awaitClose(Duration timeout) throws TimeoutException, InterruptedException {
-			if (!this.closed.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-				throw new TimeoutException("client not closed within " + timeout);
-			}
-			return Objects.requireNonNull(this.closeReason);
-		}
-
-		/**
-		 * Returns why the client closed.
-		 * @return the reason, or {@code null} while the client is not closed
-		 */
-		public @Nullable CloseReason closeReason() {
-			return this.closeReason;
 		}
 
 	}
@@ -820,6 +763,8 @@ public final class SseClient implements AutoCloseable {
 		private Duration idleTimeout = Duration.ZERO;
 
 		private @Nullable HttpClient httpClient;
+
+		private @Nullable ScheduledExecutorService scheduler;
 
 		private Builder(URI uri) {
 			Objects.requireNonNull(uri, "'uri' must not be null");
@@ -927,6 +872,20 @@ public final class SseClient implements AutoCloseable {
 		 */
 		public Builder httpClient(HttpClient httpClient) {
 			this.httpClient = Objects.requireNonNull(httpClient, "'httpClient' must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets the scheduler that waits out reconnection delays and checks the idle timeout, instead of
+		 * one of the client's own. Its tasks are short: they start a request or fail an idle one. The
+		 * client cancels its tasks when it closes, but never shuts the scheduler down, so it may be
+		 * shared by many clients. A scheduler that refuses a task closes the client with
+		 * {@link Termination.Kind#ERROR}.
+		 * @param scheduler the scheduler
+		 * @return this builder
+		 */
+		public Builder scheduler(ScheduledExecutorService scheduler) {
+			this.scheduler = Objects.requireNonNull(scheduler, "'scheduler' must not be null");
 			return this;
 		}
 

@@ -63,9 +63,9 @@ public interface SseListener {
 	/**
 	 * Called once when the client closes for good, whether the application closed it or the server
 	 * failed the connection. Does nothing by default.
-	 * @param reason why the client closed
+	 * @param termination why the client closed
 	 */
-	default void onClosed(SseClient.CloseReason reason) {
+	default void onClosed(SseClient.Termination termination) {
 	}
 
 }

@@ -7,15 +7,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.client.ScriptedServer.Exchange;
-import dev.eventstream.sse.client.SseClient.CloseReason;
+import dev.eventstream.sse.client.SseClient.Termination;
 import dev.eventstream.sse.client.SseClient.ReadyState;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +41,7 @@ class SseClientTests {
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
-	private final SseClient.Events events = new SseClient.Events();
+	private final EventQueue events = new EventQueue();
 
 	private final Recorder recorder = new Recorder();
 
@@ -169,11 +174,11 @@ class SseClientTests {
 	void stopsWithoutReconnectingOnNoContent() throws Exception {
 		ScriptedServer server = server((exchange) -> exchange.respond(204, null));
 		SseClient client = connect(server.uri());
-		CloseReason reason = this.events.awaitClose(TIMEOUT);
-		assertThat(reason.kind()).isEqualTo(CloseReason.Kind.HTTP_STATUS);
+		Termination reason = this.events.awaitClose(TIMEOUT);
+		assertThat(reason.kind()).isEqualTo(Termination.Kind.HTTP_STATUS);
 		assertThat(reason.statusCode()).isEqualTo(204);
 		assertThat(client.readyState()).isEqualTo(ReadyState.CLOSED);
-		assertThat(client.closeReason()).isEqualTo(reason);
+		assertThat(client.termination()).isEqualTo(reason);
 		await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> server.requests().size() == 1);
 		assertThatExceptionOfType(NoSuchElementException.class).isThrownBy(() -> this.events.next(TIMEOUT));
 		assertThat(this.recorder.states).containsExactly(ReadyState.CONNECTING, ReadyState.CLOSED);
@@ -186,8 +191,8 @@ class SseClientTests {
 			exchange.write("data: not an event\n\n");
 		});
 		connect(server.uri());
-		CloseReason reason = this.events.awaitClose(TIMEOUT);
-		assertThat(reason).isEqualTo(CloseReason.status(500, "text/event-stream"));
+		Termination reason = this.events.awaitClose(TIMEOUT);
+		assertThat(reason).isEqualTo(Termination.status(500, "text/event-stream"));
 		await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> server.requests().size() == 1);
 		assertThat(this.recorder.delays).isEmpty();
 	}
@@ -196,7 +201,7 @@ class SseClientTests {
 	void stopsOnSuccessOtherThanOk() throws Exception {
 		ScriptedServer server = server((exchange) -> exchange.respond(205, "text/event-stream"));
 		connect(server.uri());
-		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(CloseReason.status(205, "text/event-stream"));
+		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(Termination.status(205, "text/event-stream"));
 	}
 
 	@Test
@@ -206,7 +211,7 @@ class SseClientTests {
 			exchange.write("data: not an event\n\n");
 		});
 		connect(server.uri());
-		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(CloseReason.contentType(200, "text/plain"));
+		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(Termination.contentType(200, "text/plain"));
 		await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> server.requests().size() == 1);
 	}
 
@@ -214,7 +219,7 @@ class SseClientTests {
 	void stopsOnMissingContentType() throws Exception {
 		ScriptedServer server = server((exchange) -> exchange.respond(200, null));
 		connect(server.uri());
-		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(CloseReason.contentType(200, null));
+		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(Termination.contentType(200, null));
 	}
 
 	@Test
@@ -233,7 +238,7 @@ class SseClientTests {
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
 		assertThat(peerClosed.get(1, TimeUnit.SECONDS)).isTrue();
 		assertThat(client.readyState()).isEqualTo(ReadyState.CLOSED);
-		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(CloseReason.closed());
+		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(Termination.closed());
 		await().during(Duration.ofMillis(200)).atMost(TIMEOUT).until(() -> server.requests().size() == 1);
 	}
 
@@ -425,8 +430,69 @@ class SseClientTests {
 		assertThat(this.recorder.delays.get(0)).isEqualTo(Duration.ofMillis(Long.MAX_VALUE));
 		assertThat(client.readyState()).isEqualTo(ReadyState.CONNECTING);
 		client.close();
-		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(CloseReason.closed());
+		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(Termination.closed());
 		assertThat(server.requests()).hasSize(1);
+	}
+
+	@Test
+	void closeEndsThreadOfClientsOwnScheduler() throws Exception {
+		ScriptedServer.Script silent = (exchange) -> {
+			exchange.respondEventStream();
+			exchange.awaitPeerClose(TIMEOUT);
+		};
+		ScriptedServer server = server(silent, silent);
+		Set<Thread> schedulerThreads = ConcurrentHashMap.newKeySet();
+		SseClient client = connect(server.uri(), (builder) -> builder.idleTimeout(Duration.ofMillis(200))
+			.listener(new SseListener() {
+
+				@Override
+				public void onEvent(SseEvent event) {
+				}
+
+				@Override
+				public void onReconnecting(Duration delay, @Nullable Throwable cause) {
+					// The idle timeout is detected on the scheduler's thread.
+					schedulerThreads.add(Thread.currentThread());
+				}
+
+			}));
+		await().atMost(TIMEOUT).until(() -> server.requests().size() == 2);
+		assertThat(schedulerThreads).singleElement()
+			.satisfies((thread) -> assertThat(thread.getName()).startsWith("sse-client-scheduler-"))
+			.satisfies((thread) -> assertThat(thread.isAlive()).isTrue());
+		client.close();
+		await().atMost(TIMEOUT).until(() -> schedulerThreads.stream().noneMatch(Thread::isAlive));
+	}
+
+	@Test
+	void closeCancelsTasksOnGivenSchedulerWithoutShuttingItDown() throws Exception {
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+		scheduler.setRemoveOnCancelPolicy(true);
+		this.resources.add(scheduler::shutdownNow);
+		ScriptedServer server = server((exchange) -> {
+			exchange.respondEventStream();
+			exchange.awaitPeerClose(TIMEOUT);
+		});
+		SseClient client = connect(server.uri(),
+				(builder) -> builder.scheduler(scheduler).idleTimeout(Duration.ofSeconds(30)));
+		await().atMost(TIMEOUT).until(() -> client.readyState() == ReadyState.OPEN);
+		// The idle check is scheduled once the request is sent, maybe after the response arrived.
+		await().atMost(TIMEOUT).until(() -> scheduler.getQueue().size() == 1);
+		client.close();
+		assertThat(scheduler.getQueue()).isEmpty();
+		assertThat(scheduler.isShutdown()).isFalse();
+	}
+
+	@Test
+	void closesWithErrorWhenGivenSchedulerRefusesReconnect() throws Exception {
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+		scheduler.shutdown();
+		ScriptedServer server = server(stream("data: a\n\n"));
+		connect(server.uri(), (builder) -> builder.scheduler(scheduler));
+		assertThat(this.events.next(TIMEOUT).data()).isEqualTo("a");
+		Termination termination = this.events.awaitClose(TIMEOUT);
+		assertThat(termination.kind()).isEqualTo(Termination.Kind.ERROR);
+		assertThat(termination.error()).isInstanceOf(RejectedExecutionException.class);
 	}
 
 	@Test
@@ -453,7 +519,7 @@ class SseClientTests {
 		assertThatIllegalStateException().isThrownBy(client::connect);
 		client.close();
 		client.close();
-		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(CloseReason.closed());
+		assertThat(this.events.awaitClose(TIMEOUT)).isEqualTo(Termination.closed());
 		assertThat(this.recorder.states).endsWith(ReadyState.CLOSED).containsOnlyOnce(ReadyState.CLOSED);
 	}
 

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import dev.eventstream.sse.SseEvent;
+import dev.eventstream.sse.client.EventQueue;
 import dev.eventstream.sse.client.SseClient;
 import dev.eventstream.sse.server.SseServer;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class KickIntegrationTests {
 
 	@Test
 	void kickedClientStopsWithNoContentAndMayConnectAfterTheRefusal() throws Exception {
-		SseClient.Events events = new SseClient.Events();
+		EventQueue events = new EventQueue();
 		try (SseClient client = connect("/rest/events", "dan", events)) {
 			await().atMost(WAIT).until(() -> client.readyState() == SseClient.ReadyState.OPEN);
 			await().atMost(WAIT).until(() -> this.server.get("dan").isPresent());
@@ -45,8 +46,8 @@ class KickIntegrationTests {
 			long kickedAt = System.nanoTime();
 			this.server.kick("dan", refusal);
 			assertThat(events.next(WAIT).event()).isEqualTo("close");
-			SseClient.CloseReason reason = events.awaitClose(WAIT);
-			assertThat(reason.kind()).isEqualTo(SseClient.CloseReason.Kind.HTTP_STATUS);
+			SseClient.Termination reason = events.awaitClose(WAIT);
+			assertThat(reason.kind()).isEqualTo(SseClient.Termination.Kind.HTTP_STATUS);
 			assertThat(reason.statusCode()).isEqualTo(204);
 			assertThat(client.readyState()).isEqualTo(SseClient.ReadyState.CLOSED);
 			assertThat(this.server.get("dan")).isEmpty();
@@ -54,7 +55,7 @@ class KickIntegrationTests {
 			await().atMost(WAIT).until(() -> System.nanoTime() - kickedAt > refusal.plusMillis(200).toNanos());
 			assertThat(this.server.get("dan")).isEmpty();
 		}
-		SseClient.Events again = new SseClient.Events();
+		EventQueue again = new EventQueue();
 		try (SseClient client = connect("/mvc/events", "dan", again)) {
 			await().atMost(WAIT).until(() -> this.server.get("dan").isPresent());
 			String id = this.server.send("dan", SseEvent.of("welcome back")).orElseThrow();
@@ -80,7 +81,7 @@ class KickIntegrationTests {
 		assertThat(this.server.connectionCount()).isZero();
 	}
 
-	private SseClient connect(String path, String user, SseClient.Events events) {
+	private SseClient connect(String path, String user, EventQueue events) {
 		SseClient client = SseClient.builder(uri(path + "?user=" + user)).listener(events).build();
 		client.connect();
 		return client;

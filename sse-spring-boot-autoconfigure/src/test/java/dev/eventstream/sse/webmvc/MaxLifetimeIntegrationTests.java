@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.eventstream.sse.SseEvent;
+import dev.eventstream.sse.client.EventQueue;
 import dev.eventstream.sse.client.SseClient;
 import dev.eventstream.sse.server.CloseReason;
 import dev.eventstream.sse.server.SseServer;
@@ -40,7 +41,7 @@ class MaxLifetimeIntegrationTests {
 
 	@Test
 	void clientReconnectsAfterEachLifetimeAndMissesNothing() throws Exception {
-		SseClient.Events events = new SseClient.Events();
+		EventQueue events = new EventQueue();
 		URI uri = URI.create("http://127.0.0.1:" + this.port + "/rest/events?user=fay");
 		try (SseClient client = SseClient.builder(uri).listener(events).build()) {
 			client.connect();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.eventstream.sse.SseEvent;
+import dev.eventstream.sse.client.EventQueue;
 import dev.eventstream.sse.client.SseClient;
 import dev.eventstream.sse.server.SseServer;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class SseClientIntegrationTests {
 
 	@Test
 	void receivesEventsInOrder() throws Exception {
-		SseClient.Events events = new SseClient.Events();
+		EventQueue events = new EventQueue();
 		try (ConfigurableApplicationContext context = start(0); SseClient client = connect(context, "ann", events)) {
 			SseServer<String> server = server(context);
 			awaitConnected(server, "ann", client);
@@ -45,7 +46,7 @@ class SseClientIntegrationTests {
 
 	@Test
 	void reconnectsAfterServerDropsConnectionAndReceivesWhatItMissedOnce() throws Exception {
-		SseClient.Events events = new SseClient.Events();
+		EventQueue events = new EventQueue();
 		try (ConfigurableApplicationContext context = start(0); SseClient client = connect(context, "bob", events)) {
 			SseServer<String> server = server(context);
 			awaitConnected(server, "bob", client);
@@ -76,7 +77,7 @@ class SseClientIntegrationTests {
 		try (ServerSocket probe = new ServerSocket(0)) {
 			port = probe.getLocalPort();
 		}
-		SseClient.Events events = new SseClient.Events();
+		EventQueue events = new EventQueue();
 		ConfigurableApplicationContext first = start(port);
 		try (SseClient client = connect(first, "cat", events)) {
 			awaitConnected(server(first), "cat", client);
@@ -110,7 +111,7 @@ class SseClientIntegrationTests {
 		return context.getBean(SseServer.class);
 	}
 
-	private static SseClient connect(ConfigurableApplicationContext context, String user, SseClient.Events events) {
+	private static SseClient connect(ConfigurableApplicationContext context, String user, EventQueue events) {
 		String port = context.getEnvironment().getProperty("local.server.port");
 		SseClient client = SseClient.builder(URI.create("http://127.0.0.1:" + port + "/rest/events?user=" + user))
 			.listener(events)
