@@ -80,6 +80,8 @@ public final class ServerEvent<T> {
 	 * @since 0.2.0
 	 */
 	public String sendToTopic(String topic, Object payload) {
+		// Before marshalling: an invalid name fails the call without running the marshaller.
+		Topics.requireValid(Objects.requireNonNull(topic, "'topic' must not be null"));
 		return this.server.sendToTopic(topic, event(payload));
 	}
 

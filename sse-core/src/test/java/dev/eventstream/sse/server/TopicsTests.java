@@ -205,6 +205,33 @@ class TopicsTests {
 			.withMessage("'topics' must not contain null");
 	}
 
+	@Test
+	void keepsTheTopicsInTheOrderAskedAndJoinsThemInThatOrder() {
+		SseServer<String> server = this.servers.start();
+		TestConnection watcher = open(server, "watcher", "a", "b", "c");
+		SseStream<String> stream = server.connect("alice", null, List.of("c", "a", "b", "a"));
+		assertThat(stream.topics()).containsExactly("c", "a", "b");
+		TestConnection.open(stream);
+		String end = server.broadcast(SseEvent.of("end"));
+		assertThat(watcher.awaitEvents(7)).extracting(RecordedFrame::data).containsSubsequence(
+				"{\"topic\":\"c\",\"user\":\"alice\",\"state\":\"join\"}",
+				"{\"topic\":\"a\",\"user\":\"alice\",\"state\":\"join\"}",
+				"{\"topic\":\"b\",\"user\":\"alice\",\"state\":\"join\"}", "end");
+		assertThat(watcher.eventIds()).last().isEqualTo(end);
+	}
+
+	@Test
+	void invalidTopicFailsBeforeThePayloadIsMarshalled() {
+		AtomicInteger marshalled = new AtomicInteger();
+		SseServer<String> server = this.servers.start((builder) -> builder.marshaller((payload) -> {
+			marshalled.incrementAndGet();
+			return String.valueOf(payload);
+		}));
+		assertThatIllegalArgumentException().isThrownBy(() -> server.newEvent("x").sendToTopic(" ", "payload"))
+			.withMessage("'topic' must not be blank");
+		assertThat(marshalled).hasValue(0);
+	}
+
 	/** Every entry point refuses the name with the same message, and registers or records nothing. */
 	private void assertRejected(String topic, String message) {
 		SseServer<String> server = this.servers.start();
