@@ -2,6 +2,8 @@ package dev.eventstream.sse.server;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.eventstream.sse.SseEvent;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,36 @@ class SourceGraceTests {
 		SseServer<String> server = this.servers.start((builder) -> builder.presenceGrace(Duration.ofMinutes(1)));
 		connectAndLeave(server, "alice");
 		assertThat(server.send("bob", SseEvent.of("unknown"))).isEmpty();
+	}
+
+	@Test
+	void payloadComputedPerSourceIncludesSourcesWithinTheGraceAndIsReplayedToThem() {
+		SseServer<String> server = this.servers.start((builder) -> builder.presenceGrace(Duration.ofMinutes(1)));
+		TestConnection bob = TestConnection.open(server.connect("bob", null));
+		String seen = connectAndLeave(server, "alice");
+		Map<String, String> asked = new ConcurrentHashMap<>();
+		String id = server.newEvent("greeting").send((sourceId, lastEventId) -> {
+			asked.put(sourceId, String.valueOf(lastEventId));
+			return "hello " + sourceId;
+		});
+		assertThat(asked).containsOnlyKeys("alice", "bob").containsEntry("alice", seen);
+		assertThat(bob.awaitEvents(1)).containsExactly(new RecordedFrame(id, "greeting", "hello bob", null, null));
+
+		TestConnection back = TestConnection.open(server.connect("alice", seen));
+		assertThat(back.events()).containsExactly(new RecordedFrame(id, "greeting", "hello alice", null, null));
+	}
+
+	@Test
+	void payloadComputedPerSourceLeavesOutSourcesWhoseGraceEnded() {
+		SseServer<String> server = this.servers.start((builder) -> builder.presenceGrace(Duration.ZERO));
+		TestConnection.open(server.connect("bob", null));
+		connectAndLeave(server, "alice");
+		Map<String, String> asked = new ConcurrentHashMap<>();
+		server.newEvent("greeting").send((sourceId, lastEventId) -> {
+			asked.put(sourceId, String.valueOf(lastEventId));
+			return "hello " + sourceId;
+		});
+		assertThat(asked).containsOnlyKeys("bob");
 	}
 
 }
