@@ -45,6 +45,7 @@ final class Registry<T> {
 	@Nullable Added add(SseStream<T> stream, SseServer<T> server) {
 		T id = stream.sourceId();
 		boolean[] created = new boolean[1];
+		boolean[] returned = new boolean[1];
 		boolean[] added = new boolean[1];
 		this.sources.compute(id, (key, source) -> {
 			// Checked inside the compute, which release serializes with: a stream released before it
@@ -58,14 +59,16 @@ final class Registry<T> {
 			}
 			target.add(stream);
 			created[0] = (source == null);
+			// Also inside the compute: a release of this very stream, which serializes with it, must
+			// find it counted and leave its own grace in place.
+			returned[0] = created[0] && this.lingering.remove(key) != null;
+			this.connectionCount.incrementAndGet();
 			added[0] = true;
 			return target;
 		});
 		if (!added[0]) {
 			return null;
 		}
-		this.connectionCount.incrementAndGet();
-		boolean returned = created[0] && this.lingering.remove(id) != null;
 		List<String> present = new ArrayList<>();
 		List<String> joined = new ArrayList<>();
 		for (String topic : stream.topics()) {
@@ -84,7 +87,7 @@ final class Registry<T> {
 				return target;
 			});
 		}
-		return new Added(created[0] && !returned, present, joined);
+		return new Added(created[0] && !returned[0], present, joined);
 	}
 
 	/**
