@@ -403,6 +403,60 @@ class ConcurrencyTests {
 		}
 	}
 
+	@Test
+	void tabsOfManySourcesJoiningAndLeavingAtOnceProduceOneJoinAndOneLeavePerSource() throws Exception {
+		this.server.close();
+		this.server = SseServer.<String>builder()
+			.keepAlive(Duration.ZERO)
+			.writerThreads(4)
+			.presenceGrace(Duration.ofMillis(200))
+			.build();
+		this.server.start();
+		TestConnection watcher = TestConnection.open(this.server.connect("watcher", null, List.of("room")));
+		int sources = 10;
+		int tabsPerSource = 4;
+		CountDownLatch go = new CountDownLatch(1);
+		List<Future<List<TestConnection>>> openers = new ArrayList<>();
+		for (int t = 0; t < tabsPerSource; t++) {
+			openers.add(this.threads.submit(() -> {
+				go.await();
+				List<TestConnection> tabs = new ArrayList<>();
+				for (int source = 0; source < sources; source++) {
+					tabs.add(TestConnection.open(this.server.connect("s" + source, null, List.of("room"))));
+				}
+				return tabs;
+			}));
+		}
+		go.countDown();
+		List<TestConnection> tabs = new ArrayList<>();
+		for (Future<List<TestConnection>> opener : openers) {
+			tabs.addAll(opener.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+		}
+		assertThat(this.server.presence("room")).hasSize(sources + 1);
+		List<Future<?>> closers = new ArrayList<>();
+		for (int t = 0; t < tabsPerSource; t++) {
+			List<TestConnection> share = tabs.subList(t * sources, (t + 1) * sources);
+			closers.add(this.threads.submit(() -> share.forEach(TestConnection::disconnect)));
+		}
+		for (Future<?> closer : closers) {
+			closer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		}
+		await().atMost(TIMEOUT).until(() -> this.server.presence("room").equals(Set.of("watcher")));
+		await().atMost(TIMEOUT)
+			.until(() -> watcher.eventData().stream().filter((data) -> data.contains("leave")).count() == sources);
+		String marker = this.server.broadcast(SseEvent.of("marker"));
+		await().atMost(TIMEOUT).until(() -> watcher.eventIds().contains(marker));
+		List<String> presence = watcher.events().stream().filter((event) -> "presence".equals(event.event()))
+			.map(RecordedFrame::data).toList();
+		for (int source = 0; source < sources; source++) {
+			String user = "\"user\":\"s" + source + "\"";
+			assertThat(presence.stream().filter((data) -> data.contains(user)))
+				.containsExactly("{\"topic\":\"room\"," + user + ",\"state\":\"join\"}",
+						"{\"topic\":\"room\"," + user + ",\"state\":\"leave\"}");
+		}
+		assertThat(presence).hasSize(2 * sources + 1);
+	}
+
 	/** A history whose replays run an action first, and that counts appends. */
 	private static final class SlowHistory implements EventHistory<String> {
 
