@@ -3,6 +3,7 @@ package dev.eventstream.sse.server;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +27,7 @@ final class Registry<T> {
 	private final ConcurrentHashMap<String, TopicSubscribers<T>> topics = new ConcurrentHashMap<>();
 
 	// Sources without a connection whose grace has not ended, with when it ends (System.nanoTime()).
-	private final ConcurrentHashMap<T, Long> lingering = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<T, Lingering> lingering = new ConcurrentHashMap<>();
 
 	private final AtomicInteger connectionCount = new AtomicInteger();
 
@@ -44,6 +45,7 @@ final class Registry<T> {
 	@Nullable Added add(SseStream<T> stream, SseServer<T> server) {
 		T id = stream.sourceId();
 		boolean[] created = new boolean[1];
+		boolean[] returned = new boolean[1];
 		boolean[] added = new boolean[1];
 		this.sources.compute(id, (key, source) -> {
 			// Checked inside the compute, which release serializes with: a stream released before it
@@ -57,14 +59,16 @@ final class Registry<T> {
 			}
 			target.add(stream);
 			created[0] = (source == null);
+			// Also inside the compute: a release of this very stream, which serializes with it, must
+			// find it counted and leave its own grace in place.
+			returned[0] = created[0] && this.lingering.remove(key) != null;
+			this.connectionCount.incrementAndGet();
 			added[0] = true;
 			return target;
 		});
 		if (!added[0]) {
 			return null;
 		}
-		this.connectionCount.incrementAndGet();
-		boolean returned = created[0] && this.lingering.remove(id) != null;
 		List<String> present = new ArrayList<>();
 		List<String> joined = new ArrayList<>();
 		for (String topic : stream.topics()) {
@@ -83,7 +87,7 @@ final class Registry<T> {
 				return target;
 			});
 		}
-		return new Added(created[0] && !returned, present, joined);
+		return new Added(created[0] && !returned[0], present, joined);
 	}
 
 	/**
@@ -98,7 +102,7 @@ final class Registry<T> {
 			removed[0] = source.remove(stream);
 			gone[0] = source.connectionCount() == 0;
 			if (gone[0]) {
-				this.lingering.put(key, graceEndsAt);
+				this.lingering.put(key, new Lingering(graceEndsAt, source.lastEventId()));
 				return null;
 			}
 			return source;
@@ -152,8 +156,23 @@ final class Registry<T> {
 		if (this.sources.containsKey(sourceId)) {
 			return true;
 		}
-		Long graceEndsAt = this.lingering.get(sourceId);
-		return graceEndsAt != null && graceEndsAt - System.nanoTime() > 0;
+		Lingering lingering = this.lingering.get(sourceId);
+		return lingering != null && lingering.graceEndsAt() - System.nanoTime() > 0;
+	}
+
+	/**
+	 * Returns the sources without a connection here whose grace has not ended, with the last event id
+	 * each had when its last connection was released.
+	 */
+	Map<T, @Nullable String> lingering() {
+		Map<T, @Nullable String> lastEventIds = new LinkedHashMap<>();
+		long now = System.nanoTime();
+		this.lingering.forEach((sourceId, lingering) -> {
+			if (lingering.graceEndsAt() - now > 0 && !this.sources.containsKey(sourceId)) {
+				lastEventIds.put(sourceId, lingering.lastEventId());
+			}
+		});
+		return lastEventIds;
 	}
 
 	/** Forgets the sources whose grace ended without a new connection, and returns them. */
@@ -162,8 +181,8 @@ final class Registry<T> {
 			return List.of();
 		}
 		List<T> gone = new ArrayList<>();
-		for (Map.Entry<T, Long> entry : this.lingering.entrySet()) {
-			if (now - entry.getValue() >= 0 && this.lingering.remove(entry.getKey(), entry.getValue())) {
+		for (Map.Entry<T, Lingering> entry : this.lingering.entrySet()) {
+			if (now - entry.getValue().graceEndsAt() >= 0 && this.lingering.remove(entry.getKey(), entry.getValue())) {
 				gone.add(entry.getKey());
 			}
 		}
@@ -224,6 +243,10 @@ final class Registry<T> {
 
 	int connectionCount() {
 		return this.connectionCount.get();
+	}
+
+	/** A source that lost its last connection: when its grace ends (System.nanoTime()) and its last event id. */
+	private record Lingering(long graceEndsAt, @Nullable String lastEventId) {
 	}
 
 	/**

@@ -48,14 +48,16 @@ public final class ServerEvent<T> {
 
 	/**
 	 * Broadcasts a payload computed for each source from its id and last event id, marshalled once per
-	 * source. A payload that fails fails only its source's delivery.
+	 * source. A source that lost its last connection less than the presence grace ago counts too: its
+	 * client receives its payload from history when it reconnects. A payload that fails fails only its
+	 * source's delivery.
 	 * @param payloads computes the payload of a source
 	 * @return the event id
 	 * @throws MarshallingException after the other sources received the event, when some failed
 	 */
 	public String send(BiFunction<? super T, @Nullable String, ?> payloads) {
 		return this.server.publishEach(this.name,
-				(source) -> marshal(payloads.apply(source.id(), source.lastEventId())));
+				(sourceId, lastEventId) -> marshal(payloads.apply(sourceId, lastEventId)));
 	}
 
 	/**
@@ -80,6 +82,8 @@ public final class ServerEvent<T> {
 	 * @since 0.2.0
 	 */
 	public String sendToTopic(String topic, Object payload) {
+		// Before marshalling: an invalid name fails the call without running the marshaller.
+		Topics.requireValid(Objects.requireNonNull(topic, "'topic' must not be null"));
 		return this.server.sendToTopic(topic, event(payload));
 	}
 

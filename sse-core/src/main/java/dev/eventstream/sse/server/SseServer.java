@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import dev.eventstream.sse.SseEncoder;
@@ -433,18 +434,27 @@ public final class SseServer<T> implements AutoCloseable {
 		return Optional.of(id);
 	}
 
-	/** Sends an event whose data is computed per source, once per source. */
-	String publishEach(@Nullable String name, Function<SseSource<T>, String> dataFor) {
+	/**
+	 * Sends an event whose data is computed per source, once per source: each connected source, and
+	 * each source within the grace of its last connection, whose client receives it from history when
+	 * it is back, as it would a broadcast.
+	 */
+	String publishEach(@Nullable String name, BiFunction<T, @Nullable String, String> dataFor) {
 		requireRunning();
+		Map<T, @Nullable String> lastEventIds = new LinkedHashMap<>();
+		for (SseSource<T> source : this.registry.sources()) {
+			lastEventIds.put(source.id(), source.lastEventId());
+		}
+		this.registry.lingering().forEach(lastEventIds::putIfAbsent);
 		Map<T, String> data = new LinkedHashMap<>();
 		List<Object> failed = new ArrayList<>();
 		List<RuntimeException> causes = new ArrayList<>();
-		for (SseSource<T> source : this.registry.sources()) {
+		for (Map.Entry<T, @Nullable String> source : lastEventIds.entrySet()) {
 			try {
-				data.put(source.id(), dataFor.apply(source));
+				data.put(source.getKey(), dataFor.apply(source.getKey(), source.getValue()));
 			}
 			catch (RuntimeException ex) {
-				failed.add(source.id());
+				failed.add(source.getKey());
 				causes.add(ex);
 			}
 		}

@@ -75,11 +75,12 @@ public final class SseStream<T> {
 
 	private volatile long lastWriteNanos = System.nanoTime();
 
-	// When the stream reaches its maximum lifetime, as System.nanoTime(); set once it registers. Read
-	// and expired only by the server's scheduler thread.
+	// When the stream reaches its maximum lifetime, as System.nanoTime(); set once it registers, after
+	// the scheduler thread can already see the stream. Read and expired only by that thread, which
+	// reads the volatile flag first: so it never sees the flag without the deadline written before it.
 	private long expiresAtNanos;
 
-	private boolean expires;
+	private volatile boolean expires;
 
 	// Whether the transport said it cannot take more: the client is not reading as fast as we write.
 	private volatile boolean stalled;

@@ -1,6 +1,7 @@
 package dev.eventstream.sse.server;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -43,7 +44,7 @@ final class Topics {
 		if (valid.size() > max) {
 			throw new IllegalArgumentException("'topics' must hold at most " + max + " topics per connection");
 		}
-		return Set.copyOf(valid);
+		return Collections.unmodifiableSet(valid);
 	}
 
 }

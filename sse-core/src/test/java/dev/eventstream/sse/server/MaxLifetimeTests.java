@@ -83,4 +83,33 @@ class MaxLifetimeTests {
 			.withMessage("'maxLifetime' must be positive");
 	}
 
+	@Test
+	void eachOfManyStreamsEndsBetweenNinetyAndHundredPercentOfItsLifetime() {
+		Duration lifetime = Duration.ofSeconds(1);
+		// The ticker runs every twentieth of the lifetime; this allows for a late tick on a busy machine.
+		Duration allowance = Duration.ofMillis(60);
+		SseServer<String> server = this.servers.start((builder) -> builder.maxLifetime(lifetime));
+		int count = 50;
+		long[] openedAt = new long[count];
+		long[] closedAt = new long[count];
+		for (int i = 0; i < count; i++) {
+			int index = i;
+			TestConnection connection = TestConnection.create();
+			connection.onClose(() -> closedAt[index] = System.nanoTime());
+			openedAt[i] = System.nanoTime();
+			connection.openStream(server.connect("user" + i, null));
+		}
+		await().atMost(TestConnection.TIMEOUT).until(() -> server.connectionCount() == 0);
+		assertThat(server.closedConnections(CloseReason.LIFETIME)).isEqualTo(count);
+		List<Duration> lived = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			lived.add(Duration.ofNanos(closedAt[i] - openedAt[i]));
+		}
+		assertThat(lived).allSatisfy((duration) -> assertThat(duration)
+			.isBetween(lifetime.multipliedBy(9).dividedBy(10), lifetime.plus(allowance)));
+		// Deadlines are spread over 90 to 95% and a tick comes within a twentieth: 95% on average.
+		Duration average = lived.stream().reduce(Duration.ZERO, Duration::plus).dividedBy(count);
+		assertThat(average).isBetween(Duration.ofMillis(910), Duration.ofMillis(990));
+	}
+
 }

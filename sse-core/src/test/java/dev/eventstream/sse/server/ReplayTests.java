@@ -249,4 +249,61 @@ class ReplayTests {
 		assertThat(server.get("alice").orElseThrow().lastEventId()).isNull();
 	}
 
+	@Test
+	void replaysWhatTheCurrentSourceAndTopicsWouldHaveReceived() {
+		SseServer<String> server = start(new InMemoryEventHistory<>(100, null), (builder) -> builder.presenceEvent(null));
+		TestConnection alice = TestConnection.open(server.connect("alice", null, List.of("a", "b")));
+		TestConnection.open(server.connect("bob", null, List.of("a", "c")));
+		String seen = server.broadcast(SseEvent.of("seen"));
+		alice.awaitEvents(1);
+		alice.disconnect();
+		String toA = server.sendToTopic("a", SseEvent.of("to a"));
+		String toB = server.sendToTopic("b", SseEvent.of("to b"));
+		String toC = server.sendToTopic("c", SseEvent.of("to c"));
+		String all = server.broadcast(SseEvent.of("all"));
+		String toAlice = server.send("alice", SseEvent.of("to alice")).orElseThrow();
+		String toBob = server.send("bob", SseEvent.of("to bob")).orElseThrow();
+		String toD = server.sendToTopic("d", SseEvent.of("to d"));
+
+		// Topic a is dropped on reconnect, c is added.
+		TestConnection back = TestConnection.open(server.connect("alice", seen, List.of("b", "c")));
+		assertThat(back.text()).isEqualTo("retry: 3000\n\n"
+				+ "id: " + toB + "\ndata: to b\n\n"
+				+ "id: " + toC + "\ndata: to c\n\n"
+				+ "id: " + all + "\ndata: all\n\n"
+				+ "id: " + toAlice + "\ndata: to alice\n\n"
+				+ "id: " + toD + "\n\n");
+		assertThat(back.eventIds()).doesNotContain(toA, toBob, toD);
+		TestConnection plain = TestConnection.open(server.connect("alice", seen));
+		assertThat(plain.eventIds()).containsExactly(all, toAlice);
+		TestConnection everything = TestConnection.open(server.connect("carol", seen, List.of("a", "b", "c", "d")));
+		assertThat(everything.eventIds()).containsExactly(toA, toB, toC, all, toD);
+	}
+
+	@Test
+	void missedSignalNamesTheOldestEventHeldWhateverItsAudience() {
+		SseServer<String> server = start(new InMemoryEventHistory<>(3, null), (builder) -> builder.presenceEvent(null));
+		String evicted = server.sendToTopic("b", SseEvent.of("evicted"));
+		String toA = server.sendToTopic("a", SseEvent.of("to a"));
+		String toB = server.sendToTopic("b", SseEvent.of("to b"));
+		String all = server.broadcast(SseEvent.of("all"));
+		TestConnection back = TestConnection.open(server.connect("alice", evicted, List.of("b")));
+		assertThat(back.events()).containsExactly(new RecordedFrame(null, "missed", toA, null, null),
+				new RecordedFrame(toB, null, "to b", null, null), new RecordedFrame(all, null, "all", null, null));
+		TestConnection complete = TestConnection.open(server.connect("bob", toA, List.of("b")));
+		assertThat(complete.eventIds()).containsExactly(toB, all);
+	}
+
+	@Test
+	void liveTopicEventsFollowTheReplayWithNoGapAndNoDuplicate() {
+		SseServer<String> server = start(new InMemoryEventHistory<>(100, null), (builder) -> builder.presenceEvent(null));
+		String seen = server.broadcast(SseEvent.of("seen"));
+		String replayed = server.sendToTopic("a", SseEvent.of("replayed"));
+		TestConnection back = TestConnection.open(server.connect("alice", seen, List.of("a")));
+		String live = server.sendToTopic("a", SseEvent.of("live"));
+		server.sendToTopic("b", SseEvent.of("not followed"));
+		String end = server.broadcast(SseEvent.of("end"));
+		assertThat(back.awaitEvents(3)).extracting(RecordedFrame::id).containsExactly(replayed, live, end);
+	}
+
 }
