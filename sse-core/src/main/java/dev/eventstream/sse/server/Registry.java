@@ -33,8 +33,18 @@ final class Registry<T> {
 
 	private final long graceNanos;
 
-	Registry(long graceNanos) {
+	private final Presence<T> presence;
+
+	/**
+	 * Creates a registry.
+	 * @param graceNanos how long a source stays addressable after its last connection
+	 * @param presence told, inside the compute that changes it, when a source comes and goes here and
+	 * when its first connection in a topic comes and its last goes: so a cluster hears of each change in
+	 * the order it happened, even when a registration and a release of the same source race
+	 */
+	Registry(long graceNanos, Presence<T> presence) {
 		this.graceNanos = graceNanos;
+		this.presence = presence;
 	}
 
 	/**
@@ -62,6 +72,9 @@ final class Registry<T> {
 			// Also inside the compute: a release of this very stream, which serializes with it, must
 			// find it counted and leave its own grace in place.
 			returned[0] = created[0] && this.lingering.remove(key) != null;
+			if (created[0] && !returned[0]) {
+				this.presence.sourcePresent(key, true);
+			}
 			this.connectionCount.incrementAndGet();
 			added[0] = true;
 			return target;
@@ -69,7 +82,6 @@ final class Registry<T> {
 		if (!added[0]) {
 			return null;
 		}
-		List<String> present = new ArrayList<>();
 		List<String> joined = new ArrayList<>();
 		for (String topic : stream.topics()) {
 			this.topics.compute(topic, (key, subscribers) -> {
@@ -79,7 +91,7 @@ final class Registry<T> {
 				TopicSubscribers<T> target = (subscribers != null) ? subscribers : new TopicSubscribers<>();
 				int change = target.add(stream);
 				if (change != TopicSubscribers.ALREADY_PRESENT) {
-					present.add(key);
+					this.presence.topicPresent(id, key, true);
 				}
 				if (change == TopicSubscribers.JOINED) {
 					joined.add(key);
@@ -87,14 +99,14 @@ final class Registry<T> {
 				return target;
 			});
 		}
-		return new Added(created[0] && !returned[0], present, joined);
+		return new Added(joined);
 	}
 
 	/**
 	 * Removes a stream that was released.
-	 * @return what changed, or {@code null} when the stream was never added
+	 * @return whether it was added before
 	 */
-	@Nullable Removed remove(SseStream<T> stream) {
+	boolean remove(SseStream<T> stream) {
 		boolean[] removed = new boolean[1];
 		boolean[] gone = new boolean[1];
 		long graceEndsAt = System.nanoTime() + this.graceNanos;
@@ -108,19 +120,18 @@ final class Registry<T> {
 			return source;
 		});
 		if (!removed[0]) {
-			return null;
+			return false;
 		}
-		List<String> emptied = new ArrayList<>();
 		for (String topic : stream.topics()) {
 			this.topics.computeIfPresent(topic, (key, subscribers) -> {
 				if (subscribers.remove(stream, graceEndsAt)) {
-					emptied.add(key);
+					this.presence.topicPresent(stream.sourceId(), key, false);
 				}
 				return subscribers.isEmpty() ? null : subscribers;
 			});
 		}
 		this.connectionCount.decrementAndGet();
-		return new Removed(gone[0], emptied);
+		return true;
 	}
 
 	/**
@@ -175,18 +186,21 @@ final class Registry<T> {
 		return lastEventIds;
 	}
 
-	/** Forgets the sources whose grace ended without a new connection, and returns them. */
-	List<T> expireLingering(long now) {
-		if (this.lingering.isEmpty()) {
-			return List.of();
-		}
-		List<T> gone = new ArrayList<>();
+	/**
+	 * Forgets the sources whose grace ended without a new connection, each inside the compute of its
+	 * id, which a new connection of the source serializes with.
+	 */
+	void expireLingering(long now) {
 		for (Map.Entry<T, Lingering> entry : this.lingering.entrySet()) {
-			if (now - entry.getValue().graceEndsAt() >= 0 && this.lingering.remove(entry.getKey(), entry.getValue())) {
-				gone.add(entry.getKey());
+			if (now - entry.getValue().graceEndsAt() >= 0) {
+				this.sources.compute(entry.getKey(), (key, source) -> {
+					if (source == null && this.lingering.remove(key, entry.getValue())) {
+						this.presence.sourcePresent(key, false);
+					}
+					return source;
+				});
 			}
 		}
-		return gone;
 	}
 
 	/** Returns, per topic, the sources whose presence grace ended without a new connection. */
@@ -251,19 +265,26 @@ final class Registry<T> {
 
 	/**
 	 * What registering a stream changed.
-	 * @param sourceConnected whether its source had no connection here, nor one within the grace
-	 * @param present the topics its source has its first connection subscribed to now
-	 * @param joined those of them it joins: it had no connection subscribed within the grace either
+	 * @param joined the topics its source joins: it had no connection subscribed to them, nor one within
+	 * the grace
 	 */
-	record Added(boolean sourceConnected, List<String> present, List<String> joined) {
+	record Added(List<String> joined) {
 	}
 
 	/**
-	 * What releasing a stream changed.
-	 * @param sourceGone whether its source has no connection left here
-	 * @param emptied the topics its source has no connection subscribed to any more
+	 * Hears, in the order they happen, when this server starts or stops holding a source, or a source
+	 * in a topic.
+	 *
+	 * @param <T> the type of source ids
 	 */
-	record Removed(boolean sourceGone, List<String> emptied) {
+	interface Presence<T> {
+
+		/** Called inside the compute of the source's id; must not block. */
+		void sourcePresent(T sourceId, boolean present);
+
+		/** Called inside the compute of the topic; must not block. */
+		void topicPresent(T sourceId, String topic, boolean present);
+
 	}
 
 }

@@ -99,7 +99,8 @@ public interface SseCluster<T> extends AutoCloseable {
 	void unsubscribed(T sourceId, String topic);
 
 	/**
-	 * Returns the sources with a connection subscribed to the topic on any server of the cluster.
+	 * Returns the sources with a connection subscribed to the topic on the other servers of the
+	 * cluster; this server knows its own.
 	 * @param topic the topic
 	 * @return the source ids
 	 * @throws ClusterUnavailableException when the cluster cannot be reached

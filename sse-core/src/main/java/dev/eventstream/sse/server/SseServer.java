@@ -120,7 +120,20 @@ public final class SseServer<T> implements AutoCloseable {
 		this.maxLifetimeNanos = (builder.maxLifetime != null) ? deadlineNanos(builder.maxLifetime) : 0;
 		Duration grace = (builder.presenceGrace != null) ? builder.presenceGrace
 				: ((builder.retry != null) ? builder.retry : Duration.ZERO).plus(GRACE_BEYOND_RETRY);
-		this.registry = new Registry<>(deadlineNanos(grace));
+		// Through the log, assigned below: a cluster hears of sources and topic members coming and going.
+		this.registry = new Registry<>(deadlineNanos(grace), new Registry.Presence<>() {
+
+			@Override
+			public void sourcePresent(T sourceId, boolean present) {
+				SseServer.this.log.sourcePresent(sourceId, present);
+			}
+
+			@Override
+			public void topicPresent(T sourceId, String topic, boolean present) {
+				SseServer.this.log.topicPresent(sourceId, topic, present);
+			}
+
+		});
 		Duration retryAfter = (builder.retry != null && !builder.retry.isZero()) ? builder.retry : DEFAULT_RETRY_AFTER;
 		this.admission = new Admission<>(builder.maxConnections, builder.maxConnectionsPerSource, retryAfter,
 				builder.topicAuthorizer);
@@ -498,28 +511,16 @@ public final class SseServer<T> implements AutoCloseable {
 		if (replayed > 0) {
 			this.listeners.replayed(replayed);
 		}
-		if (added.sourceConnected()) {
-			this.log.sourcePresent(id, true);
-		}
-		for (String topic : added.present()) {
-			boolean elsewhere = added.joined().contains(topic) && this.presenceEvent != null
-					&& this.log.presence(topic, Set.of()).contains(id);
-			this.log.topicPresent(id, topic, true);
-			if (added.joined().contains(topic) && !elsewhere) {
-				publishPresence(topic, id, "join");
-			}
+		for (String topic : added.joined()) {
+			join(topic, id);
 		}
 		logger.log(System.Logger.Level.DEBUG,
 				() -> "Connected " + LogText.of(id) + " (Last-Event-ID " + LogText.of(lastEventId) + ")");
 	}
 
 	void release(SseStream<T> stream, CloseReason reason) {
-		Registry.Removed removed = this.registry.remove(stream);
-		if (removed == null) {
+		if (!this.registry.remove(stream)) {
 			return; // never registered: closed before or while it was opened
-		}
-		for (String topic : removed.emptied()) {
-			this.log.topicPresent(stream.sourceId(), topic, false);
 		}
 		this.closedByReason.incrementAndGet(reason.ordinal());
 		if (this.registry.connectionCount() == 0) {
@@ -528,6 +529,23 @@ public final class SseServer<T> implements AutoCloseable {
 			}
 		}
 		logger.log(System.Logger.Level.DEBUG, () -> "Closed " + LogText.of(stream.sourceId()) + ": " + reason);
+	}
+
+	/** Publishes the join of a source, unless it is present on another server of a cluster already. */
+	private void join(String topic, T sourceId) {
+		if (this.presenceEvent == null) {
+			return;
+		}
+		boolean elsewhere;
+		try {
+			elsewhere = this.log.presence(topic, Set.of()).contains(sourceId);
+		}
+		catch (RuntimeException ex) {
+			elsewhere = false; // the cluster is out of reach: publishing the join fails quietly too
+		}
+		if (!elsewhere) {
+			publishPresence(topic, sourceId, "join");
+		}
 	}
 
 	/** Publishes a presence event to a topic; called outside every lock. */
@@ -598,18 +616,8 @@ public final class SseServer<T> implements AutoCloseable {
 		return wellFormed ? lastEventId : "";
 	}
 
-	/** Ends the grace of sources and topic members that did not come back. */
+	/** Ends the grace of topic members that did not come back: they leave, unless present elsewhere. */
 	private final class GraceEnded implements Ticker.GraceEnded<T> {
-
-		@Override
-		public void sourceGone(T sourceId) {
-			try {
-				SseServer.this.log.sourcePresent(sourceId, false);
-			}
-			catch (RuntimeException ex) {
-				logger.log(System.Logger.Level.DEBUG, () -> "Cannot withdraw " + LogText.of(sourceId) + ": " + ex);
-			}
-		}
 
 		@Override
 		public void leftTopic(T sourceId, String topic) {

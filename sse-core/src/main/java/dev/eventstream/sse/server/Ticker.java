@@ -103,9 +103,7 @@ final class Ticker<T> {
 	private void tickGrace() {
 		try {
 			long now = System.nanoTime();
-			for (T gone : this.registry.expireLingering(now)) {
-				this.graceEnded.sourceGone(gone);
-			}
+			this.registry.expireLingering(now);
 			for (Map.Entry<String, List<T>> left : this.registry.leaveDue(now).entrySet()) {
 				for (T source : left.getValue()) {
 					this.graceEnded.leftTopic(source, left.getKey());
@@ -117,10 +115,8 @@ final class Ticker<T> {
 		}
 	}
 
-	/** What happens when a grace ends without a new connection. */
+	/** What happens when a topic member's grace ends without a new connection. */
 	interface GraceEnded<T> {
-
-		void sourceGone(T sourceId);
 
 		void leftTopic(T sourceId, String topic);
 

@@ -91,8 +91,9 @@ final class RedisPresence<T> implements AutoCloseable {
 		remove(topicClaim(sourceId, topic));
 	}
 
-	/** Returns the sources some server holds an unexpired claim on in the topic. */
+	/** Returns the sources another server holds an unexpired claim on in the topic. */
 	Set<T> presence(String topic) {
+		String own = this.server + SEPARATOR;
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			Set<byte[]> members = connection.zSetCommands()
 				.zRangeByScore(topicKey(topic), System.currentTimeMillis(), Double.POSITIVE_INFINITY);
@@ -100,7 +101,9 @@ final class RedisPresence<T> implements AutoCloseable {
 			if (members != null) {
 				for (byte[] member : members) {
 					String text = new String(member, StandardCharsets.UTF_8);
-					present.add(this.codec.decode(text.substring(text.indexOf(SEPARATOR) + 1)));
+					if (!text.startsWith(own)) {
+						present.add(this.codec.decode(text.substring(text.indexOf(SEPARATOR) + 1)));
+					}
 				}
 			}
 			return present;
