@@ -100,24 +100,17 @@ public final class SseSource<T> {
 
 	/** Called inside the registry's compute for this id. */
 	void add(SseStream<T> stream) {
-		SseStream<T>[] current = this.streams;
-		SseStream<T>[] next = Arrays.copyOf(current, current.length + 1);
-		next[current.length] = stream;
-		this.streams = next;
+		this.streams = StreamArrays.with(this.streams, stream);
 	}
 
 	/** Called inside the registry's compute for this id; returns whether the stream was one of this source's. */
 	boolean remove(SseStream<T> stream) {
-		SseStream<T>[] current = this.streams;
-		for (int i = 0; i < current.length; i++) {
-			if (current[i] == stream) {
-				SseStream<T>[] next = Arrays.copyOf(current, current.length - 1);
-				System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-				this.streams = next;
-				return true;
-			}
+		SseStream<T>[] next = StreamArrays.without(this.streams, stream);
+		if (next == null) {
+			return false;
 		}
-		return false;
+		this.streams = next;
+		return true;
 	}
 
 	void deliver(Frame frame, List<SseStream<?>> woken) {

@@ -37,10 +37,7 @@ final class TopicSubscribers<T> {
 
 	/** Adds a stream; returns {@link #ALREADY_PRESENT}, {@link #RETURNED} or {@link #JOINED}. */
 	int add(SseStream<T> stream) {
-		SseStream<T>[] current = this.streams;
-		SseStream<T>[] next = Arrays.copyOf(current, current.length + 1);
-		next[current.length] = stream;
-		this.streams = next;
+		this.streams = StreamArrays.with(this.streams, stream);
 		int count = this.connectionsPerSource.merge(stream.sourceId(), 1, Integer::sum);
 		if (count > 1) {
 			return ALREADY_PRESENT;
@@ -50,23 +47,19 @@ final class TopicSubscribers<T> {
 
 	/** Removes a stream; returns whether its source has no connection left in the topic. */
 	boolean remove(SseStream<T> stream, long graceEndsAt) {
-		SseStream<T>[] current = this.streams;
-		for (int i = 0; i < current.length; i++) {
-			if (current[i] == stream) {
-				SseStream<T>[] next = Arrays.copyOf(current, current.length - 1);
-				System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-				this.streams = next;
-				T source = stream.sourceId();
-				int left = this.connectionsPerSource.merge(source, -1, Integer::sum);
-				if (left == 0) {
-					this.connectionsPerSource.remove(source);
-					this.leaving.put(source, graceEndsAt);
-					return true;
-				}
-				return false;
-			}
+		SseStream<T>[] next = StreamArrays.without(this.streams, stream);
+		if (next == null) {
+			return false;
 		}
-		return false;
+		this.streams = next;
+		T source = stream.sourceId();
+		int left = this.connectionsPerSource.merge(source, -1, Integer::sum);
+		if (left > 0) {
+			return false;
+		}
+		this.connectionsPerSource.remove(source);
+		this.leaving.put(source, graceEndsAt);
+		return true;
 	}
 
 	/** Moves the sources whose grace ended to {@code left}. */
