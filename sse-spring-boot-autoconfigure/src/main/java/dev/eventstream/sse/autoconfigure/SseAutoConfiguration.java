@@ -33,7 +33,9 @@ import org.springframework.core.annotation.Order;
  *     return builder.build();
  * }
  * </pre>
- * An application that declares its own {@code SseServer} beans gets no auto-configured one.
+ * An application that declares its own {@code SseServer} beans gets no auto-configured one. A
+ * {@link TopicAuthorizer TopicAuthorizer&lt;String&gt;} bean applies to the auto-configured server; a
+ * server of another id type sets its own on the builder.
  *
  * @since 0.1.0
  */
@@ -62,8 +64,7 @@ public final class SseAutoConfiguration {
 	@ConditionalOnMissingBean
 	@SuppressWarnings({ "rawtypes", "unchecked" })
 	SseServer.Builder sseServerBuilder(SseProperties properties, EventIdGenerator idGenerator,
-			ObjectProvider<SseCluster<?>> cluster, ObjectProvider<TopicAuthorizer<?>> topicAuthorizer,
-			ObjectProvider<SseServerCustomizer> customizers) {
+			ObjectProvider<SseCluster<?>> cluster, ObjectProvider<SseServerCustomizer> customizers) {
 		SseProperties.Presence presence = properties.presence();
 		SseServer.Builder<Object> builder = SseServer.builder()
 			.retry(properties.retry().isZero() ? null : properties.retry())
@@ -85,7 +86,6 @@ public final class SseAutoConfiguration {
 		if (properties.writerThreads() != null) {
 			builder.writerThreads(properties.writerThreads());
 		}
-		topicAuthorizer.ifAvailable((each) -> builder.topicAuthorizer((TopicAuthorizer<Object>) each));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder;
 	}
@@ -93,8 +93,12 @@ public final class SseAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(SseServer.class)
 	@SuppressWarnings({ "rawtypes", "unchecked" })
-	SseServer<String> sseServer(SseServer.Builder<String> builder, ObjectProvider<EventHistory<?>> history) {
+	SseServer<String> sseServer(SseServer.Builder<String> builder, ObjectProvider<EventHistory<?>> history,
+			ObjectProvider<TopicAuthorizer<String>> topicAuthorizer) {
 		history.ifAvailable((each) -> builder.history((EventHistory<String>) (EventHistory) each));
+		// Only here: the builder also builds servers of other id types, which an authorizer of String ids
+		// does not fit. Such a server takes its own: builder.topicAuthorizer(...).
+		topicAuthorizer.ifAvailable(builder::topicAuthorizer);
 		return builder.build();
 	}
 

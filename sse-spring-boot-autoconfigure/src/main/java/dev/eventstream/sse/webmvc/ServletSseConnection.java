@@ -10,6 +10,8 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -79,7 +81,7 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 			}
 			catch (UnsupportedOperationException ex) {
 				this.blocking = true;
-				warnOnceIfReal(out);
+				warnOnceIfReal(request, out);
 			}
 		}
 		// Outside the monitor: the first write may release the stream, which takes the server's lock.
@@ -197,6 +199,15 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 		}
 	}
 
+	/** Tells whether the request is a mock (MockMvc), however many wrappers filters put around it. */
+	private static boolean isMock(ServletRequest request) {
+		ServletRequest each = request;
+		while (each instanceof ServletRequestWrapper wrapper) {
+			each = wrapper.getRequest();
+		}
+		return each.getClass().getName().startsWith(MOCK_PACKAGE);
+	}
+
 	private synchronized StreamEndpoint endpoint() {
 		StreamEndpoint endpoint = this.endpoint;
 		if (endpoint == null) {
@@ -205,9 +216,10 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 		return endpoint;
 	}
 
-	private static void warnOnceIfReal(ServletOutputStream out) {
+	private static void warnOnceIfReal(ServletRequest request, ServletOutputStream out) {
 		Class<?> type = out.getClass();
-		if (type.getName().startsWith(MOCK_PACKAGE)) {
+		if (isMock(request) || type.getName().startsWith(MOCK_PACKAGE)) {
+			logger.debug("Streaming with blocking writes to a mock response");
 			return;
 		}
 		if (warnedBlockingStreams.add(type)) {

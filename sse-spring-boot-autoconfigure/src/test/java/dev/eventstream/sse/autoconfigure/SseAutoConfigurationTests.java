@@ -7,26 +7,18 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.eventstream.sse.SseEvent;
-import dev.eventstream.sse.actuate.SseEndpoint;
-import dev.eventstream.sse.autoconfigure.actuate.SseEndpointAutoConfiguration;
-import dev.eventstream.sse.autoconfigure.health.SseHealthContributorAutoConfiguration;
-import dev.eventstream.sse.autoconfigure.metrics.SseMetricsAutoConfiguration;
 import dev.eventstream.sse.autoconfigure.webmvc.SseWebMvcAutoConfiguration;
-import dev.eventstream.sse.health.SseHealthIndicator;
-import dev.eventstream.sse.metrics.SseMetrics;
-import dev.eventstream.sse.metrics.SseMetricsBinder;
+import dev.eventstream.sse.server.ConnectionRefusedException;
 import dev.eventstream.sse.server.EventHistory;
 import dev.eventstream.sse.server.EventIdGenerator;
 import dev.eventstream.sse.server.InMemoryEventHistory;
 import dev.eventstream.sse.server.SseServer;
+import dev.eventstream.sse.server.TopicAuthorizer;
+import dev.eventstream.sse.server.transport.SseConnection;
 import dev.eventstream.sse.webmvc.SseStreamReturnValueHandler;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -36,68 +28,105 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class SseAutoConfigurationTests {
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, SseAutoConfiguration.class,
-				SseWebMvcAutoConfiguration.class, SseHealthContributorAutoConfiguration.class,
-				SseMetricsAutoConfiguration.class, SseEndpointAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, SseAutoConfiguration.class));
 
 	@Test
-	void providesServerAndTransportInServletWebApplication() {
+	void providesRunningServerInServletWebApplication() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(SseServer.class)
-				.hasSingleBean(SseStreamReturnValueHandler.class)
 				.hasSingleBean(SseServerLifecycle.class)
 				.hasSingleBean(InMemoryEventHistory.class)
-				.hasSingleBean(EventIdGenerator.class)
-				.hasSingleBean(SseHealthIndicator.class)
-				.hasSingleBean(SseMetricsBinder.class)
-				.hasSingleBean(SseMetrics.class)
-				.doesNotHaveBean(SseEndpoint.class);
+				.hasSingleBean(EventIdGenerator.class);
 			assertThat(context.getBean(SseServer.class).isRunning()).isTrue();
 		});
 	}
 
 	@Test
-	void registersMetricsAsListenerOfTheServer() {
+	void serverStopsWhenTheContextPausesAndRunsAgainWhenItRestarts() {
 		this.contextRunner.run((context) -> {
-			MeterRegistry registry = new SimpleMeterRegistry();
-			context.getBean(SseMetrics.class).bindTo(registry);
 			@SuppressWarnings("unchecked")
 			SseServer<String> server = context.getBean(SseServer.class);
-			server.broadcast(SseEvent.of("tick", "1"));
-			assertThat(registry.get("sse.events.published").tag("event", "tick").counter().count()).isEqualTo(1);
+			context.stop();
+			assertThat(server.isRunning()).isFalse();
+			context.start();
+			assertThat(server.isRunning()).isTrue();
+			assertThat(server.broadcast(SseEvent.of("after restart"))).isNotBlank();
 		});
 	}
 
 	@Test
-	void providesEndpointWhenExposed() {
-		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=sse").run((context) -> {
-			assertThat(context).hasSingleBean(SseEndpoint.class);
-			assertThat(context.getBean(SseEndpoint.class).server().open()).isTrue();
+	void bindsTopicPresenceAndLifecycleProperties() {
+		this.contextRunner
+			.withPropertyValues("sse.presence.grace=7s", "sse.presence.event=", "sse.topics.max-per-connection=2",
+					"sse.close-event=", "sse.history.missed-event=", "sse.writer-threads=3", "sse.shutdown-timeout=1s",
+					"sse.last-event-id-parameter=since")
+			.run((context) -> {
+				SseProperties properties = context.getBean(SseProperties.class);
+				assertThat(properties.presence().grace()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(properties.presence().event()).isEmpty();
+				assertThat(properties.topics().maxPerConnection()).isEqualTo(2);
+				assertThat(properties.closeEvent()).isEmpty();
+				assertThat(properties.history().missedEvent()).isEmpty();
+				assertThat(properties.writerThreads()).isEqualTo(3);
+				assertThat(properties.shutdownTimeout()).isEqualTo(Duration.ofSeconds(1));
+				assertThat(properties.lastEventIdParameter()).isEqualTo("since");
+				@SuppressWarnings("unchecked")
+				SseServer<String> server = context.getBean(SseServer.class);
+				assertThatIllegalArgumentException().isThrownBy(() -> server.connect("a", null, List.of("x", "y", "z")))
+					.withMessageContaining("at most 2 topics");
+			});
+	}
+
+	@Test
+	void failsStartUpOnInvalidTopicAndPresenceValues() {
+		this.contextRunner.withPropertyValues("sse.topics.max-per-connection=-1")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessage("'sse.topics.max-per-connection' must not be negative"));
+		this.contextRunner.withPropertyValues("sse.presence.grace=-1s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessage("'sse.presence.grace' must not be negative"));
+		this.contextRunner.withPropertyValues("sse.close-event=a\nb")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessage("'sse.close-event' must be empty or a non-blank name without CR or LF"));
+	}
+
+	@Test
+	void appliesTheApplicationsTopicAuthorizer() {
+		this.contextRunner.withUserConfiguration(TopicAuthorizerConfiguration.class).run((context) -> {
+			@SuppressWarnings("unchecked")
+			SseServer<String> server = context.getBean(SseServer.class);
+			assertThatExceptionOfType(ConnectionRefusedException.class)
+				.isThrownBy(() -> server.connect("alice", null, List.of("secret")).open(new NoConnection(), null))
+				.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(ConnectionRefusedException.Reason.TOPIC_FORBIDDEN));
+			assertThat(server.connectionCount()).isZero();
 		});
 	}
 
 	@Test
-	void backsOffForUserEndpoint() {
-		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=sse")
-			.withUserConfiguration(UserEndpointConfiguration.class)
-			.run((context) -> assertThat(context).hasSingleBean(SseEndpoint.class)
-				.getBean(SseEndpoint.class)
-				.isSameAs(context.getBean("myEndpoint")));
-	}
-
-	@Test
-	void reportsHealthUpUntilContextCloses() {
-		this.contextRunner.run((context) -> {
-			SseHealthIndicator indicator = context.getBean(SseHealthIndicator.class);
-			Health health = indicator.health(true);
-			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("connections", 0).containsEntry("sources", 0);
-			context.close();
-			assertThat(indicator.health(true).getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+	void buildsServersOfOtherIdTypesWithTheirOwnHistory() {
+		this.contextRunner.withUserConfiguration(TwoServersConfiguration.class).run((context) -> {
+			@SuppressWarnings("unchecked")
+			SseServer<Long> orders = context.getBean("orders", SseServer.class);
+			@SuppressWarnings("unchecked")
+			SseServer<String> users = context.getBean("users", SseServer.class);
+			assertThat(orders.isRunning()).isTrue();
+			assertThat(users.isRunning()).isTrue();
+			orders.broadcast(SseEvent.of("order"));
+			users.broadcast(SseEvent.of("user"));
+			// A client that saw nothing yet comes back with the origin id: it gets its own server's history.
+			RecordingConnection connection = new RecordingConnection();
+			users.connect("alice", EventHistory.ORIGIN).open(connection, null).onWritePossible();
+			assertThat(connection.text).contains("data: user").doesNotContain("data: order");
+			assertThat(context.getBean(SseServer.Builder.class)).isNotSameAs(context.getBean(SseServer.Builder.class));
 		});
 	}
 
@@ -240,20 +269,6 @@ class SseAutoConfigurationTests {
 	}
 
 	@Test
-	void startsWithoutActuatorOrMicrometer() {
-		this.contextRunner
-			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health", "io.micrometer",
-					"org.springframework.boot.actuate"))
-			.withPropertyValues("management.endpoints.web.exposure.include=*")
-			.run((context) -> assertThat(context).hasNotFailed()
-				.hasSingleBean(SseServer.class)
-				.doesNotHaveBean(SseHealthIndicator.class)
-				.doesNotHaveBean(SseMetricsBinder.class)
-				.doesNotHaveBean(SseMetrics.class)
-				.doesNotHaveBean(SseEndpoint.class));
-	}
-
-	@Test
 	void backsOffInNonWebApplication() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(SseAutoConfiguration.class, SseWebMvcAutoConfiguration.class))
@@ -285,16 +300,6 @@ class SseAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class UserEndpointConfiguration {
-
-		@Bean
-		SseEndpoint myEndpoint(SseServer<?> server) {
-			return new SseEndpoint(server);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
 	static class UserStrategiesConfiguration {
 
 		@Bean
@@ -306,6 +311,78 @@ class SseAutoConfigurationTests {
 		@Bean
 		EventHistory<Object> myHistory() {
 			return new InMemoryEventHistory<>(5, null);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TopicAuthorizerConfiguration {
+
+		@Bean
+		TopicAuthorizer<String> topicAuthorizer() {
+			return (user, topic) -> !"secret".equals(topic);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoServersConfiguration {
+
+		@Bean
+		SseServer<Long> orders(SseServer.Builder<Long> builder) {
+			return builder.build();
+		}
+
+		@Bean
+		SseServer<String> users(SseServer.Builder<String> builder) {
+			return builder.build();
+		}
+
+	}
+
+	/** A transport's connection that takes every write at once and keeps it as text. */
+	static final class RecordingConnection implements SseConnection {
+
+		final StringBuilder text = new StringBuilder();
+
+		@Override
+		public boolean isReady() {
+			return true;
+		}
+
+		@Override
+		public void write(byte[] frame) {
+			this.text.append(new String(frame, StandardCharsets.UTF_8));
+		}
+
+		@Override
+		public void flush() {
+		}
+
+		@Override
+		public void close() {
+		}
+
+	}
+
+	/** A transport's connection that is never written to. */
+	static final class NoConnection implements SseConnection {
+
+		@Override
+		public boolean isReady() {
+			return false;
+		}
+
+		@Override
+		public void write(byte[] frame) {
+		}
+
+		@Override
+		public void flush() {
+		}
+
+		@Override
+		public void close() {
 		}
 
 	}
