@@ -1,11 +1,15 @@
 package dev.eventstream.sse.autoconfigure;
 
+import java.util.List;
+
 import dev.eventstream.sse.server.EventHistory;
 import dev.eventstream.sse.server.EventIdGenerator;
 import dev.eventstream.sse.server.InMemoryEventHistory;
 import dev.eventstream.sse.server.SseCluster;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.server.TopicAuthorizer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,6 +47,8 @@ import org.springframework.core.annotation.Order;
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @EnableConfigurationProperties(SseProperties.class)
 public final class SseAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(SseAutoConfiguration.class);
 
 	SseAutoConfiguration() {
 	}
@@ -105,7 +111,12 @@ public final class SseAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SseServerLifecycle sseServerLifecycle(ObjectProvider<SseServer<?>> servers) {
-		return new SseServerLifecycle(servers.orderedStream().toList());
+		List<SseServer<?>> all = servers.orderedStream().toList();
+		if (all.size() > 1 && servers.getIfUnique() == null) {
+			logger.warn(all.size() + " SseServer beans and none is @Primary: the sse health indicator, metrics "
+					+ "and actuator endpoint follow a primary server, so they are not configured");
+		}
+		return new SseServerLifecycle(all);
 	}
 
 	private static InMemoryEventHistory<String> newHistory(SseProperties properties) {

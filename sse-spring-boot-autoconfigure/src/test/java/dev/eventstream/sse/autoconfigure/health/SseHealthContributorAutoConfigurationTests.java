@@ -4,18 +4,22 @@ import dev.eventstream.sse.autoconfigure.SseAutoConfiguration;
 import dev.eventstream.sse.health.SseHealthIndicator;
 import dev.eventstream.sse.server.SseServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class SseHealthContributorAutoConfigurationTests {
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
@@ -53,9 +57,10 @@ class SseHealthContributorAutoConfigurationTests {
 	}
 
 	@Test
-	void reportsThePrimaryOfSeveralServersAndNoneWithoutOne() {
+	void reportsThePrimaryOfSeveralServersAndNoneWithoutOneSayingSo(CapturedOutput output) {
 		this.contextRunner.withUserConfiguration(TwoServersConfiguration.class)
 			.run((context) -> assertThat(context).doesNotHaveBean(SseHealthIndicator.class));
+		assertThat(output).contains("2 SseServer beans and none is @Primary");
 		this.contextRunner.withUserConfiguration(TwoServersConfiguration.class, PrimaryServerConfiguration.class)
 			.run((context) -> assertThat(context).hasSingleBean(SseHealthIndicator.class));
 	}
