@@ -30,8 +30,8 @@ final class RedisPresence<T> implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(RedisPresence.class.getName());
 
-	/** How long a claim holds without renewal. */
-	static final Duration TTL = Duration.ofSeconds(30);
+	/** How long a claim holds without renewal, by default. */
+	static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
 
 	// Between the server and the source in a topic's members: server ids are UUIDs, without it.
 	private static final char SEPARATOR = '|';
@@ -50,6 +50,8 @@ final class RedisPresence<T> implements AutoCloseable {
 
 	private final Reachability reachability;
 
+	private final long ttlMillis;
+
 	private final Set<Claim> local = ConcurrentHashMap.newKeySet();
 
 	// Claims that could not be withdrawn yet; only the writer thread uses it.
@@ -58,7 +60,7 @@ final class RedisPresence<T> implements AutoCloseable {
 	private final ScheduledExecutorService writer;
 
 	RedisPresence(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String keyPrefix,
-			String topicKeyPrefix, String server, Reachability reachability) {
+			String topicKeyPrefix, String server, Reachability reachability, Duration ttl) {
 		this.connectionFactory = connectionFactory;
 		this.codec = codec;
 		this.keyPrefix = keyPrefix;
@@ -66,12 +68,13 @@ final class RedisPresence<T> implements AutoCloseable {
 		this.server = server;
 		this.member = server.getBytes(StandardCharsets.UTF_8);
 		this.reachability = reachability;
+		this.ttlMillis = ttl.toMillis();
 		this.writer = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "sse-redis-presence");
 			thread.setDaemon(true);
 			return thread;
 		});
-		long renewal = TTL.toMillis() / 3;
+		long renewal = Math.max(1, this.ttlMillis / 3);
 		this.writer.scheduleWithFixedDelay(this::renewAll, renewal, renewal, TimeUnit.MILLISECONDS);
 	}
 
@@ -196,8 +199,8 @@ final class RedisPresence<T> implements AutoCloseable {
 	}
 
 	private void claim(RedisConnection connection, Claim claim, long now) {
-		connection.zSetCommands().zAdd(claim.key(), now + TTL.toMillis(), claim.member());
-		connection.keyCommands().pExpire(claim.key(), TTL.toMillis());
+		connection.zSetCommands().zAdd(claim.key(), now + this.ttlMillis, claim.member());
+		connection.keyCommands().pExpire(claim.key(), this.ttlMillis);
 	}
 
 	private void submit(Runnable task) {
