@@ -189,9 +189,34 @@ class ClusteredTopicsIntegrationTests {
 		EventStreamRecorder umaOnA = a.stream(uma, List.of(room));
 		String joined = umaOnA.awaitEvents(1).get(0).id();
 		umaOnA.close();
+		// A noticed that the connection dropped; the browser comes back on B within the grace.
+		await().atMost(TIMEOUT).until(() -> !b.presence(room).contains(uma));
 		b.stream(uma, List.of(room), "Last-Event-ID", joined);
+		await().atMost(TIMEOUT).until(() -> a.presence(room).contains(uma));
 		pastTheGrace();
 		assertThat(presenceOf(uma, observer.awaitEvent(a.broadcastMarker()))).containsExactly("join");
+	}
+
+	@Test
+	void streamWithTopicsOpensWhileRedisIsDownAndIsPresentWhenItIsBack() throws IOException {
+		String room = topic();
+		String ann = user();
+		redis.stop();
+		EventStreamRecorder stream;
+		try {
+			await().atMost(TIMEOUT).until(() -> a.get("/actuator/health").statusCode() == 503);
+			// Whether another instance holds ann in the room cannot be told: no join, but no refusal either.
+			stream = a.stream(ann, List.of(room));
+			assertThat(serverOf(first).get(ann)).isPresent();
+		}
+		finally {
+			redis.restart();
+		}
+		await().atMost(TIMEOUT)
+			.until(() -> a.get("/actuator/health").statusCode() == 200 && b.get("/actuator/health").statusCode() == 200);
+		await().atMost(TIMEOUT).until(() -> b.presence(room).equals(List.of(ann)));
+		String id = b.publishToTopic(room, null, "after the outage");
+		assertThat(withoutPresence(stream.awaitEvent(id))).extracting(Event::id).containsExactly(id);
 	}
 
 	private static void pastTheGrace() {

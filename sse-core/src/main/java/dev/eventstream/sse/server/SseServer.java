@@ -492,10 +492,10 @@ public final class SseServer<T> implements AutoCloseable {
 			this.log.sourcePresent(id, true);
 		}
 		for (String topic : added.present()) {
-			boolean elsewhere = added.joined().contains(topic) && this.presenceEvent != null
-					&& this.log.presence(topic, Set.of()).contains(id);
+			boolean joined = added.joined().contains(topic) && this.presenceEvent != null
+					&& !isTopicMemberElsewhere(id, topic);
 			this.log.topicPresent(id, topic, true);
-			if (added.joined().contains(topic) && !elsewhere) {
+			if (joined) {
 				publishPresence(topic, id, "join");
 			}
 		}
@@ -518,6 +518,22 @@ public final class SseServer<T> implements AutoCloseable {
 			}
 		}
 		logger.log(System.Logger.Level.DEBUG, () -> "Closed " + LogText.of(stream.sourceId()) + ": " + reason);
+	}
+
+	/**
+	 * Tells whether another server of a cluster holds the source as a member of the topic, so that its
+	 * first connection here is no join. A cluster out of reach answers no: the join is then published if
+	 * it can be, and a stream is never refused for it.
+	 */
+	private boolean isTopicMemberElsewhere(T sourceId, String topic) {
+		try {
+			return this.log.isTopicMemberElsewhere(sourceId, topic);
+		}
+		catch (RuntimeException ex) {
+			logger.log(System.Logger.Level.DEBUG, () -> "Cannot tell whether " + LogText.of(sourceId)
+					+ " is in " + LogText.of(topic) + " elsewhere: " + ex);
+			return false;
+		}
 	}
 
 	/** Publishes a presence event to a topic; called outside every lock. */
@@ -605,7 +621,9 @@ public final class SseServer<T> implements AutoCloseable {
 		public void leftTopic(T sourceId, String topic) {
 			boolean elsewhere;
 			try {
-				elsewhere = SseServer.this.log.presence(topic, SseServer.this.registry.presence(topic)).contains(sourceId);
+				// Withdraws this server's record of the grace before it looks at the others'.
+				elsewhere = SseServer.this.log.leftTopic(sourceId, topic)
+						|| SseServer.this.registry.presence(topic).contains(sourceId);
 			}
 			catch (RuntimeException ex) {
 				elsewhere = false;

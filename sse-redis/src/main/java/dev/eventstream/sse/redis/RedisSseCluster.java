@@ -168,7 +168,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		Duration half = timeout.dividedBy(2);
 		this.block = (half.compareTo(MAX_BLOCK) < 0) ? half : MAX_BLOCK;
 		this.presence = new RedisPresence<>(connectionFactory, codec, key + ":source:", key + ":topic:",
-				UUID.randomUUID().toString(), this.reachability, presenceTtl);
+				key + ":leaving:", UUID.randomUUID().toString(), this.reachability, presenceTtl, timeout);
 	}
 
 	@Override
@@ -313,6 +313,30 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	@Override
 	public void unsubscribed(T sourceId, String topic) {
 		this.presence.unsubscribed(sourceId, topic);
+	}
+
+	@Override
+	public void leaving(T sourceId, String topic) {
+		this.presence.leaving(sourceId, topic);
+	}
+
+	@Override
+	public boolean left(T sourceId, String topic) {
+		requireReachable("cannot tell whether the source is in the topic elsewhere");
+		return this.presence.left(sourceId, topic);
+	}
+
+	@Override
+	public boolean isMemberElsewhere(T sourceId, String topic) {
+		requireReachable("cannot tell whether the source is in the topic elsewhere");
+		try {
+			return this.presence.isMemberElsewhere(sourceId, topic);
+		}
+		catch (RuntimeException ex) {
+			this.reachability.failed();
+			throw new ClusterUnavailableException(
+					"Redis cannot be reached; cannot tell whether the source is in the topic elsewhere", ex);
+		}
 	}
 
 	@Override
