@@ -209,10 +209,12 @@ import { SharedEventSource } from '/sse/sse-client.js';
 	// page saw, so that nothing sent meanwhile is missed and nothing is shown twice.
 	function roomsChanged() {
 		$('rooms-empty').hidden = rooms.size > 0;
-		if (user === '') {
+		if (!source) {
+			// Disconnected: the next Connect opens the stream with these rooms.
+			$('stream-url').textContent = streamUrl();
 			return;
 		}
-		const last = source ? source.lastEventId : '';
+		const last = source.lastEventId;
 		open(last !== '' ? { lastEventId: last } : {});
 	}
 
