@@ -1,13 +1,15 @@
-// The demo page: one stream of /events?user=NAME, shared by every tab of the page through the starter's
-// SharedEventSource (an EventSource that shares one connection and resumes after a reload), a list of
-// what arrives, and two forms that POST.
+// The demo page: one stream of /events?user=NAME&topic=ROOM..., shared by every tab of the page through
+// the starter's SharedEventSource (an EventSource that shares one connection and resumes after a
+// reload), a list of what arrives, two forms that POST, and rooms: topics of the stream, with who is in
+// each (GET /topics/NAME/presence, then the presence events) and what is said there.
 import { SharedEventSource } from '/sse/sse-client.js';
 
 (function () {
 	'use strict';
 
 	const MAX_EVENTS = 100;
-	const DEFAULT_NAMES = ['message', 'missed', 'close', 'chat'];
+	const MAX_ROOM_MESSAGES = 50;
+	const DEFAULT_NAMES = ['message', 'missed', 'close', 'chat', 'presence'];
 	const ADJECTIVES = ['brave', 'calm', 'cheery', 'clever', 'gentle', 'happy', 'jolly', 'lucky', 'merry', 'quick', 'sunny', 'witty'];
 	const ANIMALS = ['badger', 'otter', 'panda', 'heron', 'koala', 'lynx', 'marmot', 'puffin', 'robin', 'seal', 'tapir', 'wombat'];
 
@@ -19,9 +21,13 @@ import { SharedEventSource } from '/sse/sse-client.js';
 
 	const states = [];
 	const listening = new Set();
+	// Joined rooms by name, in the order joined: { element, members (a Set), pending (presence events
+	// that came while the member list was being fetched, or null) }.
+	const rooms = new Map();
 	let source = null;
 	let user = '';
 	let count = 0;
+	let roomCount = 0;
 
 	function randomName() {
 		const pick = (list) => list[Math.floor(Math.random() * list.length)];
@@ -98,6 +104,12 @@ import { SharedEventSource } from '/sse/sse-client.js';
 
 	function onEvent(event) {
 		show(event);
+		if (event.type === 'presence') {
+			onPresence(event);
+		}
+		else if (event.type === 'chat') {
+			onChat(event);
+		}
 		if (event.type === 'close') {
 			// The server's close event means "do not come back": stop the automatic reconnection.
 			disconnect();
@@ -129,15 +141,35 @@ import { SharedEventSource } from '/sse/sse-client.js';
 		userInput.value = name;
 		$('whoami').textContent = name;
 		$('whoami').dataset.initial = Array.from(name)[0].toUpperCase();
-		const url = '/events?user=' + encodeURIComponent(name);
-		$('stream-url').textContent = url;
-		const query = new URLSearchParams(location.search);
-		query.set('user', name);
-		history.replaceState(null, '', '?' + query.toString());
 		document.title = name + ' \u00b7 Event stream demo';
+		open({});
+	}
 
+	// The stream's URL: the user and one topic parameter per joined room. The page's own URL keeps the
+	// same, so that a reload comes back to the same rooms.
+	function streamUrl() {
+		const query = new URLSearchParams();
+		query.set('user', user);
+		rooms.forEach((room, name) => query.append('topic', name));
+		const page = new URLSearchParams(location.search);
+		page.set('user', user);
+		page.delete('room');
+		rooms.forEach((room, name) => page.append('room', name));
+		history.replaceState(null, '', '?' + page.toString());
+		return '/events?' + query.toString();
+	}
+
+	// Opens the stream of the current user and rooms, in place of the one open (without showing it as
+	// closed); options.lastEventId resumes after that id.
+	function open(options) {
+		if (source) {
+			source.close();
+			source = null;
+		}
+		const url = streamUrl();
+		$('stream-url').textContent = url;
 		setState('connecting');
-		const es = new SharedEventSource(url);
+		const es = new SharedEventSource(url, options);
 		source = es;
 		// How the tabs share the connection: worker, broadcast (a leader tab) or none.
 		stateEl.dataset.sharing = es.shared;
@@ -145,6 +177,7 @@ import { SharedEventSource } from '/sse/sse-client.js';
 		es.onopen = () => {
 			if (source === es) {
 				setState('open');
+				rooms.forEach((room, name) => fetchMembers(name));
 			}
 		};
 		es.onerror = () => {
@@ -170,6 +203,180 @@ import { SharedEventSource } from '/sse/sse-client.js';
 			source = null;
 			setState('closed');
 		}
+	}
+
+	// The set of rooms changed: a new stream with the new topics, resuming after the last event this
+	// page saw, so that nothing sent meanwhile is missed and nothing is shown twice.
+	function roomsChanged() {
+		$('rooms-empty').hidden = rooms.size > 0;
+		if (!source) {
+			// Disconnected: the next Connect opens the stream with these rooms.
+			$('stream-url').textContent = streamUrl();
+			return;
+		}
+		const last = source.lastEventId;
+		open(last !== '' ? { lastEventId: last } : {});
+	}
+
+	function joinRoom(name) {
+		name = name.trim();
+		if (name === '') {
+			return false;
+		}
+		if (name.length > 200 || /[\u0000-\u001f\u007f]/.test(name)) {
+			setStatus('A room name has at most 200 characters and no control characters.', 'error');
+			return false;
+		}
+		if (rooms.has(name)) {
+			setStatus('Already in ' + name + '.', 'info');
+			return false;
+		}
+		const element = $('room-template').content.firstElementChild.cloneNode(true);
+		const key = 'room-' + (++roomCount);
+		element.dataset.room = name;
+		element.querySelector('.room__body').setAttribute('aria-labelledby', key + '-name');
+		const title = element.querySelector('.room__name');
+		title.id = key + '-name';
+		title.textContent = name;
+		element.querySelector('.room__leave').setAttribute('aria-label', 'Leave ' + name);
+		element.querySelector('.members').setAttribute('aria-label', 'Who is in ' + name);
+		element.querySelector('.messages').setAttribute('aria-label', 'Messages in ' + name);
+		const input = element.querySelector('.room__form input');
+		input.id = key + '-text';
+		input.placeholder = 'Say something in ' + name;
+		const label = element.querySelector('.room__form label');
+		label.htmlFor = input.id;
+		label.textContent = 'Message to ' + name;
+		element.querySelector('.room__leave').addEventListener('click', () => leaveRoom(name));
+		const form = element.querySelector('.room__form');
+		submitter(form, async () => {
+			const text = input.value;
+			const id = await post('/topics/' + encodeURIComponent(name) + '/events', 'chat',
+				{ room: name, from: user, text: text });
+			setStatus('Posted to ' + name + ' as event id ' + id + '.', 'ok', id);
+			input.value = '';
+		});
+		rooms.set(name, { element: element, members: new Set(), pending: null });
+		$('rooms').append(element);
+		renderMembers(name);
+		return true;
+	}
+
+	function leaveRoom(name) {
+		const room = rooms.get(name);
+		if (room) {
+			room.element.remove();
+			rooms.delete(name);
+			roomsChanged();
+			setStatus('Left ' + name + '.', 'info');
+		}
+	}
+
+	// Who is in a room now; presence events that arrive meanwhile are applied again on top of the answer.
+	async function fetchMembers(name) {
+		const room = rooms.get(name);
+		if (!room || room.pending) {
+			return;
+		}
+		room.pending = [];
+		try {
+			const response = await fetch('/topics/' + encodeURIComponent(name) + '/presence',
+				{ headers: { 'Accept': 'application/json' } });
+			if (response.ok && rooms.get(name) === room) {
+				const answer = await response.json();
+				room.members = new Set(answer.users);
+				room.pending.forEach((change) => applyPresence(room, change));
+			}
+		}
+		catch (ex) {
+			// The presence events keep the list as it was; the next connection fetches it again.
+		}
+		finally {
+			room.pending = null;
+			renderMembers(name);
+		}
+	}
+
+	function applyPresence(room, change) {
+		if (change.state === 'join') {
+			room.members.add(change.user);
+		}
+		else if (change.state === 'leave') {
+			room.members.delete(change.user);
+		}
+	}
+
+	function onPresence(event) {
+		let change;
+		try {
+			change = JSON.parse(event.data);
+		}
+		catch (ex) {
+			return;
+		}
+		const room = rooms.get(change.topic);
+		if (!room) {
+			return;
+		}
+		applyPresence(room, change);
+		if (room.pending) {
+			room.pending.push(change);
+		}
+		renderMembers(change.topic);
+	}
+
+	function renderMembers(name) {
+		const room = rooms.get(name);
+		const list = room.element.querySelector('.members');
+		const items = Array.from(room.members).sort().map((member) => {
+			const item = document.createElement('li');
+			item.className = 'member';
+			item.dataset.user = member;
+			item.dataset.initial = Array.from(member)[0].toUpperCase();
+			item.textContent = member;
+			if (member === user) {
+				item.classList.add('member--you');
+				const you = document.createElement('span');
+				you.className = 'member__you';
+				you.textContent = ' (you)';
+				item.append(you);
+			}
+			return item;
+		});
+		list.replaceChildren(...items);
+		room.element.querySelector('.room__count').textContent = String(room.members.size);
+	}
+
+	// A chat event posted by a room's form: {"room": NAME, "from": USER, "text": TEXT}.
+	function onChat(event) {
+		let message;
+		try {
+			message = JSON.parse(event.data);
+		}
+		catch (ex) {
+			return;
+		}
+		const room = message && typeof message.room === 'string' ? rooms.get(message.room) : undefined;
+		if (!room || typeof message.text !== 'string') {
+			return;
+		}
+		const item = document.createElement('li');
+		item.className = 'message';
+		item.dataset.id = event.lastEventId;
+		const from = document.createElement('span');
+		from.className = 'message__from';
+		from.textContent = String(message.from);
+		const text = document.createElement('span');
+		text.className = 'message__text';
+		text.textContent = message.text;
+		item.append(from, ': ', text);
+		const list = room.element.querySelector('.messages');
+		list.append(item);
+		while (list.children.length > MAX_ROOM_MESSAGES) {
+			list.firstElementChild.remove();
+		}
+		room.element.querySelector('.room__none').hidden = true;
+		list.scrollTop = list.scrollHeight;
 	}
 
 	async function post(path, eventName, data) {
@@ -241,6 +448,15 @@ import { SharedEventSource } from '/sse/sse-client.js';
 		}
 	});
 
+	$('room-form').addEventListener('submit', (event) => {
+		event.preventDefault();
+		if (joinRoom($('room-name').value)) {
+			$('room-name').value = '';
+			roomsChanged();
+			setStatus('Joined ' + Array.from(rooms.keys()).pop() + '.', 'info');
+		}
+	});
+
 	$('listen-form').addEventListener('submit', (event) => {
 		event.preventDefault();
 		listen($('listen-event').value);
@@ -269,7 +485,10 @@ import { SharedEventSource } from '/sse/sse-client.js';
 		each.textContent = location.origin;
 	});
 	DEFAULT_NAMES.forEach(listen);
-	const requested = (new URLSearchParams(location.search).get('user') || '').trim();
+	const params = new URLSearchParams(location.search);
+	params.getAll('room').forEach(joinRoom);
+	$('rooms-empty').hidden = rooms.size > 0;
+	const requested = (params.get('user') || '').trim();
 	connect(requested !== '' ? requested : randomName());
 	updateCount();
 })();

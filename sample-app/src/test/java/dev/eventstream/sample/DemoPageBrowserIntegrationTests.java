@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -37,12 +38,15 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Drives the demo page at {@code GET /} in headless Chromium: two users, broadcasts, a message to one
- * user, a dropped connection and the server's close event.
+ * user, rooms with who is in them and their messages, a dropped connection and the server's close
+ * event.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "sse.presence.grace=1s", "sse.keep-alive=1s" })
 class DemoPageBrowserIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Duration GRACE = Duration.ofSeconds(1);
 
 	// The page's EventSource waits for the stream's retry time (3s) before it reconnects.
 	private static final Duration RECONNECT_TIMEOUT = Duration.ofSeconds(15);
@@ -109,7 +113,56 @@ class DemoPageBrowserIntegrationTests {
 			assertThat(event.getDomAttribute("data-id")).isEqualTo(reply);
 			assertThat(event.findElement(By.className("data")).getText()).isEqualTo("Hi alice,\nbob here");
 		}));
+	}
+
+	@Test
+	void roomsShowWhoIsInThemLiveAndCarryMessagesToTheirMembersOnly() throws IOException {
+		load(alice, "alice");
+		String bobsWindow = bob.getWindowHandle();
+		bob.switchTo().newWindow(WindowType.TAB);
+		load(bob, "bob");
+		awaitState(alice, "open");
+		awaitState(bob, "open");
+		join(bob, "room-b");
+		awaitMembers(bob, "room-b", "bob");
+		join(alice, "room-a");
+		join(alice, "room-b");
+		assertThat(alice.findElement(By.id("stream-url")).getText())
+			.isEqualTo("/events?user=alice&topic=room-a&topic=room-b");
+		awaitMembers(bob, "room-b", "alice", "bob");
+		awaitMembers(alice, "room-b", "alice", "bob");
+		awaitMembers(alice, "room-a", "alice");
+
+		String toBoth = postToRoom(alice, "room-b", "Hi bob, welcome to room b");
+		String toAlice = postToRoom(alice, "room-a", "Only alice is in room a");
+		String reply = postToRoom(bob, "room-b", "Hello alice!");
+		for (ChromeDriver page : List.of(alice, bob)) {
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(messages(page, "room-b")).containsExactly(
+						"alice: Hi bob, welcome to room b", "bob: Hello alice!"));
+		}
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(messages(alice, "room-a")).containsExactly("alice: Only alice is in room a"));
+		assertThat(bob.findElements(By.cssSelector("#rooms > li[data-room='room-a']"))).isEmpty();
+		assertThat(events(bob)).extracting((event) -> event.getDomAttribute("data-id"))
+			.contains(toBoth, reply)
+			.doesNotContain(toAlice);
 		saveScreenshot(alice);
+
+		bob.close();
+		bob.switchTo().window(bobsWindow);
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(this.server.get("bob").map(
+					(source) -> source.streams().stream().map((stream) -> stream.topics()).toList()))
+				.as("topics of bob's open streams")
+				.isEmpty());
+		long closedAt = System.nanoTime();
+		awaitMembers(alice, "room-b", "alice");
+		assertThat(Duration.ofNanos(System.nanoTime() - closedAt)).isGreaterThanOrEqualTo(GRACE);
+		assertThat(events(alice)).anySatisfy((event) -> {
+			assertThat(event.getDomAttribute("data-event")).isEqualTo("presence");
+			assertThat(event.findElement(By.className("data")).getText()).contains("\"user\":\"bob\"", "\"leave\"");
+		});
 	}
 
 	@Test
@@ -199,6 +252,46 @@ class DemoPageBrowserIntegrationTests {
 			field.sendKeys(value);
 		});
 		page.findElement(By.cssSelector("#" + form + " button[type=submit]")).click();
+	}
+
+	private static void join(WebDriver page, String room) {
+		submit(page, "room-form", Map.of("room-name", room));
+		await().atMost(TIMEOUT)
+			.until(() -> !page.findElements(By.cssSelector("#rooms > li[data-room='" + room + "']")).isEmpty());
+		awaitState(page, "open");
+	}
+
+	private static void awaitMembers(ChromeDriver page, String room, String... users) {
+		await().atMost(TIMEOUT.plus(GRACE))
+			.pollInterval(Duration.ofMillis(50))
+			.untilAsserted(() -> assertThat(texts(page, room, ".members > li", "dataset.user")).containsExactly(users));
+	}
+
+	private static String postToRoom(WebDriver page, String room, String text) {
+		WebElement form = page.findElement(By.cssSelector("#rooms > li[data-room='" + room + "'] form"));
+		WebElement input = form.findElement(By.tagName("input"));
+		input.clear();
+		input.sendKeys(text);
+		String before = page.findElement(By.id("status")).getDomAttribute("data-id");
+		form.findElement(By.cssSelector("button[type=submit]")).click();
+		WebElement status = page.findElement(By.id("status"));
+		await().atMost(TIMEOUT).until(() -> {
+			String id = status.getDomAttribute("data-id");
+			return id != null && !id.equals(before) && status.getText().startsWith("Posted to " + room);
+		});
+		return status.getDomAttribute("data-id");
+	}
+
+	private static List<String> messages(ChromeDriver page, String room) {
+		return texts(page, room, ".messages > li", "textContent");
+	}
+
+	/** Reads a property of the matching elements of a room in one script: the page re-renders them. */
+	@SuppressWarnings("unchecked")
+	private static List<String> texts(ChromeDriver page, String room, String selector, String property) {
+		return (List<String>) page.executeScript("return Array.from(document.querySelectorAll("
+				+ "`#rooms > li[data-room='${arguments[0]}'] " + selector + "`)).map((each) => each." + property + ");",
+				room);
 	}
 
 	private static String awaitAcceptedId(WebDriver page) {

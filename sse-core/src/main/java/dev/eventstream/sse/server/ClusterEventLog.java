@@ -141,7 +141,18 @@ final class ClusterEventLog<T> implements EventLog<T> {
 		}
 		else {
 			this.cluster.unsubscribed(sourceId, topic);
+			this.cluster.leaving(sourceId, topic);
 		}
+	}
+
+	@Override
+	public boolean isTopicMemberElsewhere(T sourceId, String topic) {
+		return this.cluster.isMemberElsewhere(sourceId, topic);
+	}
+
+	@Override
+	public boolean leftTopic(T sourceId, String topic) {
+		return this.cluster.left(sourceId, topic);
 	}
 
 	@Override

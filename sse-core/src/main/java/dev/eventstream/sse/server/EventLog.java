@@ -52,6 +52,18 @@ interface EventLog<T> {
 	/** Records that this server holds a connection of the source in the topic, or no more. */
 	void topicPresent(T sourceId, String topic, boolean present);
 
+	/**
+	 * Tells whether another server holds the source as a member of the topic: subscribed, or within its
+	 * presence grace there.
+	 */
+	boolean isTopicMemberElsewhere(T sourceId, String topic);
+
+	/**
+	 * Records that the source's presence grace in the topic ended here, and tells whether another server
+	 * still holds it as a member of the topic. May block for up to the cluster's timeout.
+	 */
+	boolean leftTopic(T sourceId, String topic);
+
 	/** Returns the sources present in the topic anywhere, given those present here. */
 	Set<T> presence(String topic, Set<T> here);
 

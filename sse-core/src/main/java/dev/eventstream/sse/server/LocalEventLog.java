@@ -110,6 +110,16 @@ final class LocalEventLog<T> implements EventLog<T> {
 	}
 
 	@Override
+	public boolean isTopicMemberElsewhere(T sourceId, String topic) {
+		return false;
+	}
+
+	@Override
+	public boolean leftTopic(T sourceId, String topic) {
+		return false;
+	}
+
+	@Override
 	public Set<T> presence(String topic, Set<T> here) {
 		return here;
 	}

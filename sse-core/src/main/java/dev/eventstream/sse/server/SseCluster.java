@@ -99,8 +99,48 @@ public interface SseCluster<T> extends AutoCloseable {
 	void unsubscribed(T sourceId, String topic);
 
 	/**
-	 * Returns the sources with a connection subscribed to the topic on the other servers of the
-	 * cluster; this server knows its own.
+	 * Records that the source's last connection subscribed to the topic on this server closed, less
+	 * than the presence grace ago: until {@link #left} it still counts as a member of the topic for join
+	 * and leave events, though not for {@link #presence}, so that a client that comes back on another
+	 * server neither leaves nor joins again. Must not block. By default this does nothing.
+	 * @param sourceId the source id
+	 * @param topic the topic
+	 * @since 0.2.0
+	 */
+	default void leaving(T sourceId, String topic) {
+	}
+
+	/**
+	 * Records that the presence grace of the source in the topic ended on this server without a new
+	 * connection, and tells whether the source is still a member of the topic on another server: subscribed
+	 * there, or within its grace there. Of several servers whose graces end together at least one is
+	 * told no, so a leave is never lost. May block for up to the cluster's timeout. By default this
+	 * tells whether {@link #presence} holds the source.
+	 * @param sourceId the source id
+	 * @param topic the topic
+	 * @return whether another server still holds the source as a member of the topic
+	 * @throws ClusterUnavailableException when the cluster cannot be reached
+	 * @since 0.2.0
+	 */
+	default boolean left(T sourceId, String topic) {
+		return presence(topic).contains(sourceId);
+	}
+
+	/**
+	 * Tells whether the source is a member of the topic on another server: subscribed there, or within
+	 * its presence grace there. By default this tells whether {@link #presence} holds the source.
+	 * @param sourceId the source id
+	 * @param topic the topic
+	 * @return whether another server holds the source as a member of the topic
+	 * @throws ClusterUnavailableException when the cluster cannot be reached
+	 * @since 0.2.0
+	 */
+	default boolean isMemberElsewhere(T sourceId, String topic) {
+		return presence(topic).contains(sourceId);
+	}
+
+	/**
+	 * Returns the sources with a connection subscribed to the topic on any server of the cluster.
 	 * @param topic the topic
 	 * @return the source ids
 	 * @throws ClusterUnavailableException when the cluster cannot be reached

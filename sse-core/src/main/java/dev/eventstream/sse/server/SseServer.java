@@ -531,17 +531,23 @@ public final class SseServer<T> implements AutoCloseable {
 		logger.log(System.Logger.Level.DEBUG, () -> "Closed " + LogText.of(stream.sourceId()) + ": " + reason);
 	}
 
-	/** Publishes the join of a source, unless it is present on another server of a cluster already. */
+	/**
+	 * Publishes the join of a source, unless another server of a cluster holds it as a member of the
+	 * topic already. A cluster out of reach answers no: the join is then published if it can be, and a
+	 * stream is never refused for it.
+	 */
 	private void join(String topic, T sourceId) {
 		if (this.presenceEvent == null) {
 			return;
 		}
 		boolean elsewhere;
 		try {
-			elsewhere = this.log.presence(topic, Set.of()).contains(sourceId);
+			elsewhere = this.log.isTopicMemberElsewhere(sourceId, topic);
 		}
 		catch (RuntimeException ex) {
-			elsewhere = false; // the cluster is out of reach: publishing the join fails quietly too
+			logger.log(System.Logger.Level.DEBUG, () -> "Cannot tell whether " + LogText.of(sourceId) + " is in "
+					+ LogText.of(topic) + " elsewhere: " + ex);
+			elsewhere = false;
 		}
 		if (!elsewhere) {
 			publishPresence(topic, sourceId, "join");
@@ -623,7 +629,9 @@ public final class SseServer<T> implements AutoCloseable {
 		public void leftTopic(T sourceId, String topic) {
 			boolean elsewhere;
 			try {
-				elsewhere = SseServer.this.log.presence(topic, SseServer.this.registry.presence(topic)).contains(sourceId);
+				// Withdraws this server's record of the grace before it looks at the others'.
+				elsewhere = SseServer.this.log.leftTopic(sourceId, topic)
+						|| SseServer.this.registry.presence(topic).contains(sourceId);
 			}
 			catch (RuntimeException ex) {
 				elsewhere = false;

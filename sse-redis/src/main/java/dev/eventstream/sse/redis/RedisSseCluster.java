@@ -127,6 +127,26 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	 */
 	public RedisSseCluster(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String key, int maxLength,
 			Duration timeout) {
+		this(connectionFactory, codec, key, maxLength, timeout, RedisPresence.DEFAULT_TTL);
+	}
+
+	/**
+	 * Creates a cluster on a stream, whose claims of where sources are connected expire after the
+	 * given time when this server stops renewing them (it renews them every third of it): how long the
+	 * sources of a server that died without withdrawing its claims still count as connected, and as
+	 * present in their topics. Every server of a cluster must use the same time.
+	 * @param connectionFactory connects to Redis; its commands must time out after {@code timeout}
+	 * @param codec encodes the ids of the sources events are sent to
+	 * @param key the key of the stream; sorted sets of which server holds which source use it as prefix
+	 * @param maxLength about how many entries the stream keeps for replay; trimmed with
+	 * {@code MAXLEN ~}, so it may hold somewhat more
+	 * @param timeout how long one Redis command may take, as the connection factory enforces it; the
+	 * reader blocks on the stream for less than it
+	 * @param presenceTtl how long a claim holds without renewal; 30 seconds in the other constructors
+	 * @since 0.2.0
+	 */
+	public RedisSseCluster(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String key, int maxLength,
+			Duration timeout, Duration presenceTtl) {
 		this.connectionFactory = Objects.requireNonNull(connectionFactory, "'connectionFactory' must not be null");
 		this.codec = Objects.requireNonNull(codec, "'codec' must not be null");
 		if (key.isEmpty()) {
@@ -138,6 +158,9 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		if (timeout.isNegative() || timeout.isZero()) {
 			throw new IllegalArgumentException("'timeout' must be positive");
 		}
+		if (presenceTtl.toMillis() < 1) {
+			throw new IllegalArgumentException("'presenceTtl' must be at least 1ms");
+		}
 		this.key = key;
 		this.keyBytes = bytes(key);
 		this.maxLength = maxLength;
@@ -145,7 +168,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		Duration half = timeout.dividedBy(2);
 		this.block = (half.compareTo(MAX_BLOCK) < 0) ? half : MAX_BLOCK;
 		this.presence = new RedisPresence<>(connectionFactory, codec, key + ":source:", key + ":topic:",
-				UUID.randomUUID().toString(), this.reachability);
+				key + ":leaving:", UUID.randomUUID().toString(), this.reachability, presenceTtl, timeout);
 	}
 
 	@Override
@@ -290,6 +313,30 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	@Override
 	public void unsubscribed(T sourceId, String topic) {
 		this.presence.unsubscribed(sourceId, topic);
+	}
+
+	@Override
+	public void leaving(T sourceId, String topic) {
+		this.presence.leaving(sourceId, topic);
+	}
+
+	@Override
+	public boolean left(T sourceId, String topic) {
+		requireReachable("cannot tell whether the source is in the topic elsewhere");
+		return this.presence.left(sourceId, topic);
+	}
+
+	@Override
+	public boolean isMemberElsewhere(T sourceId, String topic) {
+		requireReachable("cannot tell whether the source is in the topic elsewhere");
+		try {
+			return this.presence.isMemberElsewhere(sourceId, topic);
+		}
+		catch (RuntimeException ex) {
+			this.reachability.failed();
+			throw new ClusterUnavailableException(
+					"Redis cannot be reached; cannot tell whether the source is in the topic elsewhere", ex);
+		}
 	}
 
 	@Override

@@ -177,6 +177,38 @@ class RedisSseClusterTests {
 	}
 
 	@Test
+	void topicPresenceCountsEveryServerAndALeavingSourceIsAMemberElsewhereUntilItLeft() {
+		RedisSseCluster<Object> first = cluster(10);
+		RedisSseCluster<Object> second = cluster(10);
+		first.subscribed("ann", "room");
+		second.subscribed("bob", "room");
+		await().atMost(TIMEOUT).until(() -> first.presence("room").equals(Set.of("ann", "bob")));
+		assertThat(second.presence("room")).containsExactlyInAnyOrder("ann", "bob");
+		assertThat(second.isMemberElsewhere("ann", "room")).isTrue();
+		assertThat(first.isMemberElsewhere("ann", "room")).as("its own claims do not count").isFalse();
+		assertThat(second.isMemberElsewhere("ann", "other")).isFalse();
+
+		first.unsubscribed("ann", "room");
+		first.leaving("ann", "room");
+		await().atMost(TIMEOUT).until(() -> second.presence("room").equals(Set.of("bob")));
+		assertThat(second.isMemberElsewhere("ann", "room")).as("within its grace").isTrue();
+		assertThat(first.left("ann", "room")).isFalse();
+		assertThat(second.isMemberElsewhere("ann", "room")).isFalse();
+	}
+
+	@Test
+	void ofTwoServersWhoseGracesEndTogetherTheLaterFindsNobody() {
+		RedisSseCluster<Object> first = cluster(10);
+		RedisSseCluster<Object> second = cluster(10);
+		first.leaving("ann", "room");
+		second.leaving("ann", "room");
+		await().atMost(TIMEOUT)
+			.until(() -> first.isMemberElsewhere("ann", "room") && second.isMemberElsewhere("ann", "room"));
+		assertThat(first.left("ann", "room")).isTrue();
+		assertThat(second.left("ann", "room")).isFalse();
+	}
+
+	@Test
 	void failsFastWhileRedisIsDownAndResumesAfterTheLastDeliveredEntry() throws IOException {
 		try (RedisServer own = RedisServer.start()) {
 			LettuceConnectionFactory factory = own.connectionFactory();

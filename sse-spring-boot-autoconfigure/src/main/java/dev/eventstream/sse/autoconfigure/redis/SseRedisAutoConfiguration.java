@@ -63,7 +63,8 @@ public final class SseRedisAutoConfiguration {
 		RedisSseCluster<?> sseCluster(SseRedisConnection connection, SourceIdCodec<?> codec, SseProperties properties,
 				SseRedisProperties redisProperties) {
 			return new RedisSseCluster(connection.connectionFactory(), codec, redisProperties.key(),
-					Math.max(1, properties.history().size()), redisProperties.timeout());
+					Math.max(1, properties.history().size()), redisProperties.timeout(),
+					redisProperties.presenceTtl());
 		}
 
 	}

@@ -13,10 +13,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * it
  * @param timeout How long one Redis command of the cluster may take; a publish that waits longer fails
  * with ClusterUnavailableException, and the cluster counts as unavailable until Redis answers again
+ * @param presenceTtl How long the records of which sources an instance holds, and who it holds in each
+ * topic, outlive the instance when it dies without withdrawing them; renewed every third of it, and the
+ * same on every instance
  * @since 0.2.0
  */
 @ConfigurationProperties("sse.cluster.redis")
-public record SseRedisProperties(@DefaultValue("sse:events") String key, @DefaultValue("2s") Duration timeout) {
+public record SseRedisProperties(@DefaultValue("sse:events") String key, @DefaultValue("2s") Duration timeout,
+		@DefaultValue("30s") Duration presenceTtl) {
 
 	/**
 	 * Checks every value.
@@ -28,6 +32,9 @@ public record SseRedisProperties(@DefaultValue("sse:events") String key, @Defaul
 		}
 		if (timeout.isNegative() || timeout.isZero()) {
 			throw new IllegalArgumentException("'sse.cluster.redis.timeout' must be positive");
+		}
+		if (presenceTtl.compareTo(Duration.ofSeconds(1)) < 0) {
+			throw new IllegalArgumentException("'sse.cluster.redis.presence-ttl' must be at least 1s");
 		}
 	}
 

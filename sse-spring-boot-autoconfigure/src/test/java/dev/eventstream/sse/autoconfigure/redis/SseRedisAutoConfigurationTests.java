@@ -107,6 +107,7 @@ class SseRedisAutoConfigurationTests {
 			SseRedisProperties redis = context.getBean(SseRedisProperties.class);
 			assertThat(redis.key()).isEqualTo("sse:events");
 			assertThat(redis.timeout()).isEqualTo(Duration.ofSeconds(2));
+			assertThat(redis.presenceTtl()).isEqualTo(Duration.ofSeconds(30));
 		});
 	}
 
@@ -114,10 +115,11 @@ class SseRedisAutoConfigurationTests {
 	void clusterConnectionFailsFastWithTheBoundTimeout() {
 		this.contextRunner
 			.withPropertyValues("sse.cluster.type=redis", "sse.cluster.redis.key=sse:bound",
-					"sse.cluster.redis.timeout=500ms", "spring.data.redis.client-name=my-app")
+					"sse.cluster.redis.timeout=500ms", "sse.cluster.redis.presence-ttl=5s",
+					"spring.data.redis.client-name=my-app")
 			.run((context) -> {
 				assertThat(context.getBean(SseRedisProperties.class))
-					.isEqualTo(new SseRedisProperties("sse:bound", Duration.ofMillis(500)));
+					.isEqualTo(new SseRedisProperties("sse:bound", Duration.ofMillis(500), Duration.ofSeconds(5)));
 				RedisConnectionFactory clusters = context.getBean(SseRedisConnection.class).connectionFactory();
 				assertThat(clusters).isNotSameAs(context.getBean(RedisConnectionFactory.class))
 					.isInstanceOf(LettuceConnectionFactory.class);
@@ -195,6 +197,17 @@ class SseRedisAutoConfigurationTests {
 					.getFailure()
 					.rootCause()
 					.hasMessage("'sse.cluster.redis.timeout' must be positive"));
+		}
+	}
+
+	@Test
+	void failsStartUpOnPresenceTtlUnderOneSecond() {
+		for (String ttl : new String[] { "999ms", "0", "-1s" }) {
+			this.contextRunner.withPropertyValues("sse.cluster.type=redis", "sse.cluster.redis.presence-ttl=" + ttl)
+				.run((context) -> assertThat(context).hasFailed()
+					.getFailure()
+					.rootCause()
+					.hasMessage("'sse.cluster.redis.presence-ttl' must be at least 1s"));
 		}
 	}
 
