@@ -90,11 +90,12 @@ public final class RedisServer implements AutoCloseable {
 
 	/**
 	 * Returns a started Lettuce connection factory for this server that rejects commands while
-	 * disconnected and times them out after a second, as the starter configures the cluster's.
+	 * disconnected and times them out, as the starter configures the cluster's, after five seconds: long
+	 * enough for a loaded test machine; tests of the timeout itself pass their own.
 	 * @return the factory; the caller destroys it
 	 */
 	public LettuceConnectionFactory connectionFactory() {
-		return connectionFactory(Duration.ofSeconds(1));
+		return connectionFactory(Duration.ofSeconds(5));
 	}
 
 	/**

@@ -34,6 +34,9 @@ class RedisSseClusterTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+	// For the tests of an outage, which check that the cluster recovers quickly.
+	private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(1);
+
 	private static RedisServer redis;
 
 	private static int keys;
@@ -211,12 +214,12 @@ class RedisSseClusterTests {
 	@Test
 	void failsFastWhileRedisIsDownAndResumesAfterTheLastDeliveredEntry() throws IOException {
 		try (RedisServer own = RedisServer.start()) {
-			LettuceConnectionFactory factory = own.connectionFactory();
+			LettuceConnectionFactory factory = own.connectionFactory(SHORT_TIMEOUT);
 			this.closeables.add(factory::destroy);
 			Received a = new Received();
 			Received b = new Received();
-			RedisSseCluster<Object> first = cluster(factory, 100);
-			RedisSseCluster<Object> second = cluster(factory, 100);
+			RedisSseCluster<Object> first = cluster(factory, 100, SHORT_TIMEOUT);
+			RedisSseCluster<Object> second = cluster(factory, 100, SHORT_TIMEOUT);
 			first.start(a);
 			second.start(b);
 			String before = first.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("before")));
@@ -303,10 +306,10 @@ class RedisSseClusterTests {
 	@Test
 	void writesPresenceAgainAtOnceWhenRedisComesBackEmpty() throws IOException {
 		try (RedisServer own = RedisServer.start()) {
-			LettuceConnectionFactory factory = own.connectionFactory();
+			LettuceConnectionFactory factory = own.connectionFactory(SHORT_TIMEOUT);
 			this.closeables.add(factory::destroy);
-			RedisSseCluster<Object> first = cluster(factory, 100);
-			RedisSseCluster<Object> second = cluster(factory, 100);
+			RedisSseCluster<Object> first = cluster(factory, 100, SHORT_TIMEOUT);
+			RedisSseCluster<Object> second = cluster(factory, 100, SHORT_TIMEOUT);
 			first.start(new Received());
 			second.start(new Received());
 			first.connected("alice");
@@ -339,8 +342,9 @@ class RedisSseClusterTests {
 		return cluster(factory(), maxLength);
 	}
 
+	/** A cluster with a timeout generous for a loaded test machine. */
 	private RedisSseCluster<Object> cluster(LettuceConnectionFactory factory, int maxLength) {
-		return cluster(factory, maxLength, Duration.ofSeconds(1));
+		return cluster(factory, maxLength, Duration.ofSeconds(5));
 	}
 
 	private RedisSseCluster<Object> cluster(LettuceConnectionFactory factory, int maxLength, Duration timeout) {
