@@ -1,6 +1,7 @@
 package dev.eventstream.benchmarks.load;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,8 +126,11 @@ final class TopicRun {
 				TopicPublisher topicPublisher = new TopicPublisher(server.address(), PUBLISHERS)) {
 			log("started, pid " + server.pid());
 			Session session = new Session(server, generator, publisher, topicPublisher);
-			session.size(new Size(20, 2, 200), Duration.ofSeconds(1), false);
-			log("warmed up");
+			if (!this.options.mode().equals("smoke")) {
+				// Long enough for the JIT to compile the topic path (POST, JSON, publish) before measuring.
+				session.size(new Size(200, 20, 1000), this.phaseLength, false);
+				log("warmed up");
+			}
 			long budget = LoadRun.openFileLimit() - 500;
 			for (Size size : this.sizes) {
 				if (size.streams() > budget) {
@@ -224,6 +228,7 @@ final class TopicRun {
 			Phase phase = nextPhase(count);
 			this.generator.begin(phase);
 			Duration cpuBefore = this.server.cpuTime();
+			double jitBefore = compilerSeconds(this.server.pid());
 			long start = System.nanoTime();
 			Publisher.PublishResult published = this.publisher.publish(phase, count, rate, 64, length.plusSeconds(1));
 			this.generator.awaitDelivery(streams, published.acked(), TopicRun.this.options.drain());
@@ -232,7 +237,8 @@ final class TopicRun {
 			String note = (published.failure() != null) ? published.failure()
 					: (published.acked() < count) ? "published " + published.acked() + " of " + count : "";
 			return result(scenario, 0, start, rate, published.acked(), (long) published.acked() * stats.participants,
-					stats, stats.received, stats.lost, 0, published.achievedRate(), published.postMicros(), cpu, note);
+					stats, stats.received, stats.lost, 0, published.achievedRate(), published.postMicros(), cpu,
+					compilerSeconds(this.server.pid()) - jitBefore, note);
 		}
 
 		Result topics(String scenario, List<ClientStream> streams, Map<ClientStream, Integer> topicOf, int topics,
@@ -241,6 +247,7 @@ final class TopicRun {
 			Phase phase = nextPhase(count);
 			this.generator.begin(phase);
 			Duration cpuBefore = this.server.cpuTime();
+			double jitBefore = compilerSeconds(this.server.pid());
 			long start = System.nanoTime();
 			TopicPublisher.Result published = this.topicPublisher.publish(phase, count, rate, topics, 64,
 					length.plusSeconds(1));
@@ -259,7 +266,8 @@ final class TopicRun {
 			String note = (published.failure() != null) ? published.failure()
 					: (published.acked().cardinality() < count) ? "published " + published.acked().cardinality() + " of " + count : "";
 			return result(scenario, topics, start, rate, acked.cardinality(), counts[0], stats, counts[1], counts[2],
-					counts[3], published.achievedRate(), published.postMicros(), cpu, note);
+					counts[3], published.achievedRate(), published.postMicros(), cpu,
+					compilerSeconds(this.server.pid()) - jitBefore, note);
 		}
 
 		/** Waits until every open stream received as many events as its topic had published, or the timeout. */
@@ -289,12 +297,13 @@ final class TopicRun {
 
 		private Result result(String scenario, int topics, long start, double rate, int published, long expected,
 				PhaseStats stats, long received, long lost, long wrongTopic, double achievedRate, Histogram post,
-				Duration cpu, String note) throws IOException {
+				Duration cpu, double jitSeconds, String note) throws IOException {
 			long lastReceipt = (stats.lastReceiptNanos > start) ? stats.lastReceiptNanos : System.nanoTime();
 			double seconds = (lastReceipt - start) / 1e9;
 			double postP99 = millis(post.percentile(0.99));
 			String detail = ((topics > 0) ? topics + " topics, " + PUBLISHERS + " publishing connections; " : "")
 					+ "POST p99 " + format(postP99) + " ms" + ((topics > 0) ? "; wrong-topic events " + wrongTopic : "")
+					+ String.format(Locale.ROOT, "; JIT compiler %.2f of %.2f CPU s", jitSeconds, cpu.toNanos() / 1e9)
 					+ (note.isEmpty() ? "" : "; " + note);
 			LoadResult load = new LoadResult(ServerKind.STARTER.label(), scenario, stats.participants, 64, rate, published,
 					expected, received, lost, stats.duplicated, stats.outOfOrder, millis(stats.latencies.percentile(0.5)),
@@ -339,6 +348,35 @@ final class TopicRun {
 			counts[3] += seen.cardinality() - ownSeen;
 		}
 		return counts;
+	}
+
+	/**
+	 * Returns the CPU seconds (user and system) the server's JIT compiler threads used so far, from
+	 * {@code /proc/<pid>/task}: how much of a phase's CPU was compilation rather than serving. 0 where
+	 * it cannot be read.
+	 */
+	static double compilerSeconds(long pid) {
+		long ticks = 0;
+		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+			for (Path task : tasks) {
+				try {
+					String name = Files.readString(task.resolve("comm")).trim();
+					if (!name.startsWith("C1 Compiler") && !name.startsWith("C2 Compiler")) {
+						continue;
+					}
+					String stat = Files.readString(task.resolve("stat"));
+					String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+					ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+				}
+				catch (IOException | RuntimeException ex) {
+					// the thread ended meanwhile
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			return 0;
+		}
+		return ticks / 100.0; // USER_HZ
 	}
 
 	private static String format(double value) {
