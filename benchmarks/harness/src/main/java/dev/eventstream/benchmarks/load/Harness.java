@@ -19,6 +19,7 @@ import org.openjdk.jmh.runner.RunnerException;
  * <pre>
  * java -jar benchmarks/harness/target/benchmarks.jar [--quick | --full | --smoke] [--servers a,b]
  *      [--out DIR] [--benchmarks-dir DIR] [--no-jmh] [--no-load] [--jfr]
+ *      [--scenarios standard,topics] [--topic-sizes 1000x100@1000,10000x1000@1000]
  * </pre>
  *
  * @since 0.1.0
@@ -51,7 +52,13 @@ public final class Harness {
 		if (arguments.contains("--jfr")) {
 			options = options.withFlightRecording();
 		}
-		RunReport report = run(options, !arguments.contains("--no-jmh"), !arguments.contains("--no-load"));
+		List<String> scenarios = Arrays.asList(value(arguments, "--scenarios", "standard").split(","));
+		String topicSizes = value(arguments, "--topic-sizes", null);
+		List<TopicRun.Size> sizes = (topicSizes != null)
+				? Arrays.stream(topicSizes.split(",")).map(TopicRun.Size::parse).toList() : TopicRun.sizes(mode);
+		RunReport report = run(options, !arguments.contains("--no-jmh"),
+				!arguments.contains("--no-load") && scenarios.contains("standard"),
+				scenarios.contains("topics") ? sizes : List.of());
 		System.out.println();
 		System.out.println(MarkdownReport.render(report));
 		System.out.println("Results in " + out.toAbsolutePath());
@@ -59,6 +66,12 @@ public final class Harness {
 
 	/** Runs JMH and the load scenarios as asked, and writes the three result files. */
 	static RunReport run(RunOptions options, boolean jmh, boolean load)
+			throws IOException, InterruptedException, RunnerException {
+		return run(options, jmh, load, List.of());
+	}
+
+	/** Runs as above, then the topics scenario at the given sizes (none: skipped). */
+	static RunReport run(RunOptions options, boolean jmh, boolean load, List<TopicRun.Size> topicSizes)
 			throws IOException, InterruptedException, RunnerException {
 		Files.createDirectories(options.out());
 		String started = LocalDateTime.now().toString();
@@ -71,8 +84,16 @@ public final class Harness {
 		if (load) {
 			run.run();
 		}
-		RunReport report = new RunReport(options.mode(), started, Machine.current(), jmhResults, run.idle(), run.load(),
-				run.notes());
+		List<LoadResult> loadResults = new ArrayList<>(run.load());
+		List<String> notes = new ArrayList<>(run.notes());
+		if (!topicSizes.isEmpty()) {
+			TopicRun topics = new TopicRun(options, topicSizes, TopicRun.phaseLength(options.mode()));
+			topics.run();
+			loadResults.addAll(topics.load());
+			notes.addAll(topics.notes());
+		}
+		RunReport report = new RunReport(options.mode(), started, Machine.current(), jmhResults, run.idle(), loadResults,
+				notes);
 		Files.writeString(options.out().resolve("results.json"), Json.write(report));
 		Files.writeString(options.out().resolve("results.md"), MarkdownReport.render(report));
 		Chart.write(report.load(), options.out().resolve("chart.png"));

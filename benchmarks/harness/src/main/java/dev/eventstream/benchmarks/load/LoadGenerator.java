@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Holds many event streams over a few selector threads (never a thread per connection): opens them at a
@@ -47,6 +48,14 @@ final class LoadGenerator implements AutoCloseable {
 	 * and returns once each is connected or failed, at most after the timeout.
 	 */
 	ConnectResult connect(int count, int perSecond, int receiveBuffer, Duration timeout) {
+		return connect(count, perSecond, receiveBuffer, timeout, (i) -> "");
+	}
+
+	/**
+	 * Opens streams like {@link #connect(int, int, int, Duration)}, stream {@code i} of them with
+	 * {@code extraQuery.apply(i)} appended to its request's query (such as {@code &topic=t3}).
+	 */
+	ConnectResult connect(int count, int perSecond, int receiveBuffer, Duration timeout, IntFunction<String> extraQuery) {
 		long start = System.nanoTime();
 		long interval = 1_000_000_000L / perSecond;
 		List<ClientStream> opened = new ArrayList<>(count);
@@ -66,7 +75,7 @@ final class LoadGenerator implements AutoCloseable {
 				}
 				ClientStream stream = new ClientStream(channel, System.nanoTime());
 				boolean connected = channel.connect(this.server);
-				String user = "u" + (this.streams.size() + opened.size());
+				String user = "u" + (this.streams.size() + opened.size()) + extraQuery.apply(i);
 				this.readers.get(i % this.readers.size()).submit(() -> register(stream, connected, user));
 				opened.add(stream);
 			}
@@ -202,6 +211,14 @@ final class LoadGenerator implements AutoCloseable {
 		PhaseStats total = PhaseStats.empty();
 		parts.forEach(total::add);
 		return total;
+	}
+
+	/**
+	 * Applies the summary to each reader's streams on that reader's thread (so their per-phase state can
+	 * be read safely), and returns one result per reader.
+	 */
+	<R> List<R> summarize(Function<List<ClientStream>, R> summary) {
+		return onEveryReader((reader) -> summary.apply(reader.streams));
 	}
 
 	/** Closes every stream held. */

@@ -83,6 +83,11 @@ final class Publisher implements AutoCloseable {
 
 	/** Posts one body and returns the status, once the whole answer was read. */
 	int post(String data, Duration timeout) throws IOException {
+		return post("/events", "text/plain;charset=UTF-8", data, timeout);
+	}
+
+	/** Posts one body to the path and returns the status, once the whole answer was read. */
+	int post(String path, String contentType, String data, Duration timeout) throws IOException {
 		byte[] body = data.getBytes(StandardCharsets.UTF_8);
 		if (this.socket == null) {
 			Socket socket = new Socket();
@@ -93,8 +98,8 @@ final class Publisher implements AutoCloseable {
 			this.out = socket.getOutputStream();
 		}
 		this.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-		String head = "POST /events HTTP/1.1\r\nHost: " + this.server.getHostString() + ":" + this.server.getPort()
-				+ "\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: " + body.length + "\r\n\r\n";
+		String head = "POST " + path + " HTTP/1.1\r\nHost: " + this.server.getHostString() + ":" + this.server.getPort()
+				+ "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n";
 		OutputStream out = this.out;
 		out.write(head.getBytes(StandardCharsets.US_ASCII));
 		out.write(body);

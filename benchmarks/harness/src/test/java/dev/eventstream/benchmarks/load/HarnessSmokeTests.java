@@ -82,6 +82,28 @@ class HarnessSmokeTests {
 		});
 	}
 
+	@Test
+	void topicScenarioDeliversEachTopicsEventsToItsSubscribersOnlyInOrder() throws Exception {
+		RunOptions options = RunOptions.smoke(List.of(ServerKind.STARTER), Harness.defaultBenchmarksDir(), this.out);
+
+		RunReport report = Harness.run(options, false, false, TopicRun.sizes("smoke"));
+
+		assertThat(report.notes()).isEmpty();
+		assertThat(report.load()).extracting(LoadResult::scenario)
+			.containsExactly("broadcast-64B", "broadcast-matched-10/s", "topics-4x5");
+		assertThat(report.load()).allSatisfy((load) -> {
+			assertThat(load.server()).isEqualTo("starter");
+			assertThat(load.connections()).isEqualTo(20);
+			assertThat(load.published()).isPositive();
+			assertThat(load.received()).isEqualTo(load.expected());
+			assertThat(load.lost() + load.duplicated() + load.outOfOrder()).isZero();
+		});
+		LoadResult topics = report.load().get(2);
+		assertThat(topics.expected()).isEqualTo(topics.published() * 5L);
+		assertThat(topics.note()).contains("wrong-topic events 0");
+		assertThat(Files.readString(this.out.resolve("results.md"))).contains("| starter | topics-4x5 |");
+	}
+
 	@ParameterizedTest
 	@EnumSource(names = { "STARTER", "MVC", "WEBFLUX" })
 	void springServerStartsAsAProcessAndDeliversEveryEvent(ServerKind kind) throws Exception {

@@ -1,5 +1,7 @@
 package dev.eventstream.benchmarks.starter;
 
+import java.util.List;
+
 import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.server.SseStream;
@@ -14,7 +16,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The benchmark API on the starter: a stream per user, and a broadcast of the request body as data.
+ * The benchmark API on the starter: a stream per user (following the {@code topic} parameters, if any),
+ * and a broadcast of the request body as data.
  */
 @RestController
 class EventsController {
@@ -27,8 +30,10 @@ class EventsController {
 
 	@GetMapping("/events")
 	SseStream<String> events(@RequestParam String user,
+			@RequestParam(name = "topic", required = false) @Nullable List<String> topics,
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId) {
-		return this.server.connect(user, lastEventId);
+		return (topics == null || topics.isEmpty()) ? this.server.connect(user, lastEventId)
+				: this.server.connect(user, lastEventId, topics);
 	}
 
 	@PostMapping("/events")

@@ -1,0 +1,387 @@
+package dev.eventstream.benchmarks.load;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The topics scenario, against the starter server only: streams spread evenly over topics
+ * ({@code GET /events?user=uI&topic=tJ}, stream {@code i} on topic {@code i % topics}), events published
+ * with {@code POST /topics/{name}/events} round-robin over the topics at a steady total rate by
+ * {@link TopicPublisher}'s connections, each topic always from the same connection. Each stream must
+ * receive exactly its topic's events, each once and in order.
+ * <p>
+ * For comparison, the same streams in the same server process also take the plain broadcast
+ * ({@code broadcast-64B}, 50/s asked) and a broadcast at the rate each stream receives in the topic
+ * phase ({@code broadcast-matched}: the same events per stream per second and the same deliveries per
+ * second, but one POST per delivery round instead of one per topic).
+ */
+final class TopicRun {
+
+	private static final List<String> JVM_OPTIONS = List.of("-Xms256m", "-Xmx2g", "-XX:+UseG1GC",
+			"-XX:+ExitOnOutOfMemoryError");
+
+	private static final int READERS = 2;
+
+	private static final int PUBLISHERS = 8;
+
+	private static final long STARTED = System.nanoTime();
+
+	/**
+	 * One size of the scenario.
+	 * @param streams the streams held
+	 * @param topics the topics they are spread over
+	 * @param publishRate the topic events published per second, over all topics
+	 */
+	record Size(int streams, int topics, double publishRate) {
+
+		/** Parses {@code STREAMSxTOPICS@RATE}, such as {@code 10000x1000@1000}. */
+		static Size parse(String text) {
+			String[] rate = text.trim().split("@");
+			String[] counts = rate[0].split("x");
+			return new Size(Integer.parseInt(counts[0]), Integer.parseInt(counts[1]),
+					(rate.length > 1) ? Double.parseDouble(rate[1]) : Integer.parseInt(counts[1]));
+		}
+
+		String label() {
+			return "topics-" + this.topics + "x" + (this.streams / this.topics);
+		}
+
+	}
+
+	/**
+	 * A measured phase with what {@link LoadResult} has no place for.
+	 * @param load the phase
+	 * @param topics topics of the phase, 0 for a broadcast
+	 * @param postP99Millis the 99th percentile of the POSTs' times
+	 * @param wrongTopic events received by a stream not subscribed to their topic
+	 */
+	record Result(LoadResult load, int topics, double postP99Millis, long wrongTopic) {
+	}
+
+	private final RunOptions options;
+
+	private final List<Size> sizes;
+
+	private final Duration phaseLength;
+
+	private final List<Result> results = new ArrayList<>();
+
+	private final List<String> notes = new ArrayList<>();
+
+	private long phases;
+
+	TopicRun(RunOptions options, List<Size> sizes, Duration phaseLength) {
+		this.options = options;
+		this.sizes = sizes;
+		this.phaseLength = phaseLength;
+	}
+
+	/** The sizes of a mode: 1,000 topic events/s over 100 and 1,000 topics, and 200 topics at 200/s. */
+	static List<Size> sizes(String mode) {
+		return mode.equals("smoke") ? List.of(new Size(20, 4, 40))
+				: List.of(new Size(1000, 100, 1000), new Size(2000, 200, 200), new Size(10000, 1000, 1000));
+	}
+
+	/** How long each phase lasts in a mode. */
+	static Duration phaseLength(String mode) {
+		return switch (mode) {
+			case "smoke" -> Duration.ofMillis(500);
+			case "full" -> Duration.ofSeconds(30);
+			default -> Duration.ofSeconds(10);
+		};
+	}
+
+	List<Result> results() {
+		return this.results;
+	}
+
+	List<LoadResult> load() {
+		return this.results.stream().map(Result::load).toList();
+	}
+
+	List<String> notes() {
+		return this.notes;
+	}
+
+	/** Runs every size against one starter server process; a failure is noted. */
+	void run() throws IOException, InterruptedException {
+		Files.createDirectories(this.options.out());
+		ServerKind kind = ServerKind.STARTER;
+		log("== " + kind.label() + " (topics)");
+		Path log = this.options.out().resolve(kind.label() + "-topics.log");
+		try (ServerProcess server = ServerProcess.start(kind, JVM_OPTIONS, this.options.benchmarksDir(), log,
+				Duration.ofSeconds(90));
+				LoadGenerator generator = new LoadGenerator(server.address(), READERS);
+				Publisher publisher = new Publisher(server.address());
+				TopicPublisher topicPublisher = new TopicPublisher(server.address(), PUBLISHERS)) {
+			log("started, pid " + server.pid());
+			Session session = new Session(server, generator, publisher, topicPublisher);
+			if (!this.options.mode().equals("smoke")) {
+				// Long enough for the JIT to compile the topic path (POST, JSON, publish) before measuring.
+				session.size(new Size(200, 20, 1000), this.phaseLength, false);
+				log("warmed up");
+			}
+			long budget = LoadRun.openFileLimit() - 500;
+			for (Size size : this.sizes) {
+				if (size.streams() > budget) {
+					note(size.label() + ": " + size.streams() + " streams need a higher open-file limit (ulimit -n); skipped");
+					continue;
+				}
+				session.size(size, this.phaseLength, true);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			note(kind.label() + " topics failed: " + ex);
+		}
+	}
+
+	private void note(String note) {
+		log("NOTE " + note);
+		this.notes.add(note);
+	}
+
+	private static void log(String line) {
+		System.out.printf("[%6.1f s] %s%n", (System.nanoTime() - STARTED) / 1e9, line);
+	}
+
+	private static double millis(long micros) {
+		return (micros < 0) ? -1 : micros / 1000.0;
+	}
+
+	private Phase nextPhase(int capacity) {
+		this.phases++;
+		return new Phase(this.phases * 100_000_000L, capacity);
+	}
+
+	private final class Session {
+
+		private final ServerProcess server;
+
+		private final LoadGenerator generator;
+
+		private final Publisher publisher;
+
+		private final TopicPublisher topicPublisher;
+
+		Session(ServerProcess server, LoadGenerator generator, Publisher publisher, TopicPublisher topicPublisher) {
+			this.server = server;
+			this.generator = generator;
+			this.publisher = publisher;
+			this.topicPublisher = topicPublisher;
+		}
+
+		/** Connects the size's streams, then the plain broadcast, the matched broadcast and the topics. */
+		void size(Size size, Duration length, boolean record) throws IOException, InterruptedException {
+			int topics = size.topics();
+			List<ClientStream> streams = this.generator
+				.connect(size.streams(), TopicRun.this.options.connectRate(), 0, Duration.ofSeconds(30),
+						(i) -> "&topic=t" + (i % topics))
+				.streams();
+			Map<ClientStream, Integer> topicOf = new IdentityHashMap<>();
+			for (int i = 0; i < streams.size(); i++) {
+				topicOf.put(streams.get(i), i % topics);
+			}
+			if (!ready(streams)) {
+				note(size.label() + ": not every one of " + size.streams() + " streams received a first event within 60 s");
+			}
+			log("connected " + streams.size() + " streams over " + topics + " topics");
+			double perStream = size.publishRate() / topics;
+			Result plain = broadcast("broadcast-64B", streams, 50, length);
+			Result matched = broadcast("broadcast-matched-" + format(perStream) + "/s", streams, perStream, length);
+			Result topic = topics(size.label(), streams, topicOf, topics, size.publishRate(), length);
+			if (record) {
+				TopicRun.this.results.add(plain);
+				TopicRun.this.results.add(matched);
+				TopicRun.this.results.add(topic);
+			}
+			this.generator.closeAll();
+			TimeUnit.SECONDS.sleep(1);
+		}
+
+		/** Broadcasts until every stream received one event, for at most a minute: all are registered then. */
+		boolean ready(List<ClientStream> streams) throws IOException {
+			Phase phase = nextPhase(120);
+			this.generator.begin(phase);
+			for (int i = 0; i < phase.capacity; i++) {
+				if (this.publisher.publishOne(phase, i, 64, Duration.ofSeconds(60)) / 100 != 2) {
+					return false;
+				}
+				if (this.generator.awaitDelivery(streams, 1, Duration.ofMillis(500))) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		Result broadcast(String scenario, List<ClientStream> streams, double rate, Duration length) throws IOException {
+			int count = (int) Math.max(1, Math.round(rate * length.toNanos() / 1e9));
+			Phase phase = nextPhase(count);
+			this.generator.begin(phase);
+			Duration cpuBefore = this.server.cpuTime();
+			double jitBefore = compilerSeconds(this.server.pid());
+			long start = System.nanoTime();
+			Publisher.PublishResult published = this.publisher.publish(phase, count, rate, 64, length.plusSeconds(1));
+			this.generator.awaitDelivery(streams, published.acked(), TopicRun.this.options.drain());
+			Duration cpu = this.server.cpuTime().minus(cpuBefore);
+			PhaseStats stats = this.generator.collect(published.acked());
+			String note = (published.failure() != null) ? published.failure()
+					: (published.acked() < count) ? "published " + published.acked() + " of " + count : "";
+			return result(scenario, 0, start, rate, published.acked(), (long) published.acked() * stats.participants,
+					stats, stats.received, stats.lost, 0, published.achievedRate(), published.postMicros(), cpu,
+					compilerSeconds(this.server.pid()) - jitBefore, note);
+		}
+
+		Result topics(String scenario, List<ClientStream> streams, Map<ClientStream, Integer> topicOf, int topics,
+				double rate, Duration length) throws IOException {
+			int count = (int) Math.max(topics, Math.round(rate * length.toNanos() / 1e9));
+			Phase phase = nextPhase(count);
+			this.generator.begin(phase);
+			Duration cpuBefore = this.server.cpuTime();
+			double jitBefore = compilerSeconds(this.server.pid());
+			long start = System.nanoTime();
+			TopicPublisher.Result published = this.topicPublisher.publish(phase, count, rate, topics, 64,
+					length.plusSeconds(1));
+			BitSet acked = published.acked();
+			int[] expectedOfTopic = new int[topics];
+			acked.stream().forEach((k) -> expectedOfTopic[k % topics]++);
+			awaitTopicDelivery(streams, topicOf, expectedOfTopic, TopicRun.this.options.drain());
+			Duration cpu = this.server.cpuTime().minus(cpuBefore);
+			PhaseStats stats = this.generator.collect(0); // latencies, duplicates, order; the counts below
+			long[] counts = new long[4]; // expected, received, lost, wrong topic
+			for (long[] part : this.generator.summarize((held) -> count(held, topicOf, topics, acked, expectedOfTopic))) {
+				for (int i = 0; i < counts.length; i++) {
+					counts[i] += part[i];
+				}
+			}
+			String note = (published.failure() != null) ? published.failure()
+					: (published.acked().cardinality() < count) ? "published " + published.acked().cardinality() + " of " + count : "";
+			return result(scenario, topics, start, rate, acked.cardinality(), counts[0], stats, counts[1], counts[2],
+					counts[3], published.achievedRate(), published.postMicros(), cpu,
+					compilerSeconds(this.server.pid()) - jitBefore, note);
+		}
+
+		/** Waits until every open stream received as many events as its topic had published, or the timeout. */
+		private void awaitTopicDelivery(List<ClientStream> streams, Map<ClientStream, Integer> topicOf,
+				int[] expectedOfTopic, Duration timeout) {
+			long deadline = System.nanoTime() + timeout.toNanos();
+			while (System.nanoTime() < deadline) {
+				boolean all = true;
+				for (ClientStream stream : streams) {
+					if (!stream.closed && stream.received < expectedOfTopic[topicOf.get(stream)]) {
+						all = false;
+						break;
+					}
+				}
+				if (all) {
+					return;
+				}
+				try {
+					TimeUnit.MILLISECONDS.sleep(5);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
+
+		private Result result(String scenario, int topics, long start, double rate, int published, long expected,
+				PhaseStats stats, long received, long lost, long wrongTopic, double achievedRate, Histogram post,
+				Duration cpu, double jitSeconds, String note) throws IOException {
+			long lastReceipt = (stats.lastReceiptNanos > start) ? stats.lastReceiptNanos : System.nanoTime();
+			double seconds = (lastReceipt - start) / 1e9;
+			double postP99 = millis(post.percentile(0.99));
+			String detail = ((topics > 0) ? topics + " topics, " + PUBLISHERS + " publishing connections; " : "")
+					+ "POST p99 " + format(postP99) + " ms" + ((topics > 0) ? "; wrong-topic events " + wrongTopic : "")
+					+ String.format(Locale.ROOT, "; JIT compiler %.2f of %.2f CPU s", jitSeconds, cpu.toNanos() / 1e9)
+					+ (note.isEmpty() ? "" : "; " + note);
+			LoadResult load = new LoadResult(ServerKind.STARTER.label(), scenario, stats.participants, 64, rate, published,
+					expected, received, lost, stats.duplicated, stats.outOfOrder, millis(stats.latencies.percentile(0.5)),
+					millis(stats.latencies.percentile(0.9)), millis(stats.latencies.percentile(0.99)),
+					millis(stats.latencies.max()), received / Math.max(seconds, 1e-9), achievedRate,
+					millis(post.percentile(0.5)), millis(post.max()), cpu.toNanos() / 1e9,
+					(received > 0) ? cpu.toNanos() / 1000.0 / received : -1, this.server.residentBytes(),
+					this.server.threads(), 0, 0, stats.closedDuringPhase, detail);
+			log(String.valueOf(load));
+			return new Result(load, topics, postP99, wrongTopic);
+		}
+
+	}
+
+	/**
+	 * Counts, over one reader's participating streams: the events expected (published to the stream's
+	 * topic and acknowledged), those received, those lost, and the events of other topics received.
+	 */
+	private static long[] count(List<ClientStream> held, Map<ClientStream, Integer> topicOf, int topics, BitSet acked,
+			int[] expectedOfTopic) {
+		long[] counts = new long[4];
+		for (ClientStream stream : held) {
+			Integer topic = topicOf.get(stream);
+			BitSet seen = stream.seen;
+			if (!stream.participant || topic == null || seen == null) {
+				continue;
+			}
+			int expected = expectedOfTopic[topic];
+			int received = 0;
+			int ownSeen = 0;
+			for (int k = seen.nextSetBit(0); k >= 0; k = seen.nextSetBit(k + 1)) {
+				if (k % topics == topic) {
+					ownSeen++;
+					if (acked.get(k)) {
+						received++;
+					}
+				}
+			}
+			counts[0] += expected;
+			counts[1] += received;
+			counts[2] += expected - received;
+			counts[3] += seen.cardinality() - ownSeen;
+		}
+		return counts;
+	}
+
+	/**
+	 * Returns the CPU seconds (user and system) the server's JIT compiler threads used so far, from
+	 * {@code /proc/<pid>/task}: how much of a phase's CPU was compilation rather than serving. 0 where
+	 * it cannot be read.
+	 */
+	static double compilerSeconds(long pid) {
+		long ticks = 0;
+		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+			for (Path task : tasks) {
+				try {
+					String name = Files.readString(task.resolve("comm")).trim();
+					if (!name.startsWith("C1 Compiler") && !name.startsWith("C2 Compiler")) {
+						continue;
+					}
+					String stat = Files.readString(task.resolve("stat"));
+					String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+					ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+				}
+				catch (IOException | RuntimeException ex) {
+					// the thread ended meanwhile
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			return 0;
+		}
+		return ticks / 100.0; // USER_HZ
+	}
+
+	private static String format(double value) {
+		return (value < 0) ? "–" : (value == Math.rint(value)) ? String.format(Locale.ROOT, "%.0f", value)
+				: String.format(Locale.ROOT, "%.1f", value);
+	}
+
+}
