@@ -182,6 +182,16 @@ final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, Aut
 		}
 	}
 
+	/**
+	 * Waits for the selector thread's next turn: streams closed before it returns have their sockets
+	 * closed, since a selection deregisters the keys of closed channels and so closes them.
+	 */
+	void awaitSelection() {
+		CompletableFuture<Void> turn = new CompletableFuture<>();
+		execute(() -> turn.complete(null));
+		turn.orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
+	}
+
 	private Selector selector() {
 		return Objects.requireNonNull(this.selector, "client is not started");
 	}

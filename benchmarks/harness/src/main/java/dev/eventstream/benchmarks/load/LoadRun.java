@@ -76,7 +76,7 @@ final class LoadRun {
 			session.warmUp();
 			long baselineHeap = server.liveHeapBytes();
 			log("warmed up, live heap " + baselineHeap / 1024 + " KB");
-			if (this.options.flightRecording() && kind == ServerKind.STARTER) {
+			if (this.options.flightRecording() && kind.recordsFlight()) {
 				server.startFlightRecording(this.options.out().resolve(kind.label() + ".jfr"));
 			}
 			for (int size : sizes) {
@@ -99,7 +99,7 @@ final class LoadRun {
 			if (kind != ServerKind.STARTER_SMALL_BUFFERS && this.options.slowClients() > 0) {
 				session.slowConsumers();
 			}
-			if (this.options.flightRecording() && kind == ServerKind.STARTER) {
+			if (this.options.flightRecording() && kind.recordsFlight()) {
 				server.stopFlightRecording();
 			}
 		}

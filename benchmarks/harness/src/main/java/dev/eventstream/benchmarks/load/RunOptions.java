@@ -23,14 +23,15 @@ import java.util.List;
  * @param drain how long to wait for the last events after publishing stopped
  * @param benchmarksDir the {@code benchmarks} folder, where the server jars are built
  * @param out where results are written
- * @param flightRecording whether the starter's servers record a JFR file
+ * @param flightRecording whether the starter servers (Tomcat and Jetty) record a JFR file
  */
 record RunOptions(String mode, List<ServerKind> servers, List<Integer> sizes, int sustainedSize, Duration broadcast,
 		Duration largeBroadcast, Duration sustained, int burstClients, int burstEvents, Duration burstLimit,
 		int slowClients, Duration slow, int connectRate, Duration drain, Path benchmarksDir, Path out,
 		boolean flightRecording) {
 
-	static final List<ServerKind> ALL = List.of(ServerKind.STARTER, ServerKind.STARTER_SMALL_BUFFERS, ServerKind.MVC,
+	static final List<ServerKind> ALL = List.of(ServerKind.STARTER, ServerKind.STARTER_JETTY,
+			ServerKind.STARTER_SMALL_BUFFERS, ServerKind.MVC,
 			ServerKind.WEBFLUX, ServerKind.RAW, ServerKind.STARTER_REDIS_CLUSTER);
 
 	/** Under about five minutes for every server on a 2-core machine. */

@@ -16,6 +16,9 @@ enum ServerKind {
 	/** The starter, on Tomcat with its defaults. */
 	STARTER("starter", "starter-server"),
 
+	/** The starter on Jetty: the same sources and settings, built with Jetty instead of Tomcat. */
+	STARTER_JETTY("starter-jetty", "starter-jetty-server"),
+
 	/** The starter, with Tomcat's per-connection buffers shrunk by a connector customizer. */
 	STARTER_SMALL_BUFFERS("starter-small-buffers", "starter-server", "--bench.tomcat.small-buffers=true"),
 
@@ -48,6 +51,11 @@ enum ServerKind {
 
 	String label() {
 		return this.label;
+	}
+
+	/** Whether this is one starter server, whose flight recording {@code --jfr} asks for. */
+	boolean recordsFlight() {
+		return this == STARTER || this == STARTER_JETTY;
 	}
 
 	static ServerKind of(String label) {

@@ -105,7 +105,7 @@ class HarnessSmokeTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(names = { "STARTER", "MVC", "WEBFLUX" })
+	@EnumSource(names = { "STARTER", "STARTER_JETTY", "MVC", "WEBFLUX" })
 	void springServerStartsAsAProcessAndDeliversEveryEvent(ServerKind kind) throws Exception {
 		try (ServerProcess server = ServerProcess.start(kind, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), Harness.defaultBenchmarksDir(),
 				this.out.resolve(kind.label() + ".log"), Duration.ofSeconds(90));

@@ -1,0 +1,83 @@
+package dev.eventstream.sse.webmvc;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import dev.eventstream.sse.SseEvent;
+import dev.eventstream.sse.server.CloseReason;
+import dev.eventstream.sse.server.SseServer;
+import dev.eventstream.sse.server.SseStream;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Many clients that closed their sockets at once, on a real server, are released by the next two
+ * broadcasts: the first write to a closed peer is accepted by the kernel and answered with a reset, so
+ * the second fails. Keep-alive is off, so that only the broadcasts write.
+ */
+@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "sse.keep-alive=0s")
+class DeadClientsIntegrationTests {
+
+	private static final Log logger = LogFactory.getLog(DeadClientsIntegrationTests.class);
+
+	// More with -Dsse.test.dead-clients=2000, to measure.
+	private static final int CLIENTS = Integer.getInteger("sse.test.dead-clients", 500);
+
+	// Each release is a failed write and a completed request: cheap work, well under a second for
+	// 500 even on a loaded machine; a release that waited on something per connection would not be.
+	private static final Duration RELEASED_WITHIN = Duration.ofSeconds(5);
+
+	@Autowired
+	private SseServer<String> server;
+
+	@RegisterExtension
+	final LoopbackClient client = new LoopbackClient();
+
+	@Test
+	void twoBroadcastsReleaseClientsThatClosed() {
+		List<LoopbackClient.Stream> streams = IntStream.range(0, CLIENTS)
+			.mapToObj((i) -> this.client.open("/rest/events?user=dead" + i))
+			.toList();
+		for (LoopbackClient.Stream stream : streams) {
+			assertThat(stream.awaitStarted()).isEqualTo(200);
+		}
+		assertThat(this.server.connectionCount()).isEqualTo(CLIENTS);
+		long closedBefore = this.server.closedConnections(CloseReason.CLIENT);
+		streams.forEach(LoopbackClient.Stream::close);
+		this.client.awaitSelection();
+		long first = System.nanoTime();
+		this.server.broadcast(SseEvent.of("first"));
+		// Written (not merged with the second into one write) before the second is published.
+		await().atMost(RELEASED_WITHIN).until(() -> queuedFrames() == 0);
+		int afterFirst = this.server.connectionCount();
+		long second = System.nanoTime();
+		this.server.broadcast(SseEvent.of("second"));
+		await().atMost(LoopbackClient.WAIT).until(() -> this.server.connectionCount() == 0);
+		Duration released = Duration.ofNanos(System.nanoTime() - second);
+		logger.info(CLIENTS + " dead clients: first broadcast written in " + (second - first) / 1_000_000 + " ms ("
+				+ (CLIENTS - afterFirst) + " released by it), all released " + released.toMillis()
+				+ " ms after the second");
+		assertThat(released).isLessThan(RELEASED_WITHIN);
+		assertThat(this.server.closedConnections(CloseReason.CLIENT) - closedBefore).isEqualTo(CLIENTS);
+	}
+
+	private int queuedFrames() {
+		return this.server.sources()
+			.stream()
+			.flatMap((source) -> source.streams().stream())
+			.mapToInt(SseStream::queuedFrames)
+			.sum();
+	}
+
+}
