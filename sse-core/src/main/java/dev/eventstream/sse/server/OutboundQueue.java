@@ -43,11 +43,6 @@ final class OutboundQueue {
 		return frame;
 	}
 
-	/** Returns the next frame without taking it; only the drainer calls it. */
-	@Nullable Frame peek() {
-		return this.frames.peek();
-	}
-
 	int size() {
 		return this.size.get();
 	}

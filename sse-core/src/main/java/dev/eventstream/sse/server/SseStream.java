@@ -35,9 +35,6 @@ public final class SseStream<T> {
 
 	private static final int BUSY_WRITERS_FACTOR = 16;
 
-	// Most bytes of queued frames joined into one write; a larger frame is written on its own.
-	private static final int MAX_GATHERED_BYTES = 16 * 1024;
-
 	// Who drains: nobody, a writer thread (with or without more work signalled, or while it asks
 	// isReady()), or the transport's next onWritePossible; see drain().
 	private static final int IDLE = 0;
@@ -367,14 +364,11 @@ public final class SseStream<T> {
 						return;
 					}
 					if (frame != null) {
+						connection.write(frame.bytes);
+						this.needsFlush = true;
 						if (frame.event && unflushedEventsFull(frame.publishedNanos)) {
 							this.flushDue = true;
 						}
-						Frame next = this.flushDue ? null : this.queue.peek();
-						boolean join = next != null && next != END
-								&& frame.bytes.length + next.bytes.length <= MAX_GATHERED_BYTES;
-						connection.write(join ? gather(frame) : frame.bytes);
-						this.needsFlush = true;
 					}
 					else if (this.needsFlush) {
 						flush(connection);
@@ -389,40 +383,6 @@ public final class SseStream<T> {
 			logger.log(System.Logger.Level.DEBUG, () -> "Write to " + LogText.of(this.sourceId) + " failed: " + ex);
 			finish(CloseReason.CLIENT);
 		}
-	}
-
-	/**
-	 * Joins the given frame and the ones queued after it into one write, up to {@value #MAX_GATHERED_BYTES}
-	 * bytes, the end of the stream, or as many events as may wait for a flush: the container checks
-	 * readiness in every write, and the transport's contract asks for an {@code isReady()} before each,
-	 * so a frame written on its own costs two or three such calls. Called only when the next queued frame
-	 * fits.
-	 */
-	private byte[] gather(Frame first) {
-		Frame[] frames = new Frame[MAX_UNFLUSHED_EVENTS + 1];
-		frames[0] = first;
-		int count = 1;
-		int length = first.bytes.length;
-		while (count < frames.length && !this.flushDue) {
-			Frame next = this.queue.peek();
-			if (next == null || next == END || length + next.bytes.length > MAX_GATHERED_BYTES) {
-				break;
-			}
-			this.queue.poll();
-			frames[count++] = next;
-			length += next.bytes.length;
-			if (next.event && unflushedEventsFull(next.publishedNanos)) {
-				this.flushDue = true;
-			}
-		}
-		byte[] gathered = new byte[length];
-		int position = 0;
-		for (int i = 0; i < count; i++) {
-			byte[] bytes = frames[i].bytes;
-			System.arraycopy(bytes, 0, gathered, position, bytes.length);
-			position += bytes.length;
-		}
-		return gathered;
 	}
 
 	/** Records an event frame written but not flushed yet; returns whether a flush must come first. */
