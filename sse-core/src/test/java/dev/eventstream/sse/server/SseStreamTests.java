@@ -47,37 +47,6 @@ class SseStreamTests {
 	}
 
 	@Test
-	void framesQueuedWhileStalledGoOutInOneWrite() {
-		SseServer<String> server = this.servers.start();
-		TestConnection connection = TestConnection.open(server, "alice");
-		connection.stall();
-		for (int i = 0; i < 5; i++) {
-			server.broadcast(SseEvent.of("event " + i));
-		}
-		connection.awaitStalled();
-		int writesBefore = connection.writes().size();
-		connection.becomeWritable();
-		assertThat(connection.eventData()).containsExactly("event 0", "event 1", "event 2", "event 3", "event 4");
-		assertThat(connection.writes()).hasSize(writesBefore + 1);
-	}
-
-	@Test
-	void framesTooLargeToJoinAreWrittenOneByOne() {
-		SseServer<String> server = this.servers.start();
-		TestConnection connection = TestConnection.open(server, "alice");
-		connection.stall();
-		String large = "x".repeat(10 * 1024);
-		for (int i = 0; i < 3; i++) {
-			server.broadcast(SseEvent.of(large));
-		}
-		connection.awaitStalled();
-		int writesBefore = connection.writes().size();
-		connection.becomeWritable();
-		assertThat(connection.eventData()).containsExactly(large, large, large);
-		assertThat(connection.writes()).hasSize(writesBefore + 3);
-	}
-
-	@Test
 	void connectionStalledFromTheStartGetsItsPreambleOnceWritable() {
 		SseServer<String> server = this.servers.start();
 		TestConnection connection = TestConnection.openStalled(server.connect("alice", null));
