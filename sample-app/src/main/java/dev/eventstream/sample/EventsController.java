@@ -97,7 +97,7 @@ class EventsController {
 		return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("id", id));
 	}
 
-	static ErrorResponseException badRequest(String detail) {
+	static ErrorResponseException badRequest(@Nullable String detail) {
 		return new ErrorResponseException(HttpStatus.BAD_REQUEST,
 				ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail), null);
 	}

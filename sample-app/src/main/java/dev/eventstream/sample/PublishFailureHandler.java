@@ -2,6 +2,7 @@ package dev.eventstream.sample;
 
 import dev.eventstream.sse.server.ClusterUnavailableException;
 import dev.eventstream.sse.server.ServerClosedException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -35,7 +36,7 @@ class PublishFailureHandler {
 		return unavailable("The server is shutting down");
 	}
 
-	private static ResponseEntity<ProblemDetail> unavailable(String detail) {
+	private static ResponseEntity<ProblemDetail> unavailable(@Nullable String detail) {
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, "1")
 			.body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail));

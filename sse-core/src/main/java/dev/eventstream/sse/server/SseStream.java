@@ -407,6 +407,10 @@ public final class SseStream<T> {
 		long[] unflushed = this.unflushedEvents;
 		int count = this.unflushedCount;
 		this.unflushedCount = 0;
+		// Without listeners nothing is recorded: the array is allocated with the first event recorded.
+		if (unflushed == null) {
+			return;
+		}
 		for (int i = 0; i < count; i++) {
 			this.server.listeners().delivered(unflushed[i]);
 		}

@@ -427,7 +427,9 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 
 	private void deliver(Receiver<T> receiver, String id, ByteRecord entry) {
 		try {
-			receiver.receive(id, audience(entry), frame(entry), entry.getId().getTimestamp());
+			// An entry read from a stream has a concrete id: only an id still to be generated has no time.
+			long publishedMillis = Objects.requireNonNull(entry.getId().getTimestamp(), "'timestamp' of a read entry");
+			receiver.receive(id, audience(entry), frame(entry), publishedMillis);
 		}
 		catch (RuntimeException ex) {
 			// One malformed entry must not stop delivery of the others.

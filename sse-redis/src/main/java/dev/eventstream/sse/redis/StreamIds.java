@@ -1,5 +1,7 @@
 package dev.eventstream.sse.redis;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Orders Redis Stream entry ids: {@code <milliseconds>-<sequence>}, or milliseconds alone for
  * sequence zero.
@@ -24,7 +26,7 @@ final class StreamIds {
 		return parse(id) != null;
 	}
 
-	private static long[] parse(String id) {
+	private static long @Nullable [] parse(String id) {
 		int dash = id.indexOf('-');
 		String time = (dash < 0) ? id : id.substring(0, dash);
 		String sequence = (dash < 0) ? "0" : id.substring(dash + 1);

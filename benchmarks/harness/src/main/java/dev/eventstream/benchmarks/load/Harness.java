@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.runner.RunnerException;
 
 /**
@@ -45,7 +46,7 @@ public final class Harness {
 			case "smoke" -> RunOptions.smoke(RunOptions.ALL, benchmarksDir, out);
 			default -> RunOptions.quick(benchmarksDir, out);
 		};
-		String servers = value(arguments, "--servers", null);
+		String servers = value(arguments, "--servers");
 		if (servers != null) {
 			options = options.withServers(Arrays.stream(servers.split(",")).map(ServerKind::of).toList());
 		}
@@ -101,14 +102,27 @@ public final class Harness {
 	}
 
 	private static String value(List<String> arguments, String name, String fallback) {
+		String value = value(arguments, name);
+		return (value != null) ? value : fallback;
+	}
+
+	private static @Nullable String value(List<String> arguments, String name) {
 		int index = arguments.indexOf(name);
-		return (index >= 0 && index + 1 < arguments.size()) ? arguments.get(index + 1) : fallback;
+		return (index >= 0 && index + 1 < arguments.size()) ? arguments.get(index + 1) : null;
 	}
 
 	/** The {@code benchmarks} folder: the harness runs from {@code benchmarks/harness/target/...}. */
 	static Path defaultBenchmarksDir() throws URISyntaxException {
 		Path location = Path.of(Harness.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-		return location.toAbsolutePath().getParent().getParent().getParent();
+		Path dir = location.toAbsolutePath();
+		for (int i = 0; i < 3 && dir != null; i++) {
+			dir = dir.getParent();
+		}
+		if (dir == null) {
+			throw new IllegalStateException("No benchmarks folder three levels above " + location
+					+ ": pass --benchmarks-dir");
+		}
+		return dir;
 	}
 
 }

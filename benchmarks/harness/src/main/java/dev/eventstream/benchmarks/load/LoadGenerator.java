@@ -19,6 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Holds many event streams over a few selector threads (never a thread per connection): opens them at a
  * given rate, decodes what arrives, pauses some to play slow consumers, and sums up what each phase
@@ -283,7 +285,7 @@ final class LoadGenerator implements AutoCloseable {
 
 		volatile boolean running = true;
 
-		volatile Thread thread;
+		volatile @Nullable Thread thread;
 
 		Histogram latencies = new Histogram();
 

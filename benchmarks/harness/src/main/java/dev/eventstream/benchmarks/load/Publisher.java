@@ -22,11 +22,7 @@ final class Publisher implements AutoCloseable {
 
 	private final InetSocketAddress server;
 
-	private @Nullable Socket socket;
-
-	private @Nullable InputStream in;
-
-	private @Nullable OutputStream out;
+	private @Nullable Connection connection;
 
 	Publisher(InetSocketAddress server) {
 		this.server = server;
@@ -89,26 +85,26 @@ final class Publisher implements AutoCloseable {
 	/** Posts one body to the path and returns the status, once the whole answer was read. */
 	int post(String path, String contentType, String data, Duration timeout) throws IOException {
 		byte[] body = data.getBytes(StandardCharsets.UTF_8);
-		if (this.socket == null) {
+		Connection connection = this.connection;
+		if (connection == null) {
 			Socket socket = new Socket();
 			socket.setTcpNoDelay(true);
 			socket.connect(this.server, 5000);
-			this.socket = socket;
-			this.in = new BufferedInputStream(socket.getInputStream());
-			this.out = socket.getOutputStream();
+			connection = new Connection(socket, new BufferedInputStream(socket.getInputStream()),
+					socket.getOutputStream());
+			this.connection = connection;
 		}
-		this.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+		connection.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
 		String head = "POST " + path + " HTTP/1.1\r\nHost: " + this.server.getHostString() + ":" + this.server.getPort()
 				+ "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n";
-		OutputStream out = this.out;
+		OutputStream out = connection.out();
 		out.write(head.getBytes(StandardCharsets.US_ASCII));
 		out.write(body);
 		out.flush();
-		return readResponse();
+		return readResponse(connection.in());
 	}
 
-	private int readResponse() throws IOException {
-		InputStream in = this.in;
+	private int readResponse(InputStream in) throws IOException {
 		String statusLine = line(in);
 		int status = Integer.parseInt(statusLine.substring(9, 12));
 		long length = 0;
@@ -164,11 +160,11 @@ final class Publisher implements AutoCloseable {
 	}
 
 	private void disconnect() {
-		Socket socket = this.socket;
-		this.socket = null;
-		if (socket != null) {
+		Connection connection = this.connection;
+		this.connection = null;
+		if (connection != null) {
 			try {
-				socket.close();
+				connection.socket().close();
 			}
 			catch (IOException ex) {
 				// already gone
@@ -179,6 +175,11 @@ final class Publisher implements AutoCloseable {
 	@Override
 	public void close() {
 		disconnect();
+	}
+
+	/** The keep-alive connection and its streams. */
+	private record Connection(Socket socket, InputStream in, OutputStream out) {
+
 	}
 
 	/** What a publishing run achieved: events acknowledged, how long it took, each POST's time. */

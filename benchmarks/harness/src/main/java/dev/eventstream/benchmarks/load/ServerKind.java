@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.eventstream.benchmarks.raw.RawSseServer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A server under test and how to start it: a Spring Boot jar of the benchmarks, or the raw-NIO server
@@ -39,11 +40,11 @@ enum ServerKind {
 
 	private final String label;
 
-	private final String module;
+	private final @Nullable String module;
 
 	private final String[] extraArgs;
 
-	ServerKind(String label, String module, String... extraArgs) {
+	ServerKind(String label, @Nullable String module, String... extraArgs) {
 		this.label = label;
 		this.module = module;
 		this.extraArgs = extraArgs;
@@ -68,9 +69,12 @@ enum ServerKind {
 	}
 
 	/** Returns the jar this server runs from, or {@code null} for the harness's own classpath. */
-	Path jar(Path benchmarksDir) {
-		return (this.module != null) ? benchmarksDir.resolve(this.module).resolve("target").resolve(this.module + ".jar")
-				: null;
+	@Nullable Path jar(Path benchmarksDir) {
+		return (this.module != null) ? moduleJar(benchmarksDir, this.module) : null;
+	}
+
+	private static Path moduleJar(Path benchmarksDir, String module) {
+		return benchmarksDir.resolve(module).resolve("target").resolve(module + ".jar");
 	}
 
 	/** The jar or folder the harness's classes come from; the raw server needs nothing else. */
@@ -88,7 +92,8 @@ enum ServerKind {
 		List<String> command = new ArrayList<>();
 		command.add(java);
 		command.addAll(jvmOptions);
-		if (this.module == null) {
+		String module = this.module;
+		if (module == null) {
 			command.add("-cp");
 			command.add(ownClasses());
 			command.add(RawSseServer.class.getName());
@@ -97,7 +102,7 @@ enum ServerKind {
 			return command;
 		}
 		command.add("-jar");
-		command.add(jar(benchmarksDir).toString());
+		command.add(moduleJar(benchmarksDir, module).toString());
 		command.add("--server.port=" + port);
 		command.add("--server.address=127.0.0.1");
 		command.addAll(List.of(this.extraArgs));

@@ -300,7 +300,8 @@ public final class RawSseServer {
 				}
 				this.pending.poll();
 			}
-			this.key.interestOps(this.key.interestOps() & ~SelectionKey.OP_WRITE);
+			SelectionKey key = Objects.requireNonNull(this.key);
+			key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
 		}
 
 	}

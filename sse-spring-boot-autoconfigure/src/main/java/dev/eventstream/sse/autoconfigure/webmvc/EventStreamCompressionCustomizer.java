@@ -5,7 +5,6 @@ import java.util.Locale;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
 import org.springframework.boot.web.server.Compression;
@@ -45,8 +44,8 @@ final class EventStreamCompressionCustomizer
 	}
 
 	/** Returns the same array when it holds no event-stream type. */
-	private static String @Nullable [] withoutEventStream(String @Nullable [] mimeTypes) {
-		if (mimeTypes == null || Arrays.stream(mimeTypes).noneMatch(EventStreamCompressionCustomizer::isEventStream)) {
+	private static String[] withoutEventStream(String[] mimeTypes) {
+		if (Arrays.stream(mimeTypes).noneMatch(EventStreamCompressionCustomizer::isEventStream)) {
 			return mimeTypes;
 		}
 		return Arrays.stream(mimeTypes).filter((mimeType) -> !isEventStream(mimeType)).toArray(String[]::new);
