@@ -247,7 +247,7 @@ final class LoadGenerator implements AutoCloseable {
 		}
 	}
 
-	private <R> List<R> onEveryReader(Function<Reader, R> task) {
+	private <R extends @Nullable Object> List<R> onEveryReader(Function<Reader, R> task) {
 		List<CompletableFuture<R>> futures = new ArrayList<>();
 		for (Reader reader : this.readers) {
 			CompletableFuture<R> future = new CompletableFuture<>();
