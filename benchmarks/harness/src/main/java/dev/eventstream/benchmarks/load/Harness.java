@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.runner.RunnerException;
 
 /**
- * The benchmark command: JMH benchmarks of the hot path, then every server under every load scenario,
- * written as {@code results.json}, {@code results.md} and {@code chart.png}.
+ * The benchmark command: JMH benchmarks of the hot path, then every server under every
+ * load scenario, written as {@code results.json}, {@code results.md} and
+ * {@code chart.png}.
  *
  * <pre>
  * java -jar benchmarks/harness/target/benchmarks.jar [--quick | --full | --smoke] [--servers a,b]
@@ -54,7 +55,7 @@ public final class Harness {
 			options = options.withFlightRecording();
 		}
 		List<String> scenarios = Arrays.asList(value(arguments, "--scenarios", "standard").split(","));
-		String topicSizes = value(arguments, "--topic-sizes", null);
+		String topicSizes = value(arguments, "--topic-sizes");
 		List<TopicRun.Size> sizes = (topicSizes != null)
 				? Arrays.stream(topicSizes.split(",")).map(TopicRun.Size::parse).toList() : TopicRun.sizes(mode);
 		RunReport report = run(options, !arguments.contains("--no-jmh"),
@@ -79,7 +80,8 @@ public final class Harness {
 		List<JmhResult> jmhResults = new ArrayList<>();
 		if (jmh) {
 			Path json = options.out().resolve("jmh.json");
-			jmhResults = options.mode().equals("smoke") ? JmhRun.smoke(json) : JmhRun.run(options.mode().equals("quick"), json);
+			jmhResults = options.mode().equals("smoke") ? JmhRun.smoke(json)
+					: JmhRun.run(options.mode().equals("quick"), json);
 		}
 		LoadRun run = new LoadRun(options);
 		if (load) {
@@ -93,8 +95,8 @@ public final class Harness {
 			loadResults.addAll(topics.load());
 			notes.addAll(topics.notes());
 		}
-		RunReport report = new RunReport(options.mode(), started, Machine.current(), jmhResults, run.idle(), loadResults,
-				notes);
+		RunReport report = new RunReport(options.mode(), started, Machine.current(), jmhResults, run.idle(),
+				loadResults, notes);
 		Files.writeString(options.out().resolve("results.json"), Json.write(report));
 		Files.writeString(options.out().resolve("results.md"), MarkdownReport.render(report));
 		Chart.write(report.load(), options.out().resolve("chart.png"));
@@ -111,7 +113,10 @@ public final class Harness {
 		return (index >= 0 && index + 1 < arguments.size()) ? arguments.get(index + 1) : null;
 	}
 
-	/** The {@code benchmarks} folder: the harness runs from {@code benchmarks/harness/target/...}. */
+	/**
+	 * The {@code benchmarks} folder: the harness runs from
+	 * {@code benchmarks/harness/target/...}.
+	 */
 	static Path defaultBenchmarksDir() throws URISyntaxException {
 		Path location = Path.of(Harness.class.getProtectionDomain().getCodeSource().getLocation().toURI());
 		Path dir = location.toAbsolutePath();
@@ -119,8 +124,8 @@ public final class Harness {
 			dir = dir.getParent();
 		}
 		if (dir == null) {
-			throw new IllegalStateException("No benchmarks folder three levels above " + location
-					+ ": pass --benchmarks-dir");
+			throw new IllegalStateException(
+					"No benchmarks folder three levels above " + location + ": pass --benchmarks-dir");
 		}
 		return dir;
 	}

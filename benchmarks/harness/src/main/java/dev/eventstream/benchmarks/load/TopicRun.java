@@ -11,19 +11,22 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The topics scenario, against the starter server only: streams spread evenly over topics
- * ({@code GET /events?user=uI&topic=tJ}, stream {@code i} on topic {@code i % topics}), events published
- * with {@code POST /topics/{name}/events} round-robin over the topics at a steady total rate by
- * {@link TopicPublisher}'s connections, each topic always from the same connection. Each stream must
- * receive exactly its topic's events, each once and in order.
+ * ({@code GET /events?user=uI&topic=tJ}, stream {@code i} on topic {@code i % topics}),
+ * events published with {@code POST /topics/{name}/events} round-robin over the topics at
+ * a steady total rate by {@link TopicPublisher}'s connections, each topic always from the
+ * same connection. Each stream must receive exactly its topic's events, each once and in
+ * order.
  * <p>
- * For comparison, the same streams in the same server process also take the plain broadcast
- * ({@code broadcast-64B}, 50/s asked) and a broadcast at the rate each stream receives in the topic
- * phase ({@code broadcast-matched}: the same events per stream per second and the same deliveries per
- * second, but one POST per delivery round instead of one per topic).
+ * For comparison, the same streams in the same server process also take the plain
+ * broadcast ({@code broadcast-64B}, 50/s asked) and a broadcast at the rate each stream
+ * receives in the topic phase ({@code broadcast-matched}: the same events per stream per
+ * second and the same deliveries per second, but one POST per delivery round instead of
+ * one per topic).
  */
 final class TopicRun {
 
@@ -38,6 +41,7 @@ final class TopicRun {
 
 	/**
 	 * One size of the scenario.
+	 *
 	 * @param streams the streams held
 	 * @param topics the topics they are spread over
 	 * @param publishRate the topic events published per second, over all topics
@@ -60,6 +64,7 @@ final class TopicRun {
 
 	/**
 	 * A measured phase with what {@link LoadResult} has no place for.
+	 *
 	 * @param load the phase
 	 * @param topics topics of the phase, 0 for a broadcast
 	 * @param postP99Millis the 99th percentile of the POSTs' times
@@ -86,7 +91,10 @@ final class TopicRun {
 		this.phaseLength = phaseLength;
 	}
 
-	/** The sizes of a mode: 1,000 topic events/s over 100 and 1,000 topics, and 200 topics at 200/s. */
+	/**
+	 * The sizes of a mode: 1,000 topic events/s over 100 and 1,000 topics, and 200 topics
+	 * at 200/s.
+	 */
 	static List<Size> sizes(String mode) {
 		return mode.equals("smoke") ? List.of(new Size(20, 4, 40))
 				: List.of(new Size(1000, 100, 1000), new Size(2000, 200, 200), new Size(10000, 1000, 1000));
@@ -127,14 +135,16 @@ final class TopicRun {
 			log("started, pid " + server.pid());
 			Session session = new Session(server, generator, publisher, topicPublisher);
 			if (!this.options.mode().equals("smoke")) {
-				// Long enough for the JIT to compile the topic path (POST, JSON, publish) before measuring.
+				// Long enough for the JIT to compile the topic path (POST, JSON, publish)
+				// before measuring.
 				session.size(new Size(200, 20, 1000), this.phaseLength, false);
 				log("warmed up");
 			}
 			long budget = LoadRun.openFileLimit() - 500;
 			for (Size size : this.sizes) {
 				if (size.streams() > budget) {
-					note(size.label() + ": " + size.streams() + " streams need a higher open-file limit (ulimit -n); skipped");
+					note(size.label() + ": " + size.streams()
+							+ " streams need a higher open-file limit (ulimit -n); skipped");
 					continue;
 				}
 				session.size(size, this.phaseLength, true);
@@ -180,7 +190,10 @@ final class TopicRun {
 			this.topicPublisher = topicPublisher;
 		}
 
-		/** Connects the size's streams, then the plain broadcast, the matched broadcast and the topics. */
+		/**
+		 * Connects the size's streams, then the plain broadcast, the matched broadcast
+		 * and the topics.
+		 */
 		void size(Size size, Duration length, boolean record) throws IOException, InterruptedException {
 			int topics = size.topics();
 			List<ClientStream> streams = this.generator
@@ -192,7 +205,8 @@ final class TopicRun {
 				topicOf.put(streams.get(i), i % topics);
 			}
 			if (!ready(streams)) {
-				note(size.label() + ": not every one of " + size.streams() + " streams received a first event within 60 s");
+				note(size.label() + ": not every one of " + size.streams()
+						+ " streams received a first event within 60 s");
 			}
 			log("connected " + streams.size() + " streams over " + topics + " topics");
 			double perStream = size.publishRate() / topics;
@@ -208,7 +222,10 @@ final class TopicRun {
 			TimeUnit.SECONDS.sleep(1);
 		}
 
-		/** Broadcasts until every stream received one event, for at most a minute: all are registered then. */
+		/**
+		 * Broadcasts until every stream received one event, for at most a minute: all are
+		 * registered then.
+		 */
 		boolean ready(List<ClientStream> streams) throws IOException {
 			Phase phase = nextPhase(120);
 			this.generator.begin(phase);
@@ -256,28 +273,35 @@ final class TopicRun {
 			acked.stream().forEach((k) -> expectedOfTopic[k % topics]++);
 			awaitTopicDelivery(streams, topicOf, expectedOfTopic, TopicRun.this.options.drain());
 			Duration cpu = this.server.cpuTime().minus(cpuBefore);
-			PhaseStats stats = this.generator.collect(0); // latencies, duplicates, order; the counts below
+			PhaseStats stats = this.generator.collect(0); // latencies, duplicates, order;
+															// the counts below
 			long[] counts = new long[4]; // expected, received, lost, wrong topic
-			for (long[] part : this.generator.summarize((held) -> count(held, topicOf, topics, acked, expectedOfTopic))) {
+			for (long[] part : this.generator
+				.summarize((held) -> count(held, topicOf, topics, acked, expectedOfTopic))) {
 				for (int i = 0; i < counts.length; i++) {
 					counts[i] += part[i];
 				}
 			}
 			String note = (published.failure() != null) ? published.failure()
-					: (published.acked().cardinality() < count) ? "published " + published.acked().cardinality() + " of " + count : "";
+					: (published.acked().cardinality() < count)
+							? "published " + published.acked().cardinality() + " of " + count : "";
 			return result(scenario, topics, start, rate, acked.cardinality(), counts[0], stats, counts[1], counts[2],
 					counts[3], published.achievedRate(), published.postMicros(), cpu,
 					compilerSeconds(this.server.pid()) - jitBefore, note);
 		}
 
-		/** Waits until every open stream received as many events as its topic had published, or the timeout. */
+		/**
+		 * Waits until every open stream received as many events as its topic had
+		 * published, or the timeout.
+		 */
 		private void awaitTopicDelivery(List<ClientStream> streams, Map<ClientStream, Integer> topicOf,
 				int[] expectedOfTopic, Duration timeout) {
 			long deadline = System.nanoTime() + timeout.toNanos();
 			while (System.nanoTime() < deadline) {
 				boolean all = true;
 				for (ClientStream stream : streams) {
-					if (!stream.closed && stream.received < expectedOfTopic[topicOf.get(stream)]) {
+					if (!stream.closed
+							&& stream.received < expectedOfTopic[Objects.requireNonNull(topicOf.get(stream))]) {
 						all = false;
 						break;
 					}
@@ -305,13 +329,13 @@ final class TopicRun {
 					+ "POST p99 " + format(postP99) + " ms" + ((topics > 0) ? "; wrong-topic events " + wrongTopic : "")
 					+ String.format(Locale.ROOT, "; JIT compiler %.2f of %.2f CPU s", jitSeconds, cpu.toNanos() / 1e9)
 					+ (note.isEmpty() ? "" : "; " + note);
-			LoadResult load = new LoadResult(ServerKind.STARTER.label(), scenario, stats.participants, 64, rate, published,
-					expected, received, lost, stats.duplicated, stats.outOfOrder, millis(stats.latencies.percentile(0.5)),
-					millis(stats.latencies.percentile(0.9)), millis(stats.latencies.percentile(0.99)),
-					millis(stats.latencies.max()), received / Math.max(seconds, 1e-9), achievedRate,
-					millis(post.percentile(0.5)), millis(post.max()), cpu.toNanos() / 1e9,
-					(received > 0) ? cpu.toNanos() / 1000.0 / received : -1, this.server.residentBytes(),
-					this.server.threads(), 0, 0, stats.closedDuringPhase, detail);
+			LoadResult load = new LoadResult(ServerKind.STARTER.label(), scenario, stats.participants, 64, rate,
+					published, expected, received, lost, stats.duplicated, stats.outOfOrder,
+					millis(stats.latencies.percentile(0.5)), millis(stats.latencies.percentile(0.9)),
+					millis(stats.latencies.percentile(0.99)), millis(stats.latencies.max()),
+					received / Math.max(seconds, 1e-9), achievedRate, millis(post.percentile(0.5)), millis(post.max()),
+					cpu.toNanos() / 1e9, (received > 0) ? cpu.toNanos() / 1000.0 / received : -1,
+					this.server.residentBytes(), this.server.threads(), 0, 0, stats.closedDuringPhase, detail);
 			log(String.valueOf(load));
 			return new Result(load, topics, postP99, wrongTopic);
 		}
@@ -319,8 +343,9 @@ final class TopicRun {
 	}
 
 	/**
-	 * Counts, over one reader's participating streams: the events expected (published to the stream's
-	 * topic and acknowledged), those received, those lost, and the events of other topics received.
+	 * Counts, over one reader's participating streams: the events expected (published to
+	 * the stream's topic and acknowledged), those received, those lost, and the events of
+	 * other topics received.
 	 */
 	private static long[] count(List<ClientStream> held, Map<ClientStream, Integer> topicOf, int topics, BitSet acked,
 			int[] expectedOfTopic) {
@@ -351,9 +376,9 @@ final class TopicRun {
 	}
 
 	/**
-	 * Returns the CPU seconds (user and system) the server's JIT compiler threads used so far, from
-	 * {@code /proc/<pid>/task}: how much of a phase's CPU was compilation rather than serving. 0 where
-	 * it cannot be read.
+	 * Returns the CPU seconds (user and system) the server's JIT compiler threads used so
+	 * far, from {@code /proc/<pid>/task}: how much of a phase's CPU was compilation
+	 * rather than serving. 0 where it cannot be read.
 	 */
 	static double compilerSeconds(long pid) {
 		long ticks = 0;
@@ -366,7 +391,8 @@ final class TopicRun {
 					}
 					String stat = Files.readString(task.resolve("stat"));
 					String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-					ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+					ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime,
+																						// stime
 				}
 				catch (IOException | RuntimeException ex) {
 					// the thread ended meanwhile
