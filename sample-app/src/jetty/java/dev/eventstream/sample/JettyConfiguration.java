@@ -22,10 +22,10 @@ import org.springframework.context.annotation.Configuration;
 class JettyConfiguration {
 
 	/**
-	 * Lets a user id hold a slash or a percent sign in {@code POST /events/{user}}, as on Tomcat: Jetty
-	 * accepts {@code %2F} and {@code %25} in a path (by default it answers 400 for an ambiguous path
-	 * separator or encoding) and the servlet layer passes them on, so that Spring MVC decodes them
-	 * inside the path variable.
+	 * Lets a user id hold a slash or a percent sign in {@code POST /events/{user}}, as on
+	 * Tomcat: Jetty accepts {@code %2F} and {@code %25} in a path (by default it answers
+	 * 400 for an ambiguous path separator or encoding) and the servlet layer passes them
+	 * on, so that Spring MVC decodes them inside the path variable.
 	 * @return the customizer
 	 */
 	@Bean

@@ -24,8 +24,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The HTTP API of the contract: one event stream per user (following any topics), a broadcast and a
- * message to one user.
+ * The HTTP API of the contract: one event stream per user (following any topics), a
+ * broadcast and a message to one user.
  */
 @RestController
 class EventsController {
@@ -44,7 +44,8 @@ class EventsController {
 			throw badRequest("'user' must be a non-blank string");
 		}
 		try {
-			// Each topic parameter is one name, commas and all: no conversion that splits it.
+			// Each topic parameter is one name, commas and all: no conversion that splits
+			// it.
 			List<String> topics = parameters.getOrDefault("topic", List.of());
 			return this.server.connect(user, lastEventId, topics);
 		}

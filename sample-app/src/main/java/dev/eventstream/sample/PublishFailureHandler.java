@@ -12,15 +12,15 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * Answers a publish the server could not take with {@code 503} problem+json and {@code Retry-After},
- * for every controller of the API.
+ * Answers a publish the server could not take with {@code 503} problem+json and
+ * {@code Retry-After}, for every controller of the API.
  */
 @RestControllerAdvice
 class PublishFailureHandler {
 
 	/**
-	 * Clustered and Redis is down or hung: the event was not published, or, when the message says so,
-	 * may still be; the client may try again.
+	 * Clustered and Redis is down or hung: the event was not published, or, when the
+	 * message says so, may still be; the client may try again.
 	 */
 	@ExceptionHandler(ClusterUnavailableException.class)
 	ResponseEntity<ProblemDetail> clusterUnavailable(ClusterUnavailableException ex) {
@@ -28,8 +28,8 @@ class PublishFailureHandler {
 	}
 
 	/**
-	 * A publish that raced the server's shutdown: nothing was published, and the client may try again
-	 * (on another instance, or on this one once it is back).
+	 * A publish that raced the server's shutdown: nothing was published, and the client
+	 * may try again (on another instance, or on this one once it is back).
 	 */
 	@ExceptionHandler(ServerClosedException.class)
 	ResponseEntity<ProblemDetail> serverClosed(ServerClosedException ex) {

@@ -4,8 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * The sample application: a live demo page and the HTTP API of the project's contract. It runs on
- * Tomcat, or on Jetty 12 when built with the {@code jetty} Maven profile.
+ * The sample application: a live demo page and the HTTP API of the project's contract. It
+ * runs on Tomcat, or on Jetty 12 when built with the {@code jetty} Maven profile.
  *
  * @since 0.1.0
  */

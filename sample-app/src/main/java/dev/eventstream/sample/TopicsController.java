@@ -17,7 +17,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The topics part of the contract: publishing to a topic's subscribers, and who is present in it.
+ * The topics part of the contract: publishing to a topic's subscribers, and who is
+ * present in it.
  */
 @RestController
 class TopicsController {
@@ -49,7 +50,10 @@ class TopicsController {
 		}
 	}
 
-	/** Who is in a topic: the users with at least one open connection subscribed to it, sorted. */
+	/**
+	 * Who is in a topic: the users with at least one open connection subscribed to it,
+	 * sorted.
+	 */
 	record Presence(String topic, Set<String> users) {
 	}
 

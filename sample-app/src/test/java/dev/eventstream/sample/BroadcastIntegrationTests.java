@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The example test of README: an application's own test that opens a stream with {@link SseClient}
- * and awaits what arrives.
+ * The example test of README: an application's own test that opens a stream with
+ * {@link SseClient} and awaits what arrives.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class BroadcastIntegrationTests {

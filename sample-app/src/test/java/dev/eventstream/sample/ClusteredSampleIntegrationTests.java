@@ -18,9 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two sample applications run clustered with nothing but {@code --sse.cluster.type=redis} and
- * {@code --spring.data.redis.port}, against a real {@code redis-server}: the contract's API works
- * across them, and a Redis outage is a {@code 503} and a {@code DOWN} health, not lost events.
+ * Two sample applications run clustered with nothing but {@code --sse.cluster.type=redis}
+ * and {@code --spring.data.redis.port}, against a real {@code redis-server}: the
+ * contract's API works across them, and a Redis outage is a {@code 503} and a
+ * {@code DOWN} health, not lost events.
  */
 class ClusteredSampleIntegrationTests {
 
@@ -97,14 +98,14 @@ class ClusteredSampleIntegrationTests {
 		}
 		await().atMost(WAIT).until(() -> a.get("/actuator/health").statusCode() == 200);
 		String id = a.broadcast(null, "after the outage");
-		assertThat(stream.awaitEvents(before + 1).subList(before, before + 1))
-			.extracting(EventStreamRecorder.Event::id)
+		assertThat(stream.awaitEvents(before + 1).subList(before, before + 1)).extracting(EventStreamRecorder.Event::id)
 			.containsExactly(id);
 	}
 
 	/**
-	 * Sends the user pings through the server that holds its stream until one is accepted (the stream
-	 * is registered then), waits until the stream received it, and returns how many events it has.
+	 * Sends the user pings through the server that holds its stream until one is accepted
+	 * (the stream is registered then), waits until the stream received it, and returns
+	 * how many events it has.
 	 */
 	private static int awaitRegistered(SampleClient server, EventStreamRecorder stream, String user) {
 		HttpResponse<String> accepted = await().atMost(WAIT)

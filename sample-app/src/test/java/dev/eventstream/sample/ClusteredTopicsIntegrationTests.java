@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The "Topics and presence" part of the contract across two clustered sample applications on a real
- * {@code redis-server}: topic events, replay per topic set, presence counted over every instance, the
- * presence of an instance that died, and join and leave events that count the whole cluster.
+ * The "Topics and presence" part of the contract across two clustered sample applications
+ * on a real {@code redis-server}: topic events, replay per topic set, presence counted
+ * over every instance, the presence of an instance that died, and join and leave events
+ * that count the whole cluster.
  */
 class ClusteredTopicsIntegrationTests {
 
@@ -131,8 +132,8 @@ class ClusteredTopicsIntegrationTests {
 	}
 
 	/**
-	 * A third instance runs in a process of its own and is killed ({@code SIGKILL}): it withdraws
-	 * nothing, so its users stay present until its claims expire, then drop.
+	 * A third instance runs in a process of its own and is killed ({@code SIGKILL}): it
+	 * withdraws nothing, so its users stay present until its claims expire, then drop.
 	 */
 	@Test
 	void presenceOfAnInstanceThatDiedExpires() throws Exception {
@@ -189,7 +190,8 @@ class ClusteredTopicsIntegrationTests {
 		EventStreamRecorder umaOnA = a.stream(uma, List.of(room));
 		String joined = umaOnA.awaitEvents(1).get(0).id();
 		umaOnA.close();
-		// A noticed that the connection dropped; the browser comes back on B within the grace.
+		// A noticed that the connection dropped; the browser comes back on B within the
+		// grace.
 		await().atMost(TIMEOUT).until(() -> !b.presence(room).contains(uma));
 		b.stream(uma, List.of(room), "Last-Event-ID", joined);
 		await().atMost(TIMEOUT).until(() -> a.presence(room).contains(uma));
@@ -205,7 +207,8 @@ class ClusteredTopicsIntegrationTests {
 		EventStreamRecorder stream;
 		try {
 			await().atMost(TIMEOUT).until(() -> a.get("/actuator/health").statusCode() == 503);
-			// Whether another instance holds ann in the room cannot be told: no join, but no refusal either.
+			// Whether another instance holds ann in the room cannot be told: no join, but
+			// no refusal either.
 			stream = a.stream(ann, List.of(room));
 			assertThat(serverOf(first).get(ann)).isPresent();
 		}
@@ -213,7 +216,8 @@ class ClusteredTopicsIntegrationTests {
 			redis.restart();
 		}
 		await().atMost(TIMEOUT)
-			.until(() -> a.get("/actuator/health").statusCode() == 200 && b.get("/actuator/health").statusCode() == 200);
+			.until(() -> a.get("/actuator/health").statusCode() == 200
+					&& b.get("/actuator/health").statusCode() == 200);
 		await().atMost(TIMEOUT).until(() -> b.presence(room).equals(List.of(ann)));
 		String id = b.publishToTopic(room, null, "after the outage");
 		assertThat(withoutPresence(stream.awaitEvent(id))).extracting(Event::id).containsExactly(id);
@@ -237,7 +241,8 @@ class ClusteredTopicsIntegrationTests {
 		return events.stream().filter((event) -> !"presence".equals(event.type())).toList();
 	}
 
-	// A client that closed its stream is noticed at the next keep-alive write at the latest.
+	// A client that closed its stream is noticed at the next keep-alive write at the
+	// latest.
 	private static String[] arguments() {
 		return new String[] { "--server.port=0", "--sse.cluster.type=redis", "--spring.data.redis.port=" + redis.port(),
 				"--sse.cluster.redis.presence-ttl=" + PRESENCE_TTL.toMillis() + "ms",
@@ -260,7 +265,10 @@ class ClusteredTopicsIntegrationTests {
 		return new Instance(process, port);
 	}
 
-	/** Reads the process's output (so that it never blocks on a full pipe) and finds its port. */
+	/**
+	 * Reads the process's output (so that it never blocks on a full pipe) and finds its
+	 * port.
+	 */
 	private static void readPort(Process process, CompletableFuture<Integer> port) {
 		Pattern started = Pattern.compile("Tomcat started on port (\\d+)");
 		try (BufferedReader reader = new BufferedReader(

@@ -23,10 +23,11 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Checks the parts of the sample app's HTTP contract ({@code CONTRACT.md}) about the life of a
- * connection: keep-alive, release of vanished clients, the connection gauge, the "events were missed"
- * signal and slow clients. Runs with a short keep-alive and a small history and buffer, and with
- * response compression switched on for event streams, which must not apply to them.
+ * Checks the parts of the sample app's HTTP contract ({@code CONTRACT.md}) about the life
+ * of a connection: keep-alive, release of vanished clients, the connection gauge, the
+ * "events were missed" signal and slow clients. Runs with a short keep-alive and a small
+ * history and buffer, and with response compression switched on for event streams, which
+ * must not apply to them.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.keep-alive=1s", "sse.presence.grace=2s", "sse.history.size=100", "sse.buffer-capacity=8",
@@ -101,7 +102,8 @@ class ContractConnectionIntegrationTests {
 		awaitConnections(1, TIMEOUT);
 		stream.close();
 		long closedAt = System.nanoTime();
-		// Nothing is published meanwhile: only keep-alive writes can find out that the client is gone.
+		// Nothing is published meanwhile: only keep-alive writes can find out that the
+		// client is gone.
 		awaitConnections(0, KEEP_ALIVE.multipliedBy(4));
 		Duration released = Duration.ofNanos(System.nanoTime() - closedAt);
 		assertThat(stream.events()).isEmpty();

@@ -35,9 +35,9 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Checks the sample app's HTTP contract ({@code CONTRACT.md}) over a real server with the app's own
- * configuration. Behaviour that needs other settings (a short keep-alive, a small history) is in
- * {@link ContractConnectionIntegrationTests}.
+ * Checks the sample app's HTTP contract ({@code CONTRACT.md}) over a real server with the
+ * app's own configuration. Behaviour that needs other settings (a short keep-alive, a
+ * small history) is in {@link ContractConnectionIntegrationTests}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class ContractIntegrationTests {
@@ -71,8 +71,8 @@ class ContractIntegrationTests {
 			.contains("no-cache", "no-transform");
 		assertThat(stream.headers().allValues("X-Accel-Buffering")).containsExactly("no");
 		assertThat(stream.headers().firstValue("Content-Length")).isEmpty();
-		assertThat(stream.headers().allValues("Content-Encoding")).allSatisfy(
-				(encoding) -> assertThat(encoding.trim()).isEqualToIgnoringCase("identity"));
+		assertThat(stream.headers().allValues("Content-Encoding"))
+			.allSatisfy((encoding) -> assertThat(encoding.trim()).isEqualToIgnoringCase("identity"));
 		// Readable as plain text: not compressed whatever the header says.
 		await().atMost(TIMEOUT).until(() -> stream.lines().size() >= 2);
 		assertThat(stream.lines().subList(0, 2)).containsExactly("retry: 3000", "");
@@ -198,9 +198,10 @@ class ContractIntegrationTests {
 	@Test
 	void otherJsonValuesAreSentAsCompactJson() {
 		EventStreamRecorder stream = this.client.stream(user());
-		List<String> bodies = List.of("{ \"data\" : { \"b\" : [ 1 , 2.5 , true ] ,\n \"a\" : null, \"s\" : \"x\\ny\" } }",
-				"{\"data\": 42}", "{\"data\": -3.25}", "{\"data\": [ \"a\" ,\t{ } , [ ] ]}", "{\"data\": true}",
-				"{\"data\": false}", "{\"data\": {}}", "{\"data\": \"42\"}");
+		List<String> bodies = List.of(
+				"{ \"data\" : { \"b\" : [ 1 , 2.5 , true ] ,\n \"a\" : null, \"s\" : \"x\\ny\" } }", "{\"data\": 42}",
+				"{\"data\": -3.25}", "{\"data\": [ \"a\" ,\t{ } , [ ] ]}", "{\"data\": true}", "{\"data\": false}",
+				"{\"data\": {}}", "{\"data\": \"42\"}");
 		List<String> ids = new ArrayList<>();
 		for (String body : bodies) {
 			ids.add(acceptedId(this.client.postJson("/events", body)));
@@ -237,8 +238,7 @@ class ContractIntegrationTests {
 		String broadcast = acceptedId(this.client.postJson("/events", body("x", "1")));
 		String direct = acceptedId(this.client.postJson("/events/" + pathSegment(user), body("x", "2")));
 		// application/json with a charset is still application/json
-		String withCharset = acceptedId(
-				this.client.post("/events", "application/json;charset=UTF-8", body(null, "3")));
+		String withCharset = acceptedId(this.client.post("/events", "application/json;charset=UTF-8", body(null, "3")));
 		assertThat(new HashSet<>(List.of(broadcast, direct, withCharset))).hasSize(3);
 		assertThat(stream.closeAfter(this.client.broadcastMarker())).extracting(Event::id, Event::data)
 			.containsExactly(tuple(broadcast, "1"), tuple(direct, "2"), tuple(withCharset, "3"));
@@ -275,10 +275,11 @@ class ContractIntegrationTests {
 	}
 
 	private static List<String> invalidBodies() {
-		return List.of("", "{", "not json", "{\"data\": \"x\"", "{\"data\": \"x\"} trailing", "{}", "{\"event\": \"x\"}",
-				"{\"data\": null}", "{\"event\": \"x\", \"data\": null}", "{\"event\": \"a\\nb\", \"data\": \"x\"}",
-				"{\"event\": \"a\\rb\", \"data\": \"x\"}", "{\"event\": \"\\r\\n\", \"data\": \"x\"}",
-				"{\"event\": \"x\\n\", \"data\": {\"k\": 1}}", "[]", "[{\"data\": \"x\"}]", "\"x\"", "null", "42");
+		return List.of("", "{", "not json", "{\"data\": \"x\"", "{\"data\": \"x\"} trailing", "{}",
+				"{\"event\": \"x\"}", "{\"data\": null}", "{\"event\": \"x\", \"data\": null}",
+				"{\"event\": \"a\\nb\", \"data\": \"x\"}", "{\"event\": \"a\\rb\", \"data\": \"x\"}",
+				"{\"event\": \"\\r\\n\", \"data\": \"x\"}", "{\"event\": \"x\\n\", \"data\": {\"k\": 1}}", "[]",
+				"[{\"data\": \"x\"}]", "\"x\"", "null", "42");
 	}
 
 	@Test
@@ -351,12 +352,9 @@ class ContractIntegrationTests {
 		assertThat(back.lines().get(0)).isEqualTo("retry: 3000");
 		String live = this.client.broadcast(null, "live");
 		String end = this.client.broadcastMarker();
-		assertThat(back.closeAfter(end)).extracting(Event::id)
-			.containsExactly(b1, toAlice, b2, b3, live);
-		assertThat(stayingTab.closeAfter(end)).extracting(Event::id)
-			.containsExactly(seen, b1, toAlice, b2, b3, live);
-		assertThat(bobStream.closeAfter(end)).extracting(Event::id)
-			.containsExactly(seen, b1, b2, toBob, b3, live);
+		assertThat(back.closeAfter(end)).extracting(Event::id).containsExactly(b1, toAlice, b2, b3, live);
+		assertThat(stayingTab.closeAfter(end)).extracting(Event::id).containsExactly(seen, b1, toAlice, b2, b3, live);
+		assertThat(bobStream.closeAfter(end)).extracting(Event::id).containsExactly(seen, b1, b2, toBob, b3, live);
 		// Up to date: nothing to replay, no duplicate and no missed signal.
 		EventStreamRecorder again = this.client.stream(alice, "Last-Event-ID", end);
 		await().atMost(TIMEOUT).until(() -> again.blocks().size() >= 2);
@@ -406,7 +404,8 @@ class ContractIntegrationTests {
 		List<String> data = new ArrayList<>();
 		for (int i = 0; i < 50; i++) {
 			data.add(Integer.toString(i));
-			ids.add((i % 5 == 0) ? this.client.sendTo(alice, null, data.get(i)) : this.client.broadcast(null, data.get(i)));
+			ids.add((i % 5 == 0) ? this.client.sendTo(alice, null, data.get(i))
+					: this.client.broadcast(null, data.get(i)));
 		}
 		assertThat(new HashSet<>(ids)).hasSize(50);
 		String end = this.client.broadcastMarker();

@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The "Topics and presence" part of the contract: streams that follow topics, publishing to a topic,
- * replay per topic set, presence and its join and leave events with their grace.
+ * The "Topics and presence" part of the contract: streams that follow topics, publishing
+ * to a topic, replay per topic set, presence and its join and leave events with their
+ * grace.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.keep-alive=1s", "sse.presence.grace=1500ms" })

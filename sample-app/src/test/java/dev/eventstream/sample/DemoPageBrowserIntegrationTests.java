@@ -37,11 +37,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Drives the demo page at {@code GET /} in headless Chromium: two users, broadcasts, a message to one
- * user, rooms with who is in them and their messages, a dropped connection and the server's close
- * event.
+ * Drives the demo page at {@code GET /} in headless Chromium: two users, broadcasts, a
+ * message to one user, rooms with who is in them and their messages, a dropped connection
+ * and the server's close event.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "sse.presence.grace=1s", "sse.keep-alive=1s" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sse.presence.grace=1s", "sse.keep-alive=1s" })
 class DemoPageBrowserIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -56,7 +57,8 @@ class DemoPageBrowserIntegrationTests {
 
 	private static final List<Path> profiles = new ArrayList<>();
 
-	// Two browsers for the whole class, since starting Chromium is the slow part; each test loads a fresh page.
+	// Two browsers for the whole class, since starting Chromium is the slow part; each
+	// test loads a fresh page.
 	private static ChromeDriver alice;
 
 	private static ChromeDriver bob;
@@ -138,11 +140,12 @@ class DemoPageBrowserIntegrationTests {
 		String reply = postToRoom(bob, "room-b", "Hello alice!");
 		for (ChromeDriver page : List.of(alice, bob)) {
 			await().atMost(TIMEOUT)
-				.untilAsserted(() -> assertThat(messages(page, "room-b")).containsExactly(
-						"alice: Hi bob, welcome to room b", "bob: Hello alice!"));
+				.untilAsserted(() -> assertThat(messages(page, "room-b"))
+					.containsExactly("alice: Hi bob, welcome to room b", "bob: Hello alice!"));
 		}
 		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(messages(alice, "room-a")).containsExactly("alice: Only alice is in room a"));
+			.untilAsserted(
+					() -> assertThat(messages(alice, "room-a")).containsExactly("alice: Only alice is in room a"));
 		assertThat(bob.findElements(By.cssSelector("#rooms > li[data-room='room-a']"))).isEmpty();
 		assertThat(events(bob)).extracting((event) -> event.getDomAttribute("data-id"))
 			.contains(toBoth, reply)
@@ -152,8 +155,8 @@ class DemoPageBrowserIntegrationTests {
 		bob.close();
 		bob.switchTo().window(bobsWindow);
 		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(this.server.get("bob").map(
-					(source) -> source.streams().stream().map((stream) -> stream.topics()).toList()))
+			.untilAsserted(() -> assertThat(this.server.get("bob")
+				.map((source) -> source.streams().stream().map((stream) -> stream.topics()).toList()))
 				.as("topics of bob's open streams")
 				.isEmpty());
 		long closedAt = System.nanoTime();
@@ -216,13 +219,15 @@ class DemoPageBrowserIntegrationTests {
 		awaitState(alice, "closed");
 		assertThat(events(alice)).singleElement()
 			.satisfies((event) -> assertThat(event.getDomAttribute("data-event")).isEqualTo("close"));
-		assertThat(alice.findElement(By.id("state")).getDomAttribute("data-states")).isEqualTo("connecting,open,closed");
+		assertThat(alice.findElement(By.id("state")).getDomAttribute("data-states"))
+			.isEqualTo("connecting,open,closed");
 	}
 
 	private static ChromeDriver startBrowser() throws IOException {
 		Path profile = Files.createTempDirectory("chromium-profile-");
 		profiles.add(profile);
-		// The system's driver and browser, so that Selenium Manager never tries to download either.
+		// The system's driver and browser, so that Selenium Manager never tries to
+		// download either.
 		ChromeDriverService service = new ChromeDriverService.Builder()
 			.usingDriverExecutable(new File("/usr/bin/chromedriver"))
 			.usingAnyFreePort()
@@ -286,7 +291,10 @@ class DemoPageBrowserIntegrationTests {
 		return texts(page, room, ".messages > li", "textContent");
 	}
 
-	/** Reads a property of the matching elements of a room in one script: the page re-renders them. */
+	/**
+	 * Reads a property of the matching elements of a room in one script: the page
+	 * re-renders them.
+	 */
 	@SuppressWarnings("unchecked")
 	private static List<String> texts(ChromeDriver page, String room, String selector, String property) {
 		return (List<String>) page.executeScript("return Array.from(document.querySelectorAll("
@@ -305,7 +313,8 @@ class DemoPageBrowserIntegrationTests {
 	}
 
 	private static void saveScreenshot(ChromeDriver chrome) throws IOException {
-		// WebDriver screenshots stop at the viewport; the DevTools command captures the whole page.
+		// WebDriver screenshots stop at the viewport; the DevTools command captures the
+		// whole page.
 		Map<String, Object> metrics = chrome.executeCdpCommand("Page.getLayoutMetrics", Map.of());
 		@SuppressWarnings("unchecked")
 		Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");

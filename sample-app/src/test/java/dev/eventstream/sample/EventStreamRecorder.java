@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An event-stream client for tests: opens a stream with {@link HttpClient}, then records on a
- * background thread the raw lines and the events a browser would dispatch, following the WHATWG HTML
- * Standard, section 9.2.6 "Interpreting an event stream".
+ * An event-stream client for tests: opens a stream with {@link HttpClient}, then records
+ * on a background thread the raw lines and the events a browser would dispatch, following
+ * the WHATWG HTML Standard, section 9.2.6 "Interpreting an event stream".
  */
 final class EventStreamRecorder implements AutoCloseable {
 
@@ -78,23 +78,22 @@ final class EventStreamRecorder implements AutoCloseable {
 	}
 
 	/**
-	 * Opens a stream and starts recording. The response headers have arrived when it returns, so the
-	 * server has registered the connection.
+	 * Opens a stream and starts recording. The response headers have arrived when it
+	 * returns, so the server has registered the connection.
 	 */
 	static EventStreamRecorder open(HttpClient client, URI uri, Map<String, String> headers) {
 		return open(client, uri, headers, false);
 	}
 
 	/**
-	 * Opens a stream but reads nothing of its body until {@link #resume()}: a client that does not keep
-	 * up.
+	 * Opens a stream but reads nothing of its body until {@link #resume()}: a client that
+	 * does not keep up.
 	 */
 	static EventStreamRecorder openPaused(HttpClient client, URI uri, Map<String, String> headers) {
 		return open(client, uri, headers, true);
 	}
 
-	private static EventStreamRecorder open(HttpClient client, URI uri, Map<String, String> headers,
-			boolean paused) {
+	private static EventStreamRecorder open(HttpClient client, URI uri, Map<String, String> headers, boolean paused) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().header("Accept", "text/event-stream");
 		headers.forEach(request::setHeader);
 		HttpResponse<InputStream> response;
@@ -149,7 +148,10 @@ final class EventStreamRecorder implements AutoCloseable {
 		return List.copyOf(this.lineNanos);
 	}
 
-	/** The lines of every block ended by a blank line, whether it dispatched an event or not. */
+	/**
+	 * The lines of every block ended by a blank line, whether it dispatched an event or
+	 * not.
+	 */
 	synchronized List<List<String>> blocks() {
 		return List.copyOf(this.blocks);
 	}
@@ -189,7 +191,10 @@ final class EventStreamRecorder implements AutoCloseable {
 		return events();
 	}
 
-	/** Waits for the event with the given id, and returns the events up to and including it. */
+	/**
+	 * Waits for the event with the given id, and returns the events up to and including
+	 * it.
+	 */
 	List<Event> awaitEvent(String id) {
 		await().atMost(TIMEOUT).until(() -> events().stream().anyMatch((event) -> id.equals(event.id())));
 		List<Event> all = events();
@@ -202,8 +207,8 @@ final class EventStreamRecorder implements AutoCloseable {
 	}
 
 	/**
-	 * Waits for the event with the given id, closes the stream, checks that nothing came after that
-	 * event and returns the events that came before it.
+	 * Waits for the event with the given id, closes the stream, checks that nothing came
+	 * after that event and returns the events that came before it.
 	 */
 	List<Event> closeAfter(String id) {
 		await().atMost(TIMEOUT).until(() -> events().stream().anyMatch((event) -> id.equals(event.id())));
@@ -345,6 +350,7 @@ final class EventStreamRecorder implements AutoCloseable {
 
 	/**
 	 * An event as a browser dispatches it.
+	 *
 	 * @param id the last event ID string when it was dispatched
 	 * @param type the event type, {@code message} when no {@code event} field was set
 	 * @param data the data, lines joined with LF

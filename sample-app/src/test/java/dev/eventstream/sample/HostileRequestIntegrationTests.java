@@ -23,9 +23,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Requests to {@code GET /events} that no browser sends, over a raw socket: each gets a {@code 4xx}
- * (or, for {@code HEAD}, the stream's headers without a body), registers nothing, and is not logged
- * above {@code DEBUG}.
+ * Requests to {@code GET /events} that no browser sends, over a raw socket: each gets a
+ * {@code 4xx} (or, for {@code HEAD}, the stream's headers without a body), registers
+ * nothing, and is not logged above {@code DEBUG}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
@@ -75,7 +75,10 @@ class HostileRequestIntegrationTests {
 			.doesNotContain("\tat ");
 	}
 
-	/** Sends one request as it is, asking the server to close the connection, and reads the response. */
+	/**
+	 * Sends one request as it is, asking the server to close the connection, and reads
+	 * the response.
+	 */
 	private String exchange(String method, String target, String header) {
 		String request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + this.port
 				+ "\r\nConnection: close\r\n" + header + "\r\n\r\n";

@@ -26,8 +26,8 @@ import org.springframework.http.MediaType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A client of the sample app's HTTP contract for tests, over {@link HttpClient} with HTTP/1.1. Closes
- * the streams it opened when it is closed.
+ * A client of the sample app's HTTP contract for tests, over {@link HttpClient} with
+ * HTTP/1.1. Closes the streams it opened when it is closed.
  */
 final class SampleClient implements AutoCloseable {
 
@@ -57,14 +57,20 @@ final class SampleClient implements AutoCloseable {
 		return record(EventStreamRecorder.open(this.client, uri("/events?user=" + query(user)), headers(headers)));
 	}
 
-	/** Opens {@code /events?user=USER&topic=T1&topic=T2...} with the given extra request headers. */
+	/**
+	 * Opens {@code /events?user=USER&topic=T1&topic=T2...} with the given extra request
+	 * headers.
+	 */
 	EventStreamRecorder stream(String user, List<String> topics, String... headers) {
 		StringBuilder query = new StringBuilder("/events?user=").append(query(user));
 		topics.forEach((topic) -> query.append("&topic=").append(query(topic)));
 		return record(EventStreamRecorder.open(this.client, uri(query.toString()), headers(headers)));
 	}
 
-	/** Publishes an event to a topic, checks the {@code 202} answer and returns the event id it names. */
+	/**
+	 * Publishes an event to a topic, checks the {@code 202} answer and returns the event
+	 * id it names.
+	 */
 	String publishToTopic(String topic, @Nullable String event, Object data) {
 		return acceptedId(postJson("/topics/" + pathSegment(topic) + "/events", body(event, data)));
 	}
@@ -78,7 +84,10 @@ final class SampleClient implements AutoCloseable {
 		return users;
 	}
 
-	/** Opens {@code /events?user=USER} without reading its body until {@link EventStreamRecorder#resume()}. */
+	/**
+	 * Opens {@code /events?user=USER} without reading its body until
+	 * {@link EventStreamRecorder#resume()}.
+	 */
 	EventStreamRecorder pausedStream(String user) {
 		return record(EventStreamRecorder.openPaused(this.client, uri("/events?user=" + query(user)), Map.of()));
 	}
@@ -90,12 +99,18 @@ final class SampleClient implements AutoCloseable {
 		return recorder;
 	}
 
-	/** Broadcasts an event, checks the {@code 202} answer and returns the event id it names. */
+	/**
+	 * Broadcasts an event, checks the {@code 202} answer and returns the event id it
+	 * names.
+	 */
 	String broadcast(@Nullable String event, Object data) {
 		return acceptedId(postJson("/events", body(event, data)));
 	}
 
-	/** Sends an event to one user, checks the {@code 202} answer and returns the event id it names. */
+	/**
+	 * Sends an event to one user, checks the {@code 202} answer and returns the event id
+	 * it names.
+	 */
 	String sendTo(String user, @Nullable String event, Object data) {
 		return acceptedId(postJson("/events/" + pathSegment(user), body(event, data)));
 	}
@@ -130,7 +145,10 @@ final class SampleClient implements AutoCloseable {
 		return JSON.readTree(response.body());
 	}
 
-	/** Sends a request whose whole answer must arrive within the timeout: a stream that opens fails it. */
+	/**
+	 * Sends a request whose whole answer must arrive within the timeout: a stream that
+	 * opens fails it.
+	 */
 	private HttpResponse<String> send(HttpRequest.Builder request) {
 		HttpRequest built = request.timeout(ANSWER_TIMEOUT).build();
 		try {
@@ -158,7 +176,10 @@ final class SampleClient implements AutoCloseable {
 		}
 	}
 
-	/** Checks a {@code 202} answer: a JSON object with one string member, {@code id}, which it returns. */
+	/**
+	 * Checks a {@code 202} answer: a JSON object with one string member, {@code id},
+	 * which it returns.
+	 */
 	static String acceptedId(HttpResponse<String> response) {
 		assertThat(response.statusCode()).as("status, body %s", response.body()).isEqualTo(202);
 		assertThat(contentType(response)).isEqualTo(MediaType.APPLICATION_JSON);

@@ -39,13 +39,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The starter's browser client, {@code /sse/sse-client.js}, driven through the demo page in tabs of
- * one headless Chromium over plain HTTP/1.1: tabs share one connection, through the SharedWorker
- * ({@code worker}) and through the leader tab that browsers without SharedWorker elect
- * ({@code broadcast}, forced by deleting {@code window.SharedWorker} before the page runs); a tab
- * that holds the connection goes away, and a tab comes back, without losing or repeating an event.
- * Without the module, plain {@code EventSource}s stall at the browser's sixth connection. A short
- * keep-alive makes the server notice a closed tab's connection within a second or two, and a short
+ * The starter's browser client, {@code /sse/sse-client.js}, driven through the demo page
+ * in tabs of one headless Chromium over plain HTTP/1.1: tabs share one connection,
+ * through the SharedWorker ({@code worker}) and through the leader tab that browsers
+ * without SharedWorker elect ({@code broadcast}, forced by deleting
+ * {@code window.SharedWorker} before the page runs); a tab that holds the connection goes
+ * away, and a tab comes back, without losing or repeating an event. Without the module,
+ * plain {@code EventSource}s stall at the browser's sixth connection. A short keep-alive
+ * makes the server notice a closed tab's connection within a second or two, and a short
  * retry makes reconnections take a second.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "sse.keep-alive=1s", "sse.retry=1s" })
@@ -68,16 +69,20 @@ class SharedEventSourceBrowserIntegrationTests {
 	@BeforeAll
 	static void startBrowser() throws IOException {
 		profile = Files.createTempDirectory("chromium-profile-");
-		// The system's driver and browser, so that Selenium Manager never tries to download either.
+		// The system's driver and browser, so that Selenium Manager never tries to
+		// download either.
 		ChromeDriverService service = new ChromeDriverService.Builder()
 			.usingDriverExecutable(new File("/usr/bin/chromedriver"))
 			.usingAnyFreePort()
 			.build();
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary("/usr/bin/chromium");
-		// Background tabs keep their timers: the tabs of a test are all in the background but one. A page
-		// that a tab leaves is unloaded at once, as on a reload, rather than frozen in the back/forward
-		// cache, which would hold its part of the shared connection until the cache drops it.
+		// Background tabs keep their timers: the tabs of a test are all in the background
+		// but one. A page
+		// that a tab leaves is unloaded at once, as on a reload, rather than frozen in
+		// the back/forward
+		// cache, which would hold its part of the shared connection until the cache drops
+		// it.
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
 				"--disable-sync", "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
@@ -135,7 +140,8 @@ class SharedEventSourceBrowserIntegrationTests {
 			browser.executeScript("window.plain = new EventSource(arguments[0]);", stream);
 		}
 		await().atMost(TIMEOUT).until(() -> connections(user) == 6);
-		// Six connections per host is all the browser opens: the seventh and eighth tab wait, for good.
+		// Six connections per host is all the browser opens: the seventh and eighth tab
+		// wait, for good.
 		await().during(Duration.ofSeconds(2))
 			.atMost(Duration.ofSeconds(4))
 			.until(() -> connections(user) == 6 && readyState(tabs.get(6)) == 0 && readyState(tabs.get(7)) == 0);
@@ -258,7 +264,8 @@ class SharedEventSourceBrowserIntegrationTests {
 		await().atMost(TIMEOUT).until(() -> connections(user) == 0);
 		String missed = this.server.broadcast(SseEvent.of("chat", "while nobody was there"));
 
-		// A new tab opens the shared connection after that event: it never saw the returning tab's id.
+		// A new tab opens the shared connection after that event: it never saw the
+		// returning tab's id.
 		String holder = openPages(1, user, sharing).get(0);
 		await().atMost(TIMEOUT).until(() -> connections(user) == 1);
 		browser.switchTo().window(returning).get(page(user));
@@ -309,7 +316,9 @@ class SharedEventSourceBrowserIntegrationTests {
 				"sse-client:last-event-id:" + url("/events?user=" + user));
 		browser.navigate().refresh();
 		awaitState(tab, "open");
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events(tab)).first().satisfies((event) -> assertThat(event).startsWith("missed ")));
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(events(tab)).first()
+				.satisfies((event) -> assertThat(event).startsWith("missed ")));
 	}
 
 	@ParameterizedTest
@@ -371,7 +380,8 @@ class SharedEventSourceBrowserIntegrationTests {
 	}
 
 	private static void awaitScript(String condition) {
-		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
+		await().atMost(TIMEOUT)
+			.pollInterval(Duration.ofMillis(50))
 			.until(() -> Boolean.TRUE.equals(browser.executeScript(condition)));
 	}
 
@@ -388,8 +398,10 @@ class SharedEventSourceBrowserIntegrationTests {
 	}
 
 	private static void awaitEvents(String tab, List<String> ids) {
-		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertThat(events(tab))
-			.containsExactlyElementsOf(ids.stream().map((id) -> "chat " + id).toList()));
+		await().atMost(TIMEOUT)
+			.pollInterval(Duration.ofMillis(50))
+			.untilAsserted(() -> assertThat(events(tab))
+				.containsExactlyElementsOf(ids.stream().map((id) -> "chat " + id).toList()));
 	}
 
 	/**

@@ -18,9 +18,9 @@ import static dev.eventstream.sample.SampleClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Requests that race the graceful shutdown, once the SSE server stopped and before the web server
- * does: publishing and connecting both answer {@code 503} problem details with {@code Retry-After},
- * never {@code 500}.
+ * Requests that race the graceful shutdown, once the SSE server stopped and before the
+ * web server does: publishing and connecting both answer {@code 503} problem details with
+ * {@code Retry-After}, never {@code 500}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @DirtiesContext

@@ -6,7 +6,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Tomcat's settings for the contract, compiled in the default build (the {@code tomcat} Maven profile).
+ * Tomcat's settings for the contract, compiled in the default build (the {@code tomcat}
+ * Maven profile).
  *
  * @since 0.2.0
  */
@@ -14,8 +15,9 @@ import org.springframework.context.annotation.Configuration;
 class TomcatConfiguration {
 
 	/**
-	 * Lets a user id hold a slash in {@code POST /events/{user}}: Tomcat passes {@code %2F} through and
-	 * Spring MVC decodes it inside the path variable, as it does for every other character.
+	 * Lets a user id hold a slash in {@code POST /events/{user}}: Tomcat passes
+	 * {@code %2F} through and Spring MVC decodes it inside the path variable, as it does
+	 * for every other character.
 	 * @return the customizer
 	 */
 	@Bean

@@ -5,19 +5,22 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Encodes an {@link SseEvent} into the bytes of one frame of a {@code text/event-stream}, as the
- * WHATWG HTML Standard, section 9.2.5 "Parsing an event stream", reads them.
+ * Encodes an {@link SseEvent} into the bytes of one frame of a {@code text/event-stream},
+ * as the WHATWG HTML Standard, section 9.2.5 "Parsing an event stream", reads them.
  *
- * <p>The frame is UTF-8 without a BOM, every line ends with LF, and the fields come in a fixed order:
- * comment lines, {@code event}, {@code id}, {@code retry} (whole milliseconds), one {@code data} line
- * per line of data, then the blank line that dispatches the event. CR, LF and CRLF inside
- * {@code data} or {@code comment} all start a new line, so a client reassembles the data with LF.
- * A non-empty value is written after a single space, which the client strips, so a value that starts
- * with a space keeps it. Empty data is one {@code data:} line (a client dispatches it with empty data);
- * absent data writes no {@code data} line.
+ * <p>
+ * The frame is UTF-8 without a BOM, every line ends with LF, and the fields come in a
+ * fixed order: comment lines, {@code event}, {@code id}, {@code retry} (whole
+ * milliseconds), one {@code data} line per line of data, then the blank line that
+ * dispatches the event. CR, LF and CRLF inside {@code data} or {@code comment} all start
+ * a new line, so a client reassembles the data with LF. A non-empty value is written
+ * after a single space, which the client strips, so a value that starts with a space
+ * keeps it. Empty data is one {@code data:} line (a client dispatches it with empty
+ * data); absent data writes no {@code data} line.
  *
- * <p>The frame is computed into one exactly sized array, so an event is encoded once and the same
- * bytes are shared by every connection that receives it.
+ * <p>
+ * The frame is computed into one exactly sized array, so an event is encoded once and the
+ * same bytes are shared by every connection that receives it.
  *
  * @since 0.1.0
  */
@@ -40,9 +43,9 @@ public final class SseEncoder {
 	}
 
 	/**
-	 * Returns where the {@code id} line of the event's frame starts: after its comment and
-	 * {@code event} lines. A frame encoded without an id gets one by inserting the line there, which
-	 * gives the same bytes as encoding the event with that id.
+	 * Returns where the {@code id} line of the event's frame starts: after its comment
+	 * and {@code event} lines. A frame encoded without an id gets one by inserting the
+	 * line there, which gives the same bytes as encoding the event with that id.
 	 * @param event the event
 	 * @return the offset in bytes
 	 */
@@ -150,7 +153,8 @@ public final class SseEncoder {
 					put((byte) (0x80 | (cp & 0x3F)));
 				}
 				else if (Character.isSurrogate(c)) {
-					// An unpaired surrogate has no UTF-8 form; String.getBytes writes '?' as well.
+					// An unpaired surrogate has no UTF-8 form; String.getBytes writes '?'
+					// as well.
 					put((byte) '?');
 				}
 				else {

@@ -7,24 +7,31 @@ import org.jspecify.annotations.Nullable;
 /**
  * One event of an event stream: the fields a server writes and a client dispatches.
  *
- * <p>Every field is optional, but an event has at least one. Values that would break the framing of
- * the stream are rejected here, so that every {@code SseEvent} can be encoded safely:
- * CR or LF in {@code id} or {@code event}, U+0000 in {@code id}, and a {@code retry} that is negative
- * or too long to write in whole milliseconds as a {@code long}.
- * {@code data} and {@code comment} may hold newlines of any kind; they become several lines.
- * An empty {@code event} means the default type {@code message} and is stored as {@code null}.
+ * <p>
+ * Every field is optional, but an event has at least one. Values that would break the
+ * framing of the stream are rejected here, so that every {@code SseEvent} can be encoded
+ * safely: CR or LF in {@code id} or {@code event}, U+0000 in {@code id}, and a
+ * {@code retry} that is negative or too long to write in whole milliseconds as a
+ * {@code long}. {@code data} and {@code comment} may hold newlines of any kind; they
+ * become several lines. An empty {@code event} means the default type {@code message} and
+ * is stored as {@code null}.
  *
- * @param id the event id, which the client sends back as {@code Last-Event-ID}; empty resets it
+ * @param id the event id, which the client sends back as {@code Last-Event-ID}; empty
+ * resets it
  * @param event the event type; {@code null} for the default type {@code message}
- * @param data the data, possibly empty or spanning several lines; {@code null} writes no data line
+ * @param data the data, possibly empty or spanning several lines; {@code null} writes no
+ * data line
  * @param retry the reconnection time the client should use, in whole milliseconds
  * @param comment a comment, invisible to clients; used as a keep-alive
  * @since 0.1.0
  */
-public record SseEvent(@Nullable String id, @Nullable String event, @Nullable String data,
-		@Nullable Duration retry, @Nullable String comment) {
+public record SseEvent(@Nullable String id, @Nullable String event, @Nullable String data, @Nullable Duration retry,
+		@Nullable String comment) {
 
-	/** The longest retry whose whole milliseconds fit in a {@code long}, so that it can be encoded. */
+	/**
+	 * The longest retry whose whole milliseconds fit in a {@code long}, so that it can be
+	 * encoded.
+	 */
 	private static final Duration MAX_RETRY = Duration.ofMillis(Long.MAX_VALUE).plusNanos(999_999);
 
 	/**
@@ -53,7 +60,8 @@ public record SseEvent(@Nullable String id, @Nullable String event, @Nullable St
 			}
 		}
 		if (id == null && event == null && data == null && retry == null && comment == null) {
-			throw new IllegalArgumentException("an event needs at least one of 'id', 'event', 'data', 'retry' or 'comment'");
+			throw new IllegalArgumentException(
+					"an event needs at least one of 'id', 'event', 'data', 'retry' or 'comment'");
 		}
 	}
 
@@ -109,8 +117,8 @@ public record SseEvent(@Nullable String id, @Nullable String event, @Nullable St
 	}
 
 	/**
-	 * Builds an {@link SseEvent} field by field; {@link #build()} applies the same checks as the
-	 * record's constructor.
+	 * Builds an {@link SseEvent} field by field; {@link #build()} applies the same checks
+	 * as the record's constructor.
 	 *
 	 * @since 0.1.0
 	 */

@@ -9,27 +9,31 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An incremental parser for a {@code text/event-stream}, following the WHATWG HTML Standard,
- * section 9.2.6 "Interpreting an event stream" (with the grammar of section 9.2.5 "Parsing an event
- * stream").
+ * An incremental parser for a {@code text/event-stream}, following the WHATWG HTML
+ * Standard, section 9.2.6 "Interpreting an event stream" (with the grammar of section
+ * 9.2.5 "Parsing an event stream").
  *
- * <p>Bytes are fed in chunks of any size; any chunking of the same bytes gives the same calls to the
- * {@link Listener}. The stream is UTF-8: malformed bytes decode to U+FFFD, and one BOM at the very
- * start of the stream is dropped, even when it is split across chunks. CR, LF and CRLF all end a
- * line, also when the CR ends one chunk and the LF starts the next. A blank line dispatches the
- * event: the last event ID is committed first, then an event is passed to
- * {@link Listener#onEvent(SseEvent)} if any {@code data} was buffered. Data that never gets its blank
- * line is never dispatched.
+ * <p>
+ * Bytes are fed in chunks of any size; any chunking of the same bytes gives the same
+ * calls to the {@link Listener}. The stream is UTF-8: malformed bytes decode to U+FFFD,
+ * and one BOM at the very start of the stream is dropped, even when it is split across
+ * chunks. CR, LF and CRLF all end a line, also when the CR ends one chunk and the LF
+ * starts the next. A blank line dispatches the event: the last event ID is committed
+ * first, then an event is passed to {@link Listener#onEvent(SseEvent)} if any
+ * {@code data} was buffered. Data that never gets its blank line is never dispatched.
  *
- * <p>The core is one loop over each chunk: it scans for the next CR or LF, copies the bytes before
- * it into a reusable line buffer (which grows to the longest line seen), and remembers a CR that
- * ended a chunk so that an LF starting the next chunk is not taken as a second line ending. A
- * completed line is matched against the field names as bytes, so only the values of known fields
- * and comments are decoded into strings; since CR and LF never occur inside a multi-byte UTF-8
- * sequence, decoding each completed line on its own is exact.
+ * <p>
+ * The core is one loop over each chunk: it scans for the next CR or LF, copies the bytes
+ * before it into a reusable line buffer (which grows to the longest line seen), and
+ * remembers a CR that ended a chunk so that an LF starting the next chunk is not taken as
+ * a second line ending. A completed line is matched against the field names as bytes, so
+ * only the values of known fields and comments are decoded into strings; since CR and LF
+ * never occur inside a multi-byte UTF-8 sequence, decoding each completed line on its own
+ * is exact.
  *
- * <p>A parser is not thread-safe; feed it from one thread at a time. If the listener throws, the
- * exception propagates from {@code feed} and the rest of that chunk is not parsed.
+ * <p>
+ * A parser is not thread-safe; feed it from one thread at a time. If the listener throws,
+ * the exception propagates from {@code feed} and the rest of that chunk is not parsed.
  *
  * @since 0.1.0
  */
@@ -58,7 +62,10 @@ public final class SseParser {
 
 	private static final int UNKNOWN = -1;
 
-	/** The field names a line is matched against; the index of a name is its field constant. */
+	/**
+	 * The field names a line is matched against; the index of a name is its field
+	 * constant.
+	 */
 	private static final byte[][] FIELDS = { ascii("data"), ascii("event"), ascii("id"), ascii("retry") };
 
 	private static final int SCRATCH_SIZE = 8192;
@@ -69,7 +76,10 @@ public final class SseParser {
 
 	private int lineLength;
 
-	/** Whether the last byte seen was a CR, so that an LF right after it is part of the same line ending. */
+	/**
+	 * Whether the last byte seen was a CR, so that an LF right after it is part of the
+	 * same line ending.
+	 */
 	private boolean pendingCr;
 
 	/** How many bytes of a leading BOM have been seen, or {@link #BOM_DONE}. */
@@ -94,11 +104,14 @@ public final class SseParser {
 	}
 
 	/**
-	 * Creates a parser that starts with a last event ID carried over from a previous connection, as
-	 * a client does when it reconnects; an event without an {@code id} field inherits it.
+	 * Creates a parser that starts with a last event ID carried over from a previous
+	 * connection, as a client does when it reconnects; an event without an {@code id}
+	 * field inherits it.
 	 * @param listener the listener that receives events, reconnection times and comments
-	 * @param lastEventId the last event ID of the previous connection; {@code null} or empty for none
-	 * @throws IllegalArgumentException if the ID contains CR, LF or U+0000, which no stream can set
+	 * @param lastEventId the last event ID of the previous connection; {@code null} or
+	 * empty for none
+	 * @throws IllegalArgumentException if the ID contains CR, LF or U+0000, which no
+	 * stream can set
 	 */
 	public SseParser(Listener listener, @Nullable String lastEventId) {
 		Objects.requireNonNull(listener, "'listener' must not be null");
@@ -156,8 +169,8 @@ public final class SseParser {
 	}
 
 	/**
-	 * Parses the next chunk of the stream, from the buffer's position to its limit; the buffer is
-	 * consumed, its position moved to its limit.
+	 * Parses the next chunk of the stream, from the buffer's position to its limit; the
+	 * buffer is consumed, its position moved to its limit.
 	 * @param buffer the chunk
 	 */
 	public void feed(ByteBuffer buffer) {
@@ -179,8 +192,8 @@ public final class SseParser {
 	}
 
 	/**
-	 * Returns the last event ID string: the ID committed by the last blank line, which a client sends
-	 * as {@code Last-Event-ID} when it reconnects.
+	 * Returns the last event ID string: the ID committed by the last blank line, which a
+	 * client sends as {@code Last-Event-ID} when it reconnects.
 	 * @return the last event ID, empty when there is none
 	 */
 	public String lastEventId() {
@@ -188,8 +201,9 @@ public final class SseParser {
 	}
 
 	/**
-	 * Drops one BOM at the very start of the stream, matching it byte by byte so that it may be split
-	 * across chunks. If the start turns out not to be a BOM, the bytes matched so far are content.
+	 * Drops one BOM at the very start of the stream, matching it byte by byte so that it
+	 * may be split across chunks. If the start turns out not to be a BOM, the bytes
+	 * matched so far are content.
 	 */
 	private int skipBom(byte[] bytes, int from, int end) {
 		int i = from;
@@ -202,7 +216,8 @@ public final class SseParser {
 				}
 			}
 			else {
-				// Neither CR nor LF can be among the matched bytes, so they start the first line.
+				// Neither CR nor LF can be among the matched bytes, so they start the
+				// first line.
 				append(BOM, 0, this.bomMatched);
 				this.bomMatched = BOM_DONE;
 			}
@@ -269,7 +284,10 @@ public final class SseParser {
 		return length;
 	}
 
-	/** Returns the index in {@link #FIELDS} of the name in the line before {@code nameEnd}. */
+	/**
+	 * Returns the index in {@link #FIELDS} of the name in the line before
+	 * {@code nameEnd}.
+	 */
 	private int field(int nameEnd) {
 		for (int f = 0; f < FIELDS.length; f++) {
 			if (Arrays.equals(this.line, 0, nameEnd, FIELDS[f], 0, FIELDS[f].length)) {
@@ -279,14 +297,18 @@ public final class SseParser {
 		return UNKNOWN;
 	}
 
-	/** Decodes the value that starts at {@code from}, without its one optional leading space. */
+	/**
+	 * Decodes the value that starts at {@code from}, without its one optional leading
+	 * space.
+	 */
 	private String value(int from, int to) {
 		int start = (from < to && this.line[from] == SPACE) ? from + 1 : from;
 		return new String(this.line, start, to - start, StandardCharsets.UTF_8);
 	}
 
 	private void retry(String value) {
-		// WHATWG: only ASCII digits are honoured; a value too large for a long is ignored as well.
+		// WHATWG: only ASCII digits are honoured; a value too large for a long is ignored
+		// as well.
 		if (value.isEmpty()) {
 			return;
 		}
@@ -333,25 +355,25 @@ public final class SseParser {
 	public interface Listener {
 
 		/**
-		 * Receives a dispatched event. Its {@code id} is the last event ID at dispatch time
-		 * ({@code null} when empty), its {@code event} the type ({@code message} by default), and its
-		 * {@code data} the data lines joined with LF; {@code retry} and {@code comment} are
-		 * {@code null}.
+		 * Receives a dispatched event. Its {@code id} is the last event ID at dispatch
+		 * time ({@code null} when empty), its {@code event} the type ({@code message} by
+		 * default), and its {@code data} the data lines joined with LF; {@code retry} and
+		 * {@code comment} are {@code null}.
 		 * @param event the event
 		 */
 		void onEvent(SseEvent event);
 
 		/**
-		 * Receives a valid {@code retry} field, as soon as its line is read: the reconnection time the
-		 * server asks for. Does nothing by default.
+		 * Receives a valid {@code retry} field, as soon as its line is read: the
+		 * reconnection time the server asks for. Does nothing by default.
 		 * @param retry the reconnection time, in whole milliseconds
 		 */
 		default void onRetry(Duration retry) {
 		}
 
 		/**
-		 * Receives a comment line, as soon as it is read, without its leading colon and one optional
-		 * space after it. Does nothing by default.
+		 * Receives a comment line, as soon as it is read, without its leading colon and
+		 * one optional space after it. Does nothing by default.
 		 * @param comment the comment text, possibly empty
 		 */
 		default void onComment(String comment) {

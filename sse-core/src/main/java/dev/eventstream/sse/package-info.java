@@ -1,5 +1,6 @@
 /**
- * The Server-Sent Events wire format: the event value, its encoder and an incremental parser.
+ * The Server-Sent Events wire format: the event value, its encoder and an incremental
+ * parser.
  */
 @NullMarked
 package dev.eventstream.sse;

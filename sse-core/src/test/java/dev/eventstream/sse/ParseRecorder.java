@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Records every call of a {@link SseParser.Listener} in order: events as {@link SseEvent}, retries as
- * {@link Duration} and comments as {@link Comment}.
+ * Records every call of a {@link SseParser.Listener} in order: events as
+ * {@link SseEvent}, retries as {@link Duration} and comments as {@link Comment}.
  */
 final class ParseRecorder implements SseParser.Listener {
 

@@ -192,8 +192,8 @@ class SseEncoderTests {
 	@Test
 	void encodesSurrogatePairsAsFourByteUtf8() {
 		String emoji = "\uD83D\uDE00";
-		assertEncodes(new SseEvent("\uD834\uDD1E", "x" + emoji, "a" + emoji + "b", null, emoji), ": " + emoji
-				+ "\nevent: x" + emoji + "\nid: \uD834\uDD1E\ndata: a" + emoji + "b\n\n");
+		assertEncodes(new SseEvent("\uD834\uDD1E", "x" + emoji, "a" + emoji + "b", null, emoji),
+				": " + emoji + "\nevent: x" + emoji + "\nid: \uD834\uDD1E\ndata: a" + emoji + "b\n\n");
 		assertThat(SseEncoder.encode(SseEvent.of(emoji))).containsExactly('d', 'a', 't', 'a', ':', ' ', 0xF0 - 256,
 				0x9F - 256, 0x98 - 256, 0x80 - 256, '\n', '\n');
 	}

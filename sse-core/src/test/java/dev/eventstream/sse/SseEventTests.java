@@ -57,8 +57,7 @@ class SseEventTests {
 
 	@Test
 	void rejectsNegativeRetryOfLessThanOneMillisecond() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> SseEvent.builder().retry(Duration.ofNanos(-1)).build())
+		assertThatIllegalArgumentException().isThrownBy(() -> SseEvent.builder().retry(Duration.ofNanos(-1)).build())
 			.withMessage("'retry' must not be negative");
 	}
 

@@ -28,7 +28,8 @@ class SseParserTests {
 
 	private static final byte[] BOM = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
 
-	// Vectors after the examples of WHATWG HTML 9.2.6 "Interpreting an event stream"; written with LF
+	// Vectors after the examples of WHATWG HTML 9.2.6 "Interpreting an event stream";
+	// written with LF
 	// and run with each line ending.
 
 	static Stream<Arguments> specExamples() {
@@ -37,13 +38,12 @@ class SseParserTests {
 				data: +2
 				data: 10
 
-				""", "", message(null, "YHOO\n+2\n10")),
-				new Vector("the space after the colon is optional", """
-						data:test
+				""", "", message(null, "YHOO\n+2\n10")), new Vector("the space after the colon is optional", """
+				data:test
 
-						data: test
+				data: test
 
-						""", "", message(null, "test"), message(null, "test")),
+				""", "", message(null, "test"), message(null, "test")),
 				new Vector("a comment and an id without data dispatch nothing", """
 						: test stream
 
@@ -61,8 +61,8 @@ class SseParserTests {
 
 						data:  third event
 
-						""", "", new Comment("test stream"), message("1", "first event"),
-						message(null, "second event"), message(null, " third event")),
+						""", "", new Comment("test stream"), message("1", "first event"), message(null, "second event"),
+						message(null, " third event")),
 				new Vector("data without a colon appends an empty line; unterminated data is lost", """
 						data
 
@@ -197,15 +197,14 @@ class SseParserTests {
 
 	@Test
 	void reportsRetryOfAsciiDigits() {
-		assertThat(parse(utf8("retry: 1000\nretry:0\nretry: 007\nretry: 9223372036854775807\n")))
-			.containsExactly(Duration.ofMillis(1000), Duration.ZERO, Duration.ofMillis(7),
-					Duration.ofMillis(Long.MAX_VALUE));
+		assertThat(parse(utf8("retry: 1000\nretry:0\nretry: 007\nretry: 9223372036854775807\n"))).containsExactly(
+				Duration.ofMillis(1000), Duration.ZERO, Duration.ofMillis(7), Duration.ofMillis(Long.MAX_VALUE));
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "retry: -1", "retry: 1000x", "retry: 1.5", "retry:  1000", "retry: 1000 ",
-			"retry: +1", "retry: 1 000", "retry: 0x10", "retry: \u0661\u0660", "retry: \uFF11", "retry:",
-			"retry: ", "retry", "retry: 9223372036854775808", "retry: 99999999999999999999" })
+	@ValueSource(strings = { "retry: -1", "retry: 1000x", "retry: 1.5", "retry:  1000", "retry: 1000 ", "retry: +1",
+			"retry: 1 000", "retry: 0x10", "retry: \u0661\u0660", "retry: \uFF11", "retry:", "retry: ", "retry",
+			"retry: 9223372036854775808", "retry: 99999999999999999999" })
 	void ignoresRetryThatIsNotAsciiDigits(String line) {
 		assertThat(parse(utf8(line + "\ndata: x\n\n"))).containsExactly(message(null, "x"));
 	}
@@ -234,8 +233,7 @@ class SseParserTests {
 				data: kept
 				bogus
 
-				""")))
-			.containsExactly(message(null, "kept"));
+				"""))).containsExactly(message(null, "kept"));
 	}
 
 	@Test
@@ -289,14 +287,14 @@ class SseParserTests {
 
 	@Test
 	void keepsIdValueVerbatimAfterOneSpace() {
-		assertThat(parse(utf8("id:  7 \ndata: x\n\nid:a:b\ndata: y\n\n")))
-			.containsExactly(message(" 7 ", "x"), message("a:b", "y"));
+		assertThat(parse(utf8("id:  7 \ndata: x\n\nid:a:b\ndata: y\n\n"))).containsExactly(message(" 7 ", "x"),
+				message("a:b", "y"));
 	}
 
 	@Test
 	void defaultsTypeToMessage() {
-		assertThat(parse(utf8("data: x\n\nevent:\ndata: y\n\nevent\ndata: z\n\n")))
-			.containsExactly(message(null, "x"), message(null, "y"), message(null, "z"));
+		assertThat(parse(utf8("data: x\n\nevent:\ndata: y\n\nevent\ndata: z\n\n"))).containsExactly(message(null, "x"),
+				message(null, "y"), message(null, "z"));
 	}
 
 	@Test
@@ -509,7 +507,8 @@ class SseParserTests {
 	}
 
 	/**
-	 * A stream written with LF line endings, the calls it must cause, and the last event ID after it.
+	 * A stream written with LF line endings, the calls it must cause, and the last event
+	 * ID after it.
 	 */
 	record Vector(String name, String stream, String lastEventId, Object... expected) {
 

@@ -14,7 +14,8 @@ import dev.eventstream.sse.ParseRecorder.Comment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Property tests: what {@link SseEncoder} writes, {@link SseParser} reads back, in any chunking.
+ * Property tests: what {@link SseEncoder} writes, {@link SseParser} reads back, in any
+ * chunking.
  */
 class SseRoundTripTests {
 
@@ -54,7 +55,8 @@ class SseRoundTripTests {
 			String data = randomText(random, 30, true, true);
 			ParseRecorder recorder = new ParseRecorder();
 			new SseParser(recorder, "inherited").feed(SseEncoder.encode(SseEvent.of(data)));
-			assertThat(recorder.calls).containsExactly(new SseEvent("inherited", "message", normalise(data), null, null));
+			assertThat(recorder.calls)
+				.containsExactly(new SseEvent("inherited", "message", normalise(data), null, null));
 		}
 	}
 
@@ -191,7 +193,8 @@ class SseRoundTripTests {
 	}
 
 	/**
-	 * Adds the calls a parser makes for one encoded event and returns the last event ID after it.
+	 * Adds the calls a parser makes for one encoded event and returns the last event ID
+	 * after it.
 	 */
 	private static String expectCalls(SseEvent event, String lastEventId, List<Object> expected) {
 		if (event.comment() != null) {
@@ -257,9 +260,9 @@ class SseRoundTripTests {
 	}
 
 	/**
-	 * Returns random text from pieces that matter to the format: letters, spaces (often leading),
-	 * colons, 2-, 3- and 4-byte UTF-8 characters, a BOM, Unicode line separators that are not line
-	 * endings, and optionally CR, LF, CRLF and U+0000.
+	 * Returns random text from pieces that matter to the format: letters, spaces (often
+	 * leading), colons, 2-, 3- and 4-byte UTF-8 characters, a BOM, Unicode line
+	 * separators that are not line endings, and optionally CR, LF, CRLF and U+0000.
 	 */
 	private static String randomText(Random random, int maxLength, boolean lineBreaks, boolean nul) {
 		StringBuilder text = new StringBuilder();
@@ -275,8 +278,8 @@ class SseRoundTripTests {
 				case 5 -> text.append((char) (0x80 + random.nextInt(0x800 - 0x80)));
 				case 6 -> text.append(bmpAbove0800(random));
 				case 7 -> text.appendCodePoint(0x10000 + random.nextInt(0x110000 - 0x10000));
-				case 8 -> text.append(pick(random, "\uFEFF", "\uFFFD", "\u0085", "\u2028", "\u2029", "\t", "\u000B",
-						"\u000C"));
+				case 8 -> text
+					.append(pick(random, "\uFEFF", "\uFFFD", "\u0085", "\u2028", "\u2029", "\t", "\u000B", "\u000C"));
 				case 9 -> text.append(nul ? "\0" : "=");
 				case 10 -> text.append('\n');
 				case 11 -> text.append('\r');

@@ -3,13 +3,15 @@ package dev.eventstream.sse.client;
 import java.nio.ByteBuffer;
 
 /**
- * Counts the bytes of the event being received, so that a hostile or broken server cannot make the
- * client buffer without bound.
+ * Counts the bytes of the event being received, so that a hostile or broken server cannot
+ * make the client buffer without bound.
  *
- * <p>The count is of every byte since the last blank line (the end of an event), line endings
- * excluded, except for comment lines, which the parser does not keep. It therefore bounds both the
- * longest line and the data buffer of one event. It scans the same bytes as the parser, with the same
- * line endings: CR, LF, or CRLF, also when split across chunks.
+ * <p>
+ * The count is of every byte since the last blank line (the end of an event), line
+ * endings excluded, except for comment lines, which the parser does not keep. It
+ * therefore bounds both the longest line and the data buffer of one event. It scans the
+ * same bytes as the parser, with the same line endings: CR, LF, or CRLF, also when split
+ * across chunks.
  */
 final class EventSizeLimit {
 
@@ -28,7 +30,8 @@ final class EventSizeLimit {
 	}
 
 	/**
-	 * Counts the bytes from the buffer's position to its limit, without moving its position.
+	 * Counts the bytes from the buffer's position to its limit, without moving its
+	 * position.
 	 * @param buffer the next chunk of the stream
 	 * @return whether the current event is still within the limit
 	 */

@@ -5,18 +5,23 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
- * The delay before a client connects again. After a drop that follows a connection which delivered
- * an event, it is the reconnection time: the configured one, or the last {@code retry} the server
- * sent. While connections keep failing without delivering an event, it doubles from the second
- * failure on (from at least 100 ms), with &plusmn;20% jitter, up to the maximum; a reconnection time
- * that is already at least the maximum, as a server's {@code retry} may be, is used as it is.
+ * The delay before a client connects again. After a drop that follows a connection which
+ * delivered an event, it is the reconnection time: the configured one, or the last
+ * {@code retry} the server sent. While connections keep failing without delivering an
+ * event, it doubles from the second failure on (from at least 100 ms), with &plusmn;20%
+ * jitter, up to the maximum; a reconnection time that is already at least the maximum, as
+ * a server's {@code retry} may be, is used as it is.
  *
- * <p>Thread-safe: the delay is taken on a drop, while the reconnection time may change on the thread
- * that reads a stream.
+ * <p>
+ * Thread-safe: the delay is taken on a drop, while the reconnection time may change on
+ * the thread that reads a stream.
  */
 final class ReconnectBackoff {
 
-	/** The least delay that doubles: a zero or tiny reconnection time must not make a busy loop of failures. */
+	/**
+	 * The least delay that doubles: a zero or tiny reconnection time must not make a busy
+	 * loop of failures.
+	 */
 	static final Duration MIN_BACKOFF = Duration.ofMillis(100);
 
 	/** How far the jitter moves a delay, up or down, as a fraction of it. */
@@ -68,15 +73,16 @@ final class ReconnectBackoff {
 	}
 
 	/**
-	 * Forgets the failures so far, once a connection delivered an event: the next delay is the
-	 * reconnection time again.
+	 * Forgets the failures so far, once a connection delivered an event: the next delay
+	 * is the reconnection time again.
 	 */
 	synchronized void reset() {
 		this.failures = 0;
 	}
 
 	/**
-	 * Counts a connection that ended or failed, and returns how long to wait before the next one.
+	 * Counts a connection that ended or failed, and returns how long to wait before the
+	 * next one.
 	 * @return the delay
 	 */
 	synchronized Duration nextDelay() {

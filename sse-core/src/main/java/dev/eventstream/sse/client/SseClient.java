@@ -29,12 +29,13 @@ import dev.eventstream.sse.SseParser;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Server-Sent Events client that behaves like the browser's {@code EventSource}, following the
- * WHATWG HTML Standard, section 9.2 "Server-sent events", on {@code java.net.http.HttpClient}.
+ * A Server-Sent Events client that behaves like the browser's {@code EventSource},
+ * following the WHATWG HTML Standard, section 9.2 "Server-sent events", on
+ * {@code java.net.http.HttpClient}.
  *
- * <p>Build one with {@link #builder(URI)}, then call {@link #connect()}. Events go to the
- * {@link SseListener listeners}; a test can queue them and wait for them:
- * <pre>{@code
+ * <p>
+ * Build one with {@link #builder(URI)}, then call {@link #connect()}. Events go to the
+ * {@link SseListener listeners}; a test can queue them and wait for them: <pre>{@code
  * BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
  * try (SseClient client = SseClient.builder(uri).listener(events::add).build()) {
  *     client.connect();
@@ -42,39 +43,47 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>Each request is a {@code GET} with {@code Accept: text/event-stream}, {@code Cache-Control:
- * no-cache}, the configured headers, and {@code Last-Event-ID} when the last event ID is not empty.
- * The response body is read without a thread of its own: a {@link Flow.Subscriber} feeds each chunk
- * to an {@link SseParser}.
+ * <p>
+ * Each request is a {@code GET} with {@code Accept: text/event-stream},
+ * {@code Cache-Control:
+ * no-cache}, the configured headers, and {@code Last-Event-ID} when the last event ID is
+ * not empty. The response body is read without a thread of its own: a
+ * {@link Flow.Subscriber} feeds each chunk to an {@link SseParser}.
  *
- * <p>Like {@code EventSource}, the client:
+ * <p>
+ * Like {@code EventSource}, the client:
  * <ul>
  * <li>opens on status 200 with content type {@code text/event-stream} (parameters such as
  * {@code charset} are ignored);
- * <li>closes for good on any other status, 204 included (the server's way to say "stop"), and on any
- * other content type, with a {@link Termination} that gives the status and content type;
- * <li>connects again after a network error or a clean end of the response, once the reconnection
- * time has passed: initially {@link Builder#reconnectTime(Duration) 3 seconds}, then whatever the
- * server sent in its last {@code retry} field. When connections keep failing without delivering an
- * event, the delay doubles from the second failure on (from at least 100 ms), with &plusmn;20% jitter, up to
- * {@link Builder#maxReconnectTime(Duration) 30 seconds}; a connection that delivers an event resets
- * it;
- * <li>sends the last event ID it saw as {@code Last-Event-ID}, so that the server can replay what was
- * missed.
+ * <li>closes for good on any other status, 204 included (the server's way to say "stop"),
+ * and on any other content type, with a {@link Termination} that gives the status and
+ * content type;
+ * <li>connects again after a network error or a clean end of the response, once the
+ * reconnection time has passed: initially {@link Builder#reconnectTime(Duration) 3
+ * seconds}, then whatever the server sent in its last {@code retry} field. When
+ * connections keep failing without delivering an event, the delay doubles from the second
+ * failure on (from at least 100 ms), with &plusmn;20% jitter, up to
+ * {@link Builder#maxReconnectTime(Duration) 30 seconds}; a connection that delivers an
+ * event resets it;
+ * <li>sends the last event ID it saw as {@code Last-Event-ID}, so that the server can
+ * replay what was missed.
  * </ul>
  *
- * <p>Like {@code EventSource}, a client waits for ever on a silent connection unless an
- * {@link Builder#idleTimeout(Duration) idle timeout} is set. To protect against a hostile or broken
- * server, the bytes of one event (every line since the last blank line, comments excepted) are
- * limited, by default to 1 MiB; a server that sends more fails the connection, which is then
- * reconnected as after a network error.
+ * <p>
+ * Like {@code EventSource}, a client waits for ever on a silent connection unless an
+ * {@link Builder#idleTimeout(Duration) idle timeout} is set. To protect against a hostile
+ * or broken server, the bytes of one event (every line since the last blank line,
+ * comments excepted) are limited, by default to 1 MiB; a server that sends more fails the
+ * connection, which is then reconnected as after a network error.
  *
- * <p>By default each client has an {@code HttpClient} of its own, speaking HTTP/1.1 and following
- * redirects: the JDK's client may otherwise reuse a pooled connection that it is closing after a
- * cancelled body, and fail the next request. It also has a scheduler of its own, a daemon thread
- * started when it first waits for a reconnect or an idle timeout, which it shuts down when it
- * closes for good; clients may share one {@link Builder#scheduler(ScheduledExecutorService)
- * scheduler} instead. A client is thread-safe.
+ * <p>
+ * By default each client has an {@code HttpClient} of its own, speaking HTTP/1.1 and
+ * following redirects: the JDK's client may otherwise reuse a pooled connection that it
+ * is closing after a cancelled body, and fail the next request. It also has a scheduler
+ * of its own, a daemon thread started when it first waits for a reconnect or an idle
+ * timeout, which it shuts down when it closes for good; clients may share one
+ * {@link Builder#scheduler(ScheduledExecutorService) scheduler} instead. A client is
+ * thread-safe.
  *
  * @since 0.1.0
  */
@@ -113,7 +122,10 @@ public final class SseClient implements AutoCloseable {
 
 	private final Object lock = new Object();
 
-	/** Identifies the current connection attempt, so that callbacks of an abandoned one are ignored. */
+	/**
+	 * Identifies the current connection attempt, so that callbacks of an abandoned one
+	 * are ignored.
+	 */
 	private long generation;
 
 	private ReadyState state = ReadyState.CONNECTING;
@@ -150,9 +162,10 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Creates the client's own scheduler. Its thread starts with the first task, and ends when the
-	 * scheduler is shut down: delayed tasks are then dropped, without interrupting a running one,
-	 * since {@link #close()} may be called from a listener on that thread.
+	 * Creates the client's own scheduler. Its thread starts with the first task, and ends
+	 * when the scheduler is shut down: delayed tasks are then dropped, without
+	 * interrupting a running one, since {@link #close()} may be called from a listener on
+	 * that thread.
 	 */
 	private static ScheduledExecutorService createScheduler() {
 		String name = "sse-client-scheduler-" + schedulerCount.incrementAndGet();
@@ -171,14 +184,16 @@ public final class SseClient implements AutoCloseable {
 	 * Returns a builder for a client of the given event stream.
 	 * @param uri the URL of the event stream, {@code http} or {@code https}
 	 * @return a new builder
-	 * @throws IllegalArgumentException if the URL is not an absolute {@code http} or {@code https} URL
+	 * @throws IllegalArgumentException if the URL is not an absolute {@code http} or
+	 * {@code https} URL
 	 */
 	public static Builder builder(URI uri) {
 		return new Builder(uri);
 	}
 
 	/**
-	 * Starts the first connection and returns at once; what follows is reported to the listeners.
+	 * Starts the first connection and returns at once; what follows is reported to the
+	 * listeners.
 	 * @throws IllegalStateException if the client was already connected or closed
 	 */
 	public void connect() {
@@ -195,9 +210,9 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the state of the connection: {@link ReadyState#CONNECTING} before the first response and
-	 * while waiting to reconnect, {@link ReadyState#OPEN} while a stream is being read, and
-	 * {@link ReadyState#CLOSED} for good.
+	 * Returns the state of the connection: {@link ReadyState#CONNECTING} before the first
+	 * response and while waiting to reconnect, {@link ReadyState#OPEN} while a stream is
+	 * being read, and {@link ReadyState#CLOSED} for good.
 	 * @return the state
 	 */
 	public ReadyState readyState() {
@@ -217,7 +232,8 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the last event ID: the one sent as {@code Last-Event-ID} on the next connection.
+	 * Returns the last event ID: the one sent as {@code Last-Event-ID} on the next
+	 * connection.
 	 * @return the last event ID, empty when there is none
 	 */
 	public String lastEventId() {
@@ -225,7 +241,8 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the reconnection time: the configured one, or the last {@code retry} the server sent.
+	 * Returns the reconnection time: the configured one, or the last {@code retry} the
+	 * server sent.
 	 * @return the reconnection time
 	 */
 	public Duration reconnectTime() {
@@ -233,11 +250,12 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Closes the client for good: cancels the request or the response being read, which releases its
-	 * connection, and any pending reconnect, and shuts down the client's own scheduler (never one given
-	 * to the {@link Builder#scheduler(ScheduledExecutorService) builder}). Returns without waiting for
-	 * the network or the scheduler's thread; an event already being delivered may still reach the
-	 * listeners. Does nothing if the client is already closed.
+	 * Closes the client for good: cancels the request or the response being read, which
+	 * releases its connection, and any pending reconnect, and shuts down the client's own
+	 * scheduler (never one given to the
+	 * {@link Builder#scheduler(ScheduledExecutorService) builder}). Returns without
+	 * waiting for the network or the scheduler's thread; an event already being delivered
+	 * may still reach the listeners. Does nothing if the client is already closed.
 	 */
 	@Override
 	public void close() {
@@ -336,18 +354,20 @@ public final class SseClient implements AutoCloseable {
 		if (idleCheck != null) {
 			idleCheck.cancel(false);
 		}
-		// After a network error these are done already; after a limit was exceeded they release the connection.
+		// After a network error these are done already; after a limit was exceeded they
+		// release the connection.
 		if (subscription != null) {
 			subscription.cancel();
 		}
 		if (response != null) {
 			response.cancel(true);
 		}
-		logger.log(System.Logger.Level.DEBUG, () -> "Reconnecting to " + this.uri + " in " + delay.toMillis()
-				+ " ms" + ((cause != null) ? " after " + cause : ""));
+		logger.log(System.Logger.Level.DEBUG, () -> "Reconnecting to " + this.uri + " in " + delay.toMillis() + " ms"
+				+ ((cause != null) ? " after " + cause : ""));
 		notifyListeners((listener) -> listener.onStateChange(ReadyState.CONNECTING));
 		notifyListeners((listener) -> listener.onReconnecting(delay, cause));
-		// Scheduled only after the listeners heard of the drop, so that they never hear of the next
+		// Scheduled only after the listeners heard of the drop, so that they never hear
+		// of the next
 		// connection first, even with a zero delay.
 		RejectedExecutionException refused = null;
 		synchronized (this.lock) {
@@ -367,8 +387,9 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Closes the client for good, unless it is already closed or {@code gen} names an abandoned
-	 * connection; a negative {@code gen} closes whatever the current connection is.
+	 * Closes the client for good, unless it is already closed or {@code gen} names an
+	 * abandoned connection; a negative {@code gen} closes whatever the current connection
+	 * is.
 	 */
 	private void fail(long gen, Termination termination) {
 		Flow.Subscription subscription;
@@ -437,7 +458,8 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Reads one response: checks its status and content type, then feeds its body to a parser.
+	 * Reads one response: checks its status and content type, then feeds its body to a
+	 * parser.
 	 */
 	private final class StreamSubscriber implements HttpResponse.BodySubscriber<Void>, SseParser.Listener {
 
@@ -455,7 +477,10 @@ public final class SseClient implements AutoCloseable {
 
 		private final AtomicBoolean finished = new AtomicBoolean();
 
-		/** When bytes last arrived, or the request was sent, from {@link System#nanoTime()}. */
+		/**
+		 * When bytes last arrived, or the request was sent, from
+		 * {@link System#nanoTime()}.
+		 */
 		private volatile long lastActivity = System.nanoTime();
 
 		StreamSubscriber(long gen) {
@@ -467,7 +492,8 @@ public final class SseClient implements AutoCloseable {
 		HttpResponse.BodySubscriber<Void> handle(HttpResponse.ResponseInfo info) {
 			this.lastActivity = System.nanoTime();
 			String contentType = info.headers().firstValue("Content-Type").orElse(null);
-			// WHATWG: only 200 with text/event-stream opens the stream; anything else fails the connection.
+			// WHATWG: only 200 with text/event-stream opens the stream; anything else
+			// fails the connection.
 			if (info.statusCode() != 200) {
 				fail(this.gen, Termination.status(info.statusCode(), contentType));
 				return new Discarding();
@@ -524,8 +550,8 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Ends this connection attempt once, whichever of the network, the size limit or the idle
-		 * timeout ends it first, and schedules the next one.
+		 * Ends this connection attempt once, whichever of the network, the size limit or
+		 * the idle timeout ends it first, and schedules the next one.
 		 */
 		void finish(@Nullable Throwable cause) {
 			if (this.finished.compareAndSet(false, true)) {
@@ -534,7 +560,10 @@ public final class SseClient implements AutoCloseable {
 			}
 		}
 
-		/** Checks, when the timeout may have passed, whether any bytes arrived since; fails the attempt if none did. */
+		/**
+		 * Checks, when the timeout may have passed, whether any bytes arrived since;
+		 * fails the attempt if none did.
+		 */
 		void watchIdle(Duration timeout) {
 			long remaining = this.lastActivity + timeout.toNanos() - System.nanoTime();
 			if (this.finished.get() || this.gen != currentGeneration()) {
@@ -600,7 +629,8 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Takes a response that is not read: cancels its body at once, which closes its connection.
+	 * Takes a response that is not read: cancels its body at once, which closes its
+	 * connection.
 	 */
 	private static final class Discarding implements HttpResponse.BodySubscriber<Void> {
 
@@ -634,7 +664,8 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * The state of a client's connection, as the {@code readyState} of {@code EventSource}.
+	 * The state of a client's connection, as the {@code readyState} of
+	 * {@code EventSource}.
 	 *
 	 * @since 0.1.0
 	 */
@@ -646,19 +677,24 @@ public final class SseClient implements AutoCloseable {
 		/** Open: a response is being read. */
 		OPEN,
 
-		/** Closed for good: by the application, or because the server failed the connection. */
+		/**
+		 * Closed for good: by the application, or because the server failed the
+		 * connection.
+		 */
 		CLOSED
 
 	}
 
 	/**
-	 * Why a client closed for good: the application closed it, or the server or the request failed
-	 * the connection in a way that reconnecting cannot fix. Not to be confused with a dropped
-	 * connection, after which the client reconnects.
+	 * Why a client closed for good: the application closed it, or the server or the
+	 * request failed the connection in a way that reconnecting cannot fix. Not to be
+	 * confused with a dropped connection, after which the client reconnects.
 	 *
 	 * @param kind what closed the client
-	 * @param statusCode the status of the response that failed the connection, or -1 when there was none
-	 * @param contentType the content type of that response, or {@code null} when there was none
+	 * @param statusCode the status of the response that failed the connection, or -1 when
+	 * there was none
+	 * @param contentType the content type of that response, or {@code null} when there
+	 * was none
 	 * @param error the error that stopped the client, for {@link Kind#ERROR}
 	 * @since 0.1.0
 	 */
@@ -695,7 +731,8 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Returns the termination by a response whose content type is not {@code text/event-stream}.
+		 * Returns the termination by a response whose content type is not
+		 * {@code text/event-stream}.
 		 * @param statusCode the status
 		 * @param contentType the content type, or {@code null} when there was none
 		 * @return the termination
@@ -705,7 +742,8 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Returns the termination by a request that could not be sent, or scheduled, at all.
+		 * Returns the termination by a request that could not be sent, or scheduled, at
+		 * all.
 		 * @param error the error
 		 * @return the termination
 		 */
@@ -723,15 +761,21 @@ public final class SseClient implements AutoCloseable {
 			/** The application called {@link SseClient#close()}. */
 			CLOSED,
 
-			/** The server answered with a status other than 200; 204 is the server's way to say "stop". */
+			/**
+			 * The server answered with a status other than 200; 204 is the server's way
+			 * to say "stop".
+			 */
 			HTTP_STATUS,
 
-			/** The server answered 200 with a content type other than {@code text/event-stream}. */
+			/**
+			 * The server answered 200 with a content type other than
+			 * {@code text/event-stream}.
+			 */
 			CONTENT_TYPE,
 
 			/**
-			 * The request could not be sent at all, or the next one could not be scheduled, for a
-			 * reason that retrying cannot fix.
+			 * The request could not be sent at all, or the next one could not be
+			 * scheduled, for a reason that retrying cannot fix.
 			 */
 			ERROR
 
@@ -780,8 +824,9 @@ public final class SseClient implements AutoCloseable {
 		 * @param name the header name
 		 * @param value the header value
 		 * @return this builder
-		 * @throws IllegalArgumentException if {@code HttpClient} does not allow the header, or the
-		 * header is one the client sets itself ({@code Accept}, {@code Last-Event-ID})
+		 * @throws IllegalArgumentException if {@code HttpClient} does not allow the
+		 * header, or the header is one the client sets itself ({@code Accept},
+		 * {@code Last-Event-ID})
 		 */
 		public Builder header(String name, String value) {
 			Objects.requireNonNull(name, "'name' must not be null");
@@ -796,8 +841,8 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the last event ID to resume from: it is sent as {@code Last-Event-ID} from the first
-		 * request on, and an event without an id inherits it.
+		 * Sets the last event ID to resume from: it is sent as {@code Last-Event-ID} from
+		 * the first request on, and an event without an id inherits it.
 		 * @param lastEventId the last event ID; empty for none (the default)
 		 * @return this builder
 		 * @throws IllegalArgumentException if the ID contains CR, LF or U+0000
@@ -811,7 +856,8 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the initial reconnection time, until the server sends a {@code retry} field.
+		 * Sets the initial reconnection time, until the server sends a {@code retry}
+		 * field.
 		 * @param reconnectTime the time; 3 seconds by default
 		 * @return this builder
 		 * @throws IllegalArgumentException if the time is negative
@@ -822,8 +868,8 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the limit of the back-off when connections keep failing. A {@code retry} from the server
-		 * that is longer is still honoured.
+		 * Sets the limit of the back-off when connections keep failing. A {@code retry}
+		 * from the server that is longer is still honoured.
 		 * @param maxReconnectTime the limit; 30 seconds by default
 		 * @return this builder
 		 * @throws IllegalArgumentException if the limit is negative
@@ -834,9 +880,9 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the most bytes one event may take: every line since the last blank line, line endings
-		 * and comment lines excepted. A server that sends more fails the connection, which is then
-		 * reconnected.
+		 * Sets the most bytes one event may take: every line since the last blank line,
+		 * line endings and comment lines excepted. A server that sends more fails the
+		 * connection, which is then reconnected.
 		 * @param maxEventSize the limit in bytes; 1 MiB by default
 		 * @return this builder
 		 * @throws IllegalArgumentException if the limit is not positive
@@ -850,10 +896,12 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets how long a connection may stay silent, headers and keep-alive comments included, before
-		 * the client gives up on it and reconnects as after a network error. Set it above the server's
-		 * keep-alive interval; it detects a connection that died without being closed.
-		 * @param idleTimeout the timeout; zero (the default) waits for ever, like {@code EventSource}
+		 * Sets how long a connection may stay silent, headers and keep-alive comments
+		 * included, before the client gives up on it and reconnects as after a network
+		 * error. Set it above the server's keep-alive interval; it detects a connection
+		 * that died without being closed.
+		 * @param idleTimeout the timeout; zero (the default) waits for ever, like
+		 * {@code EventSource}
 		 * @return this builder
 		 * @throws IllegalArgumentException if the timeout is negative
 		 */
@@ -863,10 +911,11 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the {@code HttpClient} to use instead of one of the client's own, which speaks HTTP/1.1
-		 * and follows redirects. A shared client may reuse, for the next request, a connection it is
-		 * closing after a cancelled stream; give each {@code SseClient} its own. A redirect that the
-		 * given client does not follow closes the {@code SseClient} like any status other than 200.
+		 * Sets the {@code HttpClient} to use instead of one of the client's own, which
+		 * speaks HTTP/1.1 and follows redirects. A shared client may reuse, for the next
+		 * request, a connection it is closing after a cancelled stream; give each
+		 * {@code SseClient} its own. A redirect that the given client does not follow
+		 * closes the {@code SseClient} like any status other than 200.
 		 * @param httpClient the HTTP client
 		 * @return this builder
 		 */
@@ -876,10 +925,11 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the scheduler that waits out reconnection delays and checks the idle timeout, instead of
-		 * one of the client's own. Its tasks are short: they start a request or fail an idle one. The
-		 * client cancels its tasks when it closes, but never shuts the scheduler down, so it may be
-		 * shared by many clients. A scheduler that refuses a task closes the client with
+		 * Sets the scheduler that waits out reconnection delays and checks the idle
+		 * timeout, instead of one of the client's own. Its tasks are short: they start a
+		 * request or fail an idle one. The client cancels its tasks when it closes, but
+		 * never shuts the scheduler down, so it may be shared by many clients. A
+		 * scheduler that refuses a task closes the client with
 		 * {@link Termination.Kind#ERROR}.
 		 * @param scheduler the scheduler
 		 * @return this builder

@@ -1,5 +1,6 @@
 /**
- * The client side of Server-Sent Events: an {@code EventSource} on {@code java.net.http.HttpClient}.
+ * The client side of Server-Sent Events: an {@code EventSource} on
+ * {@code java.net.http.HttpClient}.
  */
 @NullMarked
 package dev.eventstream.sse.client;

@@ -5,8 +5,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Whether a new connection may register: the source is not kicked, its topics are allowed, and
- * neither the source nor the server holds its maximum number of connections.
+ * Whether a new connection may register: the source is not kicked, its topics are
+ * allowed, and neither the source nor the server holds its maximum number of connections.
  *
  * @param <T> the type of source ids
  */
@@ -30,7 +30,10 @@ final class Admission<T> {
 		this.authorizer = authorizer;
 	}
 
-	/** Asks the application about the stream's topics; called before the publish lock is taken. */
+	/**
+	 * Asks the application about the stream's topics; called before the publish lock is
+	 * taken.
+	 */
 	void authorize(SseStream<T> stream) {
 		if (this.authorizer == null) {
 			return;
@@ -44,8 +47,9 @@ final class Admission<T> {
 	}
 
 	/**
-	 * Throws when a new connection of the source must be refused. Called under the publish lock, which
-	 * every registration holds: counts only grow under it, so a limit is never exceeded.
+	 * Throws when a new connection of the source must be refused. Called under the
+	 * publish lock, which every registration holds: counts only grow under it, so a limit
+	 * is never exceeded.
 	 */
 	void check(T sourceId, Registry<T> registry) {
 		long refused = this.refusals.remainingNanos(sourceId, System.nanoTime());
@@ -64,7 +68,10 @@ final class Admission<T> {
 		}
 	}
 
-	/** Refuses the source's new connections for the given time; called under the publish lock. */
+	/**
+	 * Refuses the source's new connections for the given time; called under the publish
+	 * lock.
+	 */
 	void refuse(T sourceId, long refuseForNanos) {
 		this.refusals.refuse(sourceId, System.nanoTime(), refuseForNanos);
 	}

@@ -6,9 +6,9 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Who an event is for: every connection, the connections of one source, or the connections subscribed
- * to one topic. Every event has exactly one audience, so a connection that belongs to several receives
- * it once.
+ * Who an event is for: every connection, the connections of one source, or the
+ * connections subscribed to one topic. Every event has exactly one audience, so a
+ * connection that belongs to several receives it once.
  *
  * @param <T> the type of source ids
  * @param source the source, for an event sent to one source
@@ -20,7 +20,8 @@ public record Audience<T>(@Nullable T source, @Nullable String topic) {
 	private static final Audience<?> EVERYONE = new Audience<>(null, null);
 
 	/**
-	 * Checks that at most one of source and topic is set, and that a topic is a valid name.
+	 * Checks that at most one of source and topic is set, and that a topic is a valid
+	 * name.
 	 * @throws IllegalArgumentException if both are set or the topic is not a valid name
 	 */
 	public Audience {
@@ -72,7 +73,8 @@ public record Audience<T>(@Nullable T source, @Nullable String topic) {
 	}
 
 	/**
-	 * Tells whether a connection of the given source with the given topics belongs to this audience.
+	 * Tells whether a connection of the given source with the given topics belongs to
+	 * this audience.
 	 * @param sourceId the connection's source
 	 * @param topics the connection's topics
 	 * @return whether the connection receives events for this audience

@@ -20,8 +20,8 @@ public enum CloseReason {
 	SERVER,
 
 	/**
-	 * The connection reached its maximum lifetime and ended cleanly; its client reconnects with its
-	 * {@code Last-Event-ID}.
+	 * The connection reached its maximum lifetime and ended cleanly; its client
+	 * reconnects with its {@code Last-Event-ID}.
 	 */
 	LIFETIME
 

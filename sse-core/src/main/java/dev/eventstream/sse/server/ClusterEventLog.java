@@ -15,14 +15,16 @@ import dev.eventstream.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The event log of one server of a cluster: events are appended to the cluster's shared log, outside
- * the publish lock, and delivered when this server reads them back, like every other server's.
+ * The event log of one server of a cluster: events are appended to the cluster's shared
+ * log, outside the publish lock, and delivered when this server reads them back, like
+ * every other server's.
  */
 final class ClusterEventLog<T> implements EventLog<T> {
 
 	private static final System.Logger logger = System.getLogger(ClusterEventLog.class.getName());
 
-	// How long a reconnecting client waits for this server to read, from the cluster's log, the event it
+	// How long a reconnecting client waits for this server to read, from the cluster's
+	// log, the event it
 	// last received from another server.
 	private static final Duration CATCH_UP = Duration.ofSeconds(2);
 
@@ -71,7 +73,8 @@ final class ClusterEventLog<T> implements EventLog<T> {
 
 	/** Delivers an event of the cluster's log to this server's connections. */
 	private void receive(String id, Audience<T> audience, byte[] bytes, long publishedMillis) {
-		// Publishing time on this clock, for the delivery latency: the log's clock is the wall clock.
+		// Publishing time on this clock, for the delivery latency: the log's clock is the
+		// wall clock.
 		long age = Math.max(0, System.currentTimeMillis() - publishedMillis);
 		Frame frame = Frame.event(bytes, System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(age));
 		List<SseStream<?>> woken = new ArrayList<>();
@@ -92,9 +95,10 @@ final class ClusterEventLog<T> implements EventLog<T> {
 	}
 
 	/**
-	 * Waits, for a short while, until this server delivered the event a client reconnects with: it may
-	 * have received it from a server that read the log sooner. Then the replay up to the newest id this
-	 * server delivered covers everything up to the client's id, and nothing is sent twice.
+	 * Waits, for a short while, until this server delivered the event a client reconnects
+	 * with: it may have received it from a server that read the log sooner. Then the
+	 * replay up to the newest id this server delivered covers everything up to the
+	 * client's id, and nothing is sent twice.
 	 */
 	@Override
 	public void awaitDelivered(String lastEventId) {
@@ -105,8 +109,9 @@ final class ClusterEventLog<T> implements EventLog<T> {
 	}
 
 	/**
-	 * Replays from the cluster's log. When it cannot be reached the client is told it missed events
-	 * rather than refused, since a browser does not retry a refused {@code EventSource}.
+	 * Replays from the cluster's log. When it cannot be reached the client is told it
+	 * missed events rather than refused, since a browser does not retry a refused
+	 * {@code EventSource}.
 	 */
 	@Override
 	public EventHistory.Replay replay(String lastEventId, String upToId, T sourceId, Set<String> topics) {
@@ -114,7 +119,8 @@ final class ClusterEventLog<T> implements EventLog<T> {
 			return this.cluster.replay(lastEventId, upToId, sourceId, topics);
 		}
 		catch (ClusterUnavailableException ex) {
-			logger.log(System.Logger.Level.WARNING, "Cannot replay to " + LogText.of(sourceId) + ": " + ex.getMessage());
+			logger.log(System.Logger.Level.WARNING,
+					"Cannot replay to " + LogText.of(sourceId) + ": " + ex.getMessage());
 			return new EventHistory.Replay(false, List.of(), null);
 		}
 	}

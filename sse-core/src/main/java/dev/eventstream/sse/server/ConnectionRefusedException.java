@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Thrown by {@link SseStream#open(dev.eventstream.sse.server.transport.SseConnection, String)} when the server refuses a new connection: a
- * connection limit is reached, or the source was {@linkplain SseServer#kick kicked}. Nothing is
- * registered for a refused connection, and the streams already open are not affected.
+ * Thrown by
+ * {@link SseStream#open(dev.eventstream.sse.server.transport.SseConnection, String)} when
+ * the server refuses a new connection: a connection limit is reached, or the source was
+ * {@linkplain SseServer#kick kicked}. Nothing is registered for a refused connection, and
+ * the streams already open are not affected.
  *
  * @since 0.1.0
  */
@@ -39,8 +41,8 @@ public final class ConnectionRefusedException extends RuntimeException {
 	}
 
 	/**
-	 * Returns how long the client should wait before it tries again: the server's reconnection time
-	 * for a limit, what is left of the refusal for a kicked source.
+	 * Returns how long the client should wait before it tries again: the server's
+	 * reconnection time for a limit, what is left of the refusal for a kicked source.
 	 * @return the time, never negative
 	 */
 	public Duration retryAfter() {
@@ -48,9 +50,10 @@ public final class ConnectionRefusedException extends RuntimeException {
 	}
 
 	/**
-	 * Why a connection was refused. A transport maps each to its own answer: over HTTP, {@code 503} for
-	 * the global limit, {@code 429} for the per-source limit, {@code 403} for a forbidden topic and
-	 * {@code 204} for a kicked source, which tells an {@code EventSource} to stop reconnecting.
+	 * Why a connection was refused. A transport maps each to its own answer: over HTTP,
+	 * {@code 503} for the global limit, {@code 429} for the per-source limit, {@code 403}
+	 * for a forbidden topic and {@code 204} for a kicked source, which tells an
+	 * {@code EventSource} to stop reconnecting.
 	 *
 	 * @since 0.1.0
 	 */

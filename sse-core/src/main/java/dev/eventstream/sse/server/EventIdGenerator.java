@@ -4,10 +4,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Assigns the id of each published event. Ids are opaque strings that are unique per server; clients
- * only compare them for equality.
+ * Assigns the id of each published event. Ids are opaque strings that are unique per
+ * server; clients only compare them for equality.
  *
- * <p>The server calls {@link #nextId()} while it holds its publishing lock, in publishing order.
+ * <p>
+ * The server calls {@link #nextId()} while it holds its publishing lock, in publishing
+ * order.
  *
  * @since 0.1.0
  */
@@ -21,8 +23,9 @@ public interface EventIdGenerator {
 	String nextId();
 
 	/**
-	 * Returns the default generator: increasing decimal numbers that start at the current time in
-	 * microseconds, so that ids of a restarted server never repeat those of an earlier run.
+	 * Returns the default generator: increasing decimal numbers that start at the current
+	 * time in microseconds, so that ids of a restarted server never repeat those of an
+	 * earlier run.
 	 * @return a new generator
 	 */
 	static EventIdGenerator sequential() {

@@ -9,9 +9,9 @@ import dev.eventstream.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a stream writes before its live events: the {@code retry} field, the replay after its
- * {@code Last-Event-ID} (after the missed signal when history no longer reaches back that far), and
- * the priming id; and when it will reach its maximum lifetime.
+ * What a stream writes before its live events: the {@code retry} field, the replay after
+ * its {@code Last-Event-ID} (after the missed signal when history no longer reaches back
+ * that far), and the priming id; and when it will reach its maximum lifetime.
  *
  * @param <T> the type of source ids
  */
@@ -34,9 +34,9 @@ final class Handshake<T> {
 	}
 
 	/**
-	 * Queues the preamble of a registered stream, replaying up to {@code upToId}, the newest id when it
-	 * registered: later events were queued on it live, behind the preamble. Called without the publish
-	 * lock, before the transport's first write.
+	 * Queues the preamble of a registered stream, replaying up to {@code upToId}, the
+	 * newest id when it registered: later events were queued on it live, behind the
+	 * preamble. Called without the publish lock, before the transport's first write.
 	 * @return the number of frames replayed
 	 */
 	int prepare(SseStream<T> stream, String upToId) {
@@ -55,13 +55,16 @@ final class Handshake<T> {
 			preamble.addAll(replay.frames());
 			replayed = replay.frames().size();
 		}
-		// Priming: the client records the newest id without dispatching anything, so it resumes from
+		// Priming: the client records the newest id without dispatching anything, so it
+		// resumes from
 		// here even if it disconnects before its first event.
 		preamble.add(SseEncoder.encode(new SseEvent(upToId, null, null, null, null)));
 		stream.queuePreamble(preamble);
 		if (this.maxLifetimeNanos > 0) {
-			// Each stream gets 90 to 95% of the lifetime, so clients that connected together do not all
-			// reconnect at the same moment, and the tick that ends it (every twentieth) comes in time.
+			// Each stream gets 90 to 95% of the lifetime, so clients that connected
+			// together do not all
+			// reconnect at the same moment, and the tick that ends it (every twentieth)
+			// comes in time.
 			double factor = ThreadLocalRandom.current().nextDouble(0.9, 0.95);
 			stream.expiresAt(System.nanoTime() + (long) (this.maxLifetimeNanos * factor));
 		}

@@ -12,8 +12,9 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An {@link EventHistory} that keeps the newest frames in memory, bounded by a number of frames and
- * optionally by age. The frames are the ones already encoded for delivery, so history costs no copy.
+ * An {@link EventHistory} that keeps the newest frames in memory, bounded by a number of
+ * frames and optionally by age. The frames are the ones already encoded for delivery, so
+ * history costs no copy.
  *
  * @param <T> the type of source ids
  * @since 0.1.0

@@ -3,10 +3,11 @@ package dev.eventstream.sse.server;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Kicked sources whose new connections are refused, each until a {@code System.nanoTime()} deadline.
- * Expired entries go when looked up, when purged (on the keep-alive tick), and when an insert finds the
- * map has doubled since the last purge: the map holds at most about twice the sources refused right now.
- * Inserts happen under the server's publishing lock.
+ * Kicked sources whose new connections are refused, each until a
+ * {@code System.nanoTime()} deadline. Expired entries go when looked up, when purged (on
+ * the keep-alive tick), and when an insert finds the map has doubled since the last
+ * purge: the map holds at most about twice the sources refused right now. Inserts happen
+ * under the server's publishing lock.
  */
 final class KickRefusals<T> {
 

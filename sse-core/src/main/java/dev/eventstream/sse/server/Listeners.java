@@ -5,7 +5,10 @@ import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
-/** The server's listeners as one: each is called in order, and one that throws does not stop the others. */
+/**
+ * The server's listeners as one: each is called in order, and one that throws does not
+ * stop the others.
+ */
 final class Listeners {
 
 	private static final System.Logger logger = System.getLogger(Listeners.class.getName());
@@ -16,7 +19,9 @@ final class Listeners {
 		this.listeners = listeners.toArray(new SseServerListener[0]);
 	}
 
-	/** Tells whether any listener observes, so that streams need to track their writes. */
+	/**
+	 * Tells whether any listener observes, so that streams need to track their writes.
+	 */
 	boolean any() {
 		return this.listeners.length > 0;
 	}

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The event log of a single server: ids from an {@link EventIdGenerator}, replay from an
- * {@link EventHistory}, delivery at once, under the publish lock that orders ids, history and fan-out.
+ * {@link EventHistory}, delivery at once, under the publish lock that orders ids, history
+ * and fan-out.
  */
 final class LocalEventLog<T> implements EventLog<T> {
 
@@ -70,7 +71,8 @@ final class LocalEventLog<T> implements EventLog<T> {
 				byte[] bytes = SseEncoder.encode(new SseEvent(id, name, entry.getValue(), null, null));
 				Audience<T> audience = Audience.source(entry.getKey());
 				this.history.append(id, audience, bytes);
-				// Looked up again by id: the source may have reconnected as a new SseSource since its
+				// Looked up again by id: the source may have reconnected as a new
+				// SseSource since its
 				// payload was computed, and its new connections must get the frame.
 				this.registry.fanOut(id, audience, Frame.event(bytes, now), woken);
 			}

@@ -3,8 +3,9 @@ package dev.eventstream.sse.server;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Text of a value for a log message, cut to a bounded length: source ids and {@code Last-Event-ID}
- * values come from applications and clients, and one of them must not produce a huge log line.
+ * Text of a value for a log message, cut to a bounded length: source ids and
+ * {@code Last-Event-ID} values come from applications and clients, and one of them must
+ * not produce a huge log line.
  */
 final class LogText {
 

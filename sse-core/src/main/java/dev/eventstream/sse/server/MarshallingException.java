@@ -3,8 +3,9 @@ package dev.eventstream.sse.server;
 import java.util.List;
 
 /**
- * Thrown by a per-source send when the payload of some sources could not be computed or marshalled.
- * Every other source received the event; the failures are attached as suppressed exceptions.
+ * Thrown by a per-source send when the payload of some sources could not be computed or
+ * marshalled. Every other source received the event; the failures are attached as
+ * suppressed exceptions.
  *
  * @since 0.1.0
  */

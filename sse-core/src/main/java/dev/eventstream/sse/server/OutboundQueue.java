@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The frames waiting to be written to one connection: many publishers offer, one drainer polls.
- * Bounded by a limit in frames given at each offer; lock-free, and it allocates nothing while empty.
+ * The frames waiting to be written to one connection: many publishers offer, one drainer
+ * polls. Bounded by a limit in frames given at each offer; lock-free, and it allocates
+ * nothing while empty.
  */
 final class OutboundQueue {
 
@@ -16,8 +17,8 @@ final class OutboundQueue {
 	private final AtomicInteger size = new AtomicInteger();
 
 	/**
-	 * Adds a frame and returns the number of frames queued with it, or {@code 0} when the queue already
-	 * holds {@code limit} frames.
+	 * Adds a frame and returns the number of frames queued with it, or {@code 0} when the
+	 * queue already holds {@code limit} frames.
 	 */
 	int offer(Frame frame, int limit) {
 		int size = this.size.incrementAndGet();

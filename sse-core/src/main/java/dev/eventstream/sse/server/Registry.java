@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Who is connected: the sources with their streams, the streams of each topic, and the sources that
- * lost their last connection less than the presence grace ago and so can still be sent to. Finds the
- * streams an event goes to without scanning every connection for a source or topic event.
+ * Who is connected: the sources with their streams, the streams of each topic, and the
+ * sources that lost their last connection less than the presence grace ago and so can
+ * still be sent to. Finds the streams an event goes to without scanning every connection
+ * for a source or topic event.
  *
  * @param <T> the type of source ids
  */
@@ -26,7 +27,8 @@ final class Registry<T> {
 
 	private final ConcurrentHashMap<String, TopicSubscribers<T>> topics = new ConcurrentHashMap<>();
 
-	// Sources without a connection whose grace has not ended, with when it ends (System.nanoTime()).
+	// Sources without a connection whose grace has not ended, with when it ends
+	// (System.nanoTime()).
 	private final ConcurrentHashMap<T, Lingering> lingering = new ConcurrentHashMap<>();
 
 	private final AtomicInteger connectionCount = new AtomicInteger();
@@ -38,9 +40,10 @@ final class Registry<T> {
 	/**
 	 * Creates a registry.
 	 * @param graceNanos how long a source stays addressable after its last connection
-	 * @param presence told, inside the compute that changes it, when a source comes and goes here and
-	 * when its first connection in a topic comes and its last goes: so a cluster hears of each change in
-	 * the order it happened, even when a registration and a release of the same source race
+	 * @param presence told, inside the compute that changes it, when a source comes and
+	 * goes here and when its first connection in a topic comes and its last goes: so a
+	 * cluster hears of each change in the order it happened, even when a registration and
+	 * a release of the same source race
 	 */
 	Registry(long graceNanos, Presence<T> presence) {
 		this.graceNanos = graceNanos;
@@ -48,9 +51,10 @@ final class Registry<T> {
 	}
 
 	/**
-	 * Adds an open stream to its source, creating the source on its first connection, and to its
-	 * topics. Called under the publish lock.
-	 * @return what changed, or {@code null} when the stream was released before it could be added
+	 * Adds an open stream to its source, creating the source on its first connection, and
+	 * to its topics. Called under the publish lock.
+	 * @return what changed, or {@code null} when the stream was released before it could
+	 * be added
 	 */
 	@Nullable Added add(SseStream<T> stream, SseServer<T> server) {
 		T id = stream.sourceId();
@@ -58,7 +62,8 @@ final class Registry<T> {
 		boolean[] returned = new boolean[1];
 		boolean[] added = new boolean[1];
 		this.sources.compute(id, (key, source) -> {
-			// Checked inside the compute, which release serializes with: a stream released before it
+			// Checked inside the compute, which release serializes with: a stream
+			// released before it
 			// registers must not stay registered.
 			if (!stream.isOpen()) {
 				return source;
@@ -69,7 +74,8 @@ final class Registry<T> {
 			}
 			target.add(stream);
 			created[0] = (source == null);
-			// Also inside the compute: a release of this very stream, which serializes with it, must
+			// Also inside the compute: a release of this very stream, which serializes
+			// with it, must
 			// find it counted and leave its own grace in place.
 			returned[0] = created[0] && this.lingering.remove(key) != null;
 			if (created[0] && !returned[0]) {
@@ -135,8 +141,8 @@ final class Registry<T> {
 	}
 
 	/**
-	 * Queues a frame on the streams of its audience; called under the publish lock. The streams that
-	 * need a writer are added to {@code woken}.
+	 * Queues a frame on the streams of its audience; called under the publish lock. The
+	 * streams that need a writer are added to {@code woken}.
 	 */
 	void fanOut(String id, Audience<T> audience, Frame frame, List<SseStream<?>> woken) {
 		if (audience.topic() != null) {
@@ -162,7 +168,10 @@ final class Registry<T> {
 		}
 	}
 
-	/** Tells whether the source has a connection here, or lost its last one less than the grace ago. */
+	/**
+	 * Tells whether the source has a connection here, or lost its last one less than the
+	 * grace ago.
+	 */
 	boolean isAddressable(T sourceId) {
 		if (this.sources.containsKey(sourceId)) {
 			return true;
@@ -172,8 +181,8 @@ final class Registry<T> {
 	}
 
 	/**
-	 * Returns the sources without a connection here whose grace has not ended, with the last event id
-	 * each had when its last connection was released.
+	 * Returns the sources without a connection here whose grace has not ended, with the
+	 * last event id each had when its last connection was released.
 	 */
 	Map<T, @Nullable String> lingering() {
 		Map<T, @Nullable String> lastEventIds = new LinkedHashMap<>();
@@ -187,8 +196,8 @@ final class Registry<T> {
 	}
 
 	/**
-	 * Forgets the sources whose grace ended without a new connection, each inside the compute of its
-	 * id, which a new connection of the source serializes with.
+	 * Forgets the sources whose grace ended without a new connection, each inside the
+	 * compute of its id, which a new connection of the source serializes with.
 	 */
 	void expireLingering(long now) {
 		for (Map.Entry<T, Lingering> entry : this.lingering.entrySet()) {
@@ -203,7 +212,10 @@ final class Registry<T> {
 		}
 	}
 
-	/** Returns, per topic, the sources whose presence grace ended without a new connection. */
+	/**
+	 * Returns, per topic, the sources whose presence grace ended without a new
+	 * connection.
+	 */
 	Map<String, List<T>> leaveDue(long now) {
 		Map<String, List<T>> due = new TreeMap<>();
 		for (String topic : this.topics.keySet()) {
@@ -231,7 +243,10 @@ final class Registry<T> {
 		return present[0];
 	}
 
-	/** Returns the topics with at least one connection here, with their connection counts, by name. */
+	/**
+	 * Returns the topics with at least one connection here, with their connection counts,
+	 * by name.
+	 */
 	Map<String, Integer> topicConnections() {
 		Map<String, Integer> counts = new TreeMap<>();
 		this.topics.forEach((topic, subscribers) -> {
@@ -259,21 +274,25 @@ final class Registry<T> {
 		return this.connectionCount.get();
 	}
 
-	/** A source that lost its last connection: when its grace ends (System.nanoTime()) and its last event id. */
+	/**
+	 * A source that lost its last connection: when its grace ends (System.nanoTime()) and
+	 * its last event id.
+	 */
 	private record Lingering(long graceEndsAt, @Nullable String lastEventId) {
 	}
 
 	/**
 	 * What registering a stream changed.
-	 * @param joined the topics its source joins: it had no connection subscribed to them, nor one within
-	 * the grace
+	 *
+	 * @param joined the topics its source joins: it had no connection subscribed to them,
+	 * nor one within the grace
 	 */
 	record Added(List<String> joined) {
 	}
 
 	/**
-	 * Hears, in the order they happen, when this server starts or stops holding a source, or a source
-	 * in a topic.
+	 * Hears, in the order they happen, when this server starts or stops holding a source,
+	 * or a source in a topic.
 	 *
 	 * @param <T> the type of source ids
 	 */

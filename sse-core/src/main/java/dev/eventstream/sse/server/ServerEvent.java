@@ -9,8 +9,8 @@ import dev.eventstream.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A named kind of event with a marshaller: broadcasts one payload to every source, a payload computed
- * per source, or a payload to one source.
+ * A named kind of event with a marshaller: broadcasts one payload to every source, a
+ * payload computed per source, or a payload to one source.
  *
  * @param <T> the type of source ids
  * @since 0.1.0
@@ -47,13 +47,14 @@ public final class ServerEvent<T> {
 	}
 
 	/**
-	 * Broadcasts a payload computed for each source from its id and last event id, marshalled once per
-	 * source. A source that lost its last connection less than the presence grace ago counts too: its
-	 * client receives its payload from history when it reconnects. A payload that fails fails only its
-	 * source's delivery.
+	 * Broadcasts a payload computed for each source from its id and last event id,
+	 * marshalled once per source. A source that lost its last connection less than the
+	 * presence grace ago counts too: its client receives its payload from history when it
+	 * reconnects. A payload that fails fails only its source's delivery.
 	 * @param payloads computes the payload of a source
 	 * @return the event id
-	 * @throws MarshallingException after the other sources received the event, when some failed
+	 * @throws MarshallingException after the other sources received the event, when some
+	 * failed
 	 */
 	public String send(BiFunction<? super T, @Nullable String, ?> payloads) {
 		return this.server.publishEach(this.name,
@@ -71,9 +72,9 @@ public final class ServerEvent<T> {
 	}
 
 	/**
-	 * Publishes a payload to every connection subscribed to a topic, on every server of a cluster;
-	 * marshalled and encoded once however many subscribers, and kept for replay also when there are
-	 * none.
+	 * Publishes a payload to every connection subscribed to a topic, on every server of a
+	 * cluster; marshalled and encoded once however many subscribers, and kept for replay
+	 * also when there are none.
 	 * @param topic the topic
 	 * @param payload the payload
 	 * @return the id assigned
@@ -82,7 +83,8 @@ public final class ServerEvent<T> {
 	 * @since 0.2.0
 	 */
 	public String sendToTopic(String topic, Object payload) {
-		// Before marshalling: an invalid name fails the call without running the marshaller.
+		// Before marshalling: an invalid name fails the call without running the
+		// marshaller.
 		Topics.requireValid(Objects.requireNonNull(topic, "'topic' must not be null"));
 		return this.server.sendToTopic(topic, event(payload));
 	}

@@ -22,19 +22,23 @@ import dev.eventstream.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The registry of event-stream sources, keyed by an application id such as a user id: connects
- * clients, sends to one source, to the subscribers of a topic or to everyone, replays history to
- * reconnecting clients, tells who is present in a topic and keeps idle connections alive.
+ * The registry of event-stream sources, keyed by an application id such as a user id:
+ * connects clients, sends to one source, to the subscribers of a topic or to everyone,
+ * replays history to reconnecting clients, tells who is present in a topic and keeps idle
+ * connections alive.
  *
- * <p>Publishing marshals a payload once, and the event log assigns the next id, encodes one frame,
- * records it for replay and queues it on every matching connection; writing happens on a small pool of
- * writer threads, so a publisher never waits for a client. A connection whose queue overflows is
- * closed, and its client catches up from history when it reconnects. {@link SseServerListener}s
- * observe publishing, queueing, replay and delivery, for metrics.
+ * <p>
+ * Publishing marshals a payload once, and the event log assigns the next id, encodes one
+ * frame, records it for replay and queues it on every matching connection; writing
+ * happens on a small pool of writer threads, so a publisher never waits for a client. A
+ * connection whose queue overflows is closed, and its client catches up from history when
+ * it reconnects. {@link SseServerListener}s observe publishing, queueing, replay and
+ * delivery, for metrics.
  *
- * <p>The server is built stopped: {@link #start()} starts its threads (and its cluster), {@link #stop()}
- * ends every stream and refuses new ones until it is started again, and {@link #close()} stops it for
- * good.
+ * <p>
+ * The server is built stopped: {@link #start()} starts its threads (and its cluster),
+ * {@link #stop()} ends every stream and refuses new ones until it is started again, and
+ * {@link #close()} stops it for good.
  *
  * @param <T> the type of source ids
  * @since 0.1.0
@@ -47,18 +51,22 @@ public final class SseServer<T> implements AutoCloseable {
 
 	private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(3);
 
-	// The presence grace when none is set: the retry time and this, so a client that reconnects after
+	// The presence grace when none is set: the retry time and this, so a client that
+	// reconnects after
 	// its retry time is still within it.
 	private static final Duration GRACE_BEYOND_RETRY = Duration.ofSeconds(2);
 
-	// Long refusals and lifetimes are cut to this, so that deadlines stay comparable as differences of
+	// Long refusals and lifetimes are cut to this, so that deadlines stay comparable as
+	// differences of
 	// nanoTime.
 	private static final Duration MAX_DEADLINE = Duration.ofDays(36500);
 
 	private final AtomicLongArray closedByReason = new AtomicLongArray(CloseReason.values().length);
 
-	// Held while an event gets its id, enters history and is queued, and while a connection registers
-	// and takes the newest id as the end of its replay: so every connection sees events in id order,
+	// Held while an event gets its id, enters history and is queued, and while a
+	// connection registers
+	// and takes the newest id as the end of its replay: so every connection sees events
+	// in id order,
 	// with no gap and no duplicate.
 	private final ReentrantLock publishLock = new ReentrantLock();
 
@@ -120,7 +128,8 @@ public final class SseServer<T> implements AutoCloseable {
 		this.maxLifetimeNanos = (builder.maxLifetime != null) ? deadlineNanos(builder.maxLifetime) : 0;
 		Duration grace = (builder.presenceGrace != null) ? builder.presenceGrace
 				: ((builder.retry != null) ? builder.retry : Duration.ZERO).plus(GRACE_BEYOND_RETRY);
-		// Through the log, assigned below: a cluster hears of sources and topic members coming and going.
+		// Through the log, assigned below: a cluster hears of sources and topic members
+		// coming and going.
 		this.registry = new Registry<>(deadlineNanos(grace), new Registry.Presence<>() {
 
 			@Override
@@ -142,20 +151,22 @@ public final class SseServer<T> implements AutoCloseable {
 			this.log = new ClusterEventLog<>(this.publishLock, this.registry, this.writers, builder.cluster);
 		}
 		else {
-			EventHistory<T> history = (builder.history != null) ? builder.history : new InMemoryEventHistory<>(1000, null);
+			EventHistory<T> history = (builder.history != null) ? builder.history
+					: new InMemoryEventHistory<>(1000, null);
 			EventIdGenerator ids = (builder.idGenerator != null) ? builder.idGenerator : EventIdGenerator.sequential();
 			this.log = new LocalEventLog<>(this.publishLock, this.registry, this.writers, history, ids);
 		}
 		this.handshake = new Handshake<>(this.retryFrame, this.missedEvent, this.maxLifetimeNanos, this.log);
 		long lifetimeTick = (this.maxLifetimeNanos > 0) ? Math.max(1, this.maxLifetimeNanos / 20) : 0;
-		this.ticker = new Ticker<>(this.registry, this.admission, this.writers, builder.keepAlive.toNanos(), lifetimeTick,
-				deadlineNanos(grace), new GraceEnded());
+		this.ticker = new Ticker<>(this.registry, this.admission, this.writers, builder.keepAlive.toNanos(),
+				lifetimeTick, deadlineNanos(grace), new GraceEnded());
 	}
 
 	/**
-	 * Returns a builder with the defaults: retry 3s, keep-alive 15s, buffer of 256 frames, at most
-	 * 10000 connections of which 16 per source, at most 32 topics per connection, no maximum lifetime, a
-	 * presence grace of the retry time plus 2s, an in-memory history of 1000 frames and sequential ids.
+	 * Returns a builder with the defaults: retry 3s, keep-alive 15s, buffer of 256
+	 * frames, at most 10000 connections of which 16 per source, at most 32 topics per
+	 * connection, no maximum lifetime, a presence grace of the retry time plus 2s, an
+	 * in-memory history of 1000 frames and sequential ids.
 	 * @param <T> the type of source ids
 	 * @return a new builder
 	 */
@@ -164,8 +175,9 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the writer threads and the keep-alive clock, and the cluster the first time; from then on
-	 * the server accepts connections and events. Does nothing when it is running.
+	 * Starts the writer threads and the keep-alive clock, and the cluster the first time;
+	 * from then on the server accepts connections and events. Does nothing when it is
+	 * running.
 	 * @throws ServerClosedException if the server was closed
 	 */
 	public void start() {
@@ -187,10 +199,11 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Stops accepting connections and events, then ends every stream after the frames already queued,
-	 * waiting up to the shutdown timeout before dropping the connections that are left, and stops the
-	 * server's threads. Clients reconnect with their {@code Last-Event-ID}, to this server once it is
-	 * started again or to another one. Does nothing when it is not running.
+	 * Stops accepting connections and events, then ends every stream after the frames
+	 * already queued, waiting up to the shutdown timeout before dropping the connections
+	 * that are left, and stops the server's threads. Clients reconnect with their
+	 * {@code Last-Event-ID}, to this server once it is started again or to another one.
+	 * Does nothing when it is not running.
 	 */
 	public void stop() {
 		synchronized (this.lifecycleMonitor) {
@@ -219,8 +232,8 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the server like {@link #stop()}, for good: it cannot be started again, and its cluster is
-	 * closed.
+	 * Stops the server like {@link #stop()}, for good: it cannot be started again, and
+	 * its cluster is closed.
 	 */
 	@Override
 	public void close() {
@@ -245,11 +258,12 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Creates a connection for a source; a transport then {@linkplain SseStream#open opens} it.
+	 * Creates a connection for a source; a transport then {@linkplain SseStream#open
+	 * opens} it.
 	 * @param sourceId the source id
-	 * @param lastEventId the client's {@code Last-Event-ID}, or {@code null} on a first connection (the
-	 * transport may then supply one from the request); an id that is too long or holds CR, LF or U+0000
-	 * counts as unknown
+	 * @param lastEventId the client's {@code Last-Event-ID}, or {@code null} on a first
+	 * connection (the transport may then supply one from the request); an id that is too
+	 * long or holds CR, LF or U+0000 counts as unknown
 	 * @return the stream to hand to the transport
 	 */
 	public SseStream<T> connect(T sourceId, @Nullable String lastEventId) {
@@ -257,14 +271,17 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Creates a connection for a source that also follows topics: it receives broadcasts, the source's
-	 * events and the events published to any of the topics, each once and in publish order.
+	 * Creates a connection for a source that also follows topics: it receives broadcasts,
+	 * the source's events and the events published to any of the topics, each once and in
+	 * publish order.
 	 * @param sourceId the source id
-	 * @param lastEventId the client's {@code Last-Event-ID}, as for {@link #connect(Object, String)}
-	 * @param topics the topics; each a non-blank name of at most 200 characters without control
-	 * characters, at most the server's maximum number of topics per connection
+	 * @param lastEventId the client's {@code Last-Event-ID}, as for
+	 * {@link #connect(Object, String)}
+	 * @param topics the topics; each a non-blank name of at most 200 characters without
+	 * control characters, at most the server's maximum number of topics per connection
 	 * @return the stream to hand to the transport
-	 * @throws IllegalArgumentException naming the rule a topic or the number of topics breaks
+	 * @throws IllegalArgumentException naming the rule a topic or the number of topics
+	 * breaks
 	 * @since 0.2.0
 	 */
 	public SseStream<T> connect(T sourceId, @Nullable String lastEventId, Collection<String> topics) {
@@ -299,7 +316,8 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Returns how many connections were closed for the given reason since the server was built.
+	 * Returns how many connections were closed for the given reason since the server was
+	 * built.
 	 * @param reason the reason
 	 * @return the count
 	 */
@@ -316,12 +334,13 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the sources with at least one open connection subscribed to the topic, on every server of
-	 * a cluster. A connection counts from the moment its stream registered until the server noticed that
-	 * it closed.
+	 * Returns the sources with at least one open connection subscribed to the topic, on
+	 * every server of a cluster. A connection counts from the moment its stream
+	 * registered until the server noticed that it closed.
 	 * @param topic the topic
 	 * @return the source ids
-	 * @throws ClusterUnavailableException when clustered and the cluster cannot be reached
+	 * @throws ClusterUnavailableException when clustered and the cluster cannot be
+	 * reached
 	 * @since 0.2.0
 	 */
 	public Set<T> presence(String topic) {
@@ -339,7 +358,8 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Returns a named kind of event whose payloads are marshalled by the server's marshaller.
+	 * Returns a named kind of event whose payloads are marshalled by the server's
+	 * marshaller.
 	 * @param name the event name; empty for {@code message}
 	 * @return the event kind
 	 */
@@ -368,13 +388,14 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Sends an event to every connection of one source. The server assigns its id. A source that lost
-	 * its last connection less than the presence grace ago still counts: its client is probably
-	 * reconnecting, and receives the event from history when it is back.
+	 * Sends an event to every connection of one source. The server assigns its id. A
+	 * source that lost its last connection less than the presence grace ago still counts:
+	 * its client is probably reconnecting, and receives the event from history when it is
+	 * back.
 	 * @param sourceId the source id
 	 * @param event the event, without an id
-	 * @return the id assigned, or empty when the source has no open connection and its grace is over
-	 * (nothing is recorded)
+	 * @return the id assigned, or empty when the source has no open connection and its
+	 * grace is over (nothing is recorded)
 	 * @throws ServerClosedException if the server is not running
 	 */
 	public Optional<String> send(T sourceId, SseEvent event) {
@@ -382,8 +403,9 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Sends an event to every connection subscribed to a topic, on every server of a cluster. The
-	 * server assigns its id and keeps the event for replay, also when nobody is subscribed.
+	 * Sends an event to every connection subscribed to a topic, on every server of a
+	 * cluster. The server assigns its id and keeps the event for replay, also when nobody
+	 * is subscribed.
 	 * @param topic the topic
 	 * @param event the event, without an id
 	 * @return the id assigned
@@ -396,20 +418,23 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Closes every connection of a source like {@link SseSource#close()} (the close event, then the end
-	 * of each stream, counted as {@link CloseReason#SERVER}) and refuses its new connections for the
-	 * given time with {@link ConnectionRefusedException.Reason#KICKED}, which a transport answers with
-	 * {@code 204 No Content} so that an {@code EventSource} stops reconnecting. Works whether or not the
-	 * source is connected; a later kick replaces the refusal.
+	 * Closes every connection of a source like {@link SseSource#close()} (the close
+	 * event, then the end of each stream, counted as {@link CloseReason#SERVER}) and
+	 * refuses its new connections for the given time with
+	 * {@link ConnectionRefusedException.Reason#KICKED}, which a transport answers with
+	 * {@code 204 No Content} so that an {@code EventSource} stops reconnecting. Works
+	 * whether or not the source is connected; a later kick replaces the refusal.
 	 * @param sourceId the source id
-	 * @param refuseFor how long new connections of the source are refused; zero refuses none
+	 * @param refuseFor how long new connections of the source are refused; zero refuses
+	 * none
 	 */
 	public void kick(T sourceId, Duration refuseFor) {
 		Objects.requireNonNull(sourceId, "'sourceId' must not be null");
 		if (refuseFor.isNegative()) {
 			throw new IllegalArgumentException("'refuseFor' must not be negative");
 		}
-		// Under the lock that registration holds: no connection of the source can slip in between the
+		// Under the lock that registration holds: no connection of the source can slip in
+		// between the
 		// refusal and the end of its streams.
 		this.publishLock.lock();
 		try {
@@ -427,7 +452,8 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Tells whether the server publishes through a cluster, and whether that cluster can be reached.
+	 * Tells whether the server publishes through a cluster, and whether that cluster can
+	 * be reached.
 	 * @return empty for a single server, else whether its cluster is available
 	 */
 	public Optional<Boolean> clusterAvailable() {
@@ -448,9 +474,9 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Sends an event whose data is computed per source, once per source: each connected source, and
-	 * each source within the grace of its last connection, whose client receives it from history when
-	 * it is back, as it would a broadcast.
+	 * Sends an event whose data is computed per source, once per source: each connected
+	 * source, and each source within the grace of its last connection, whose client
+	 * receives it from history when it is back, as it would a broadcast.
 	 */
 	String publishEach(@Nullable String name, BiFunction<T, @Nullable String, String> dataFor) {
 		requireRunning();
@@ -480,9 +506,10 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Registers a stream a transport opens: checks its topics and the limits, adds it, and queues its
-	 * preamble. Only the addition and the newest id are taken under the publish lock; the replay is read
-	 * without it, so a long replay does not hold up publishing.
+	 * Registers a stream a transport opens: checks its topics and the limits, adds it,
+	 * and queues its preamble. Only the addition and the newest id are taken under the
+	 * publish lock; the replay is read without it, so a long replay does not hold up
+	 * publishing.
 	 */
 	void register(SseStream<T> stream) {
 		requireRunning();
@@ -532,9 +559,9 @@ public final class SseServer<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Publishes the join of a source, unless another server of a cluster holds it as a member of the
-	 * topic already. A cluster out of reach answers no: the join is then published if it can be, and a
-	 * stream is never refused for it.
+	 * Publishes the join of a source, unless another server of a cluster holds it as a
+	 * member of the topic already. A cluster out of reach answers no: the join is then
+	 * published if it can be, and a stream is never refused for it.
 	 */
 	private void join(String topic, T sourceId) {
 		if (this.presenceEvent == null) {
@@ -565,7 +592,8 @@ public final class SseServer<T> implements AutoCloseable {
 			publish(Audience.topic(topic), SseEvent.of(this.presenceEvent, data));
 		}
 		catch (RuntimeException ex) {
-			// A presence event is best effort: the server stopping, or a cluster out of reach.
+			// A presence event is best effort: the server stopping, or a cluster out of
+			// reach.
 			logger.log(System.Logger.Level.DEBUG, () -> "Presence " + state + " of " + LogText.of(sourceId) + " in "
 					+ LogText.of(topic) + " not published: " + ex);
 		}
@@ -618,18 +646,23 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 		boolean wellFormed = lastEventId.length() <= MAX_LAST_EVENT_ID_LENGTH && lastEventId.indexOf('\r') < 0
 				&& lastEventId.indexOf('\n') < 0 && lastEventId.indexOf('\0') < 0;
-		// The empty string is never an event id, so a malformed one is simply unknown to history.
+		// The empty string is never an event id, so a malformed one is simply unknown to
+		// history.
 		return wellFormed ? lastEventId : "";
 	}
 
-	/** Ends the grace of topic members that did not come back: they leave, unless present elsewhere. */
+	/**
+	 * Ends the grace of topic members that did not come back: they leave, unless present
+	 * elsewhere.
+	 */
 	private final class GraceEnded implements Ticker.GraceEnded<T> {
 
 		@Override
 		public void leftTopic(T sourceId, String topic) {
 			boolean elsewhere;
 			try {
-				// Withdraws this server's record of the grace before it looks at the others'.
+				// Withdraws this server's record of the grace before it looks at the
+				// others'.
 				elsewhere = SseServer.this.log.leftTopic(sourceId, topic)
 						|| SseServer.this.registry.presence(topic).contains(sourceId);
 			}
@@ -719,7 +752,8 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
-		 * Sets how many frames may wait for one connection before it is closed as too slow.
+		 * Sets how many frames may wait for one connection before it is closed as too
+		 * slow.
 		 * @param bufferCapacity the capacity in frames
 		 * @return this builder
 		 */
@@ -732,8 +766,9 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
-		 * Sets how many connections the server holds over all sources; past it a new connection is
-		 * refused with {@link ConnectionRefusedException.Reason#MAX_CONNECTIONS}.
+		 * Sets how many connections the server holds over all sources; past it a new
+		 * connection is refused with
+		 * {@link ConnectionRefusedException.Reason#MAX_CONNECTIONS}.
 		 * @param maxConnections the limit
 		 * @return this builder
 		 */
@@ -746,8 +781,9 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
-		 * Sets how many connections one source may hold; past it a new connection of the source is
-		 * refused with {@link ConnectionRefusedException.Reason#MAX_CONNECTIONS_PER_SOURCE}.
+		 * Sets how many connections one source may hold; past it a new connection of the
+		 * source is refused with
+		 * {@link ConnectionRefusedException.Reason#MAX_CONNECTIONS_PER_SOURCE}.
 		 * @param maxConnectionsPerSource the limit
 		 * @return this builder
 		 */
@@ -760,8 +796,9 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
-		 * Sets how many topics one connection may follow; a connection that asks for more is refused with
-		 * an {@link IllegalArgumentException} from {@link SseServer#connect(Object, String, Collection)}.
+		 * Sets how many topics one connection may follow; a connection that asks for more
+		 * is refused with an {@link IllegalArgumentException} from
+		 * {@link SseServer#connect(Object, String, Collection)}.
 		 * @param maxTopicsPerConnection the limit
 		 * @return this builder
 		 * @since 0.2.0
@@ -775,10 +812,11 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
-		 * Sets how long a source that lost its last connection stays addressable, and how long a topic
-		 * member whose last subscribed connection closed stays a member for presence events: a client
-		 * that reconnects within it neither misses what was sent to it meanwhile (it is replayed) nor
-		 * leaves and joins again. Defaults to the retry time plus 2 seconds.
+		 * Sets how long a source that lost its last connection stays addressable, and how
+		 * long a topic member whose last subscribed connection closed stays a member for
+		 * presence events: a client that reconnects within it neither misses what was
+		 * sent to it meanwhile (it is replayed) nor leaves and joins again. Defaults to
+		 * the retry time plus 2 seconds.
 		 * @param presenceGrace the grace, or {@code null} for the default
 		 * @return this builder
 		 * @since 0.2.0
@@ -792,9 +830,10 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the name of the event published to a topic when a source joins it (its first subscribed
-		 * connection registers) or leaves it (its last one closed and none came back within the presence
-		 * grace), with data {@code {"topic": NAME, "user": ID, "state": "join"|"leave"}}.
+		 * Sets the name of the event published to a topic when a source joins it (its
+		 * first subscribed connection registers) or leaves it (its last one closed and
+		 * none came back within the presence grace), with data {@code {"topic": NAME,
+		 * "user": ID, "state": "join"|"leave"}}.
 		 * @param presenceEvent the event name, or {@code null} to publish none
 		 * @return this builder
 		 * @since 0.2.0
@@ -805,8 +844,8 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
-		 * Sets who decides whether a source may subscribe to a topic; without one every subscription is
-		 * allowed.
+		 * Sets who decides whether a source may subscribe to a topic; without one every
+		 * subscription is allowed.
 		 * @param topicAuthorizer the authorizer
 		 * @return this builder
 		 * @since 0.2.0
@@ -817,12 +856,13 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
-		 * Sets how long a connection may stay open. Each connection gets between 90% and 100% of it, at
-		 * random, so that clients that connected together reconnect spread out; then it ends cleanly
-		 * after the frames already queued, without a close event, counted as
-		 * {@link CloseReason#LIFETIME}, and its client reconnects with its {@code Last-Event-ID} and
-		 * catches up from history. Checked on the keep-alive tick (at least every twentieth of the
-		 * lifetime), with no task per connection.
+		 * Sets how long a connection may stay open. Each connection gets between 90% and
+		 * 100% of it, at random, so that clients that connected together reconnect spread
+		 * out; then it ends cleanly after the frames already queued, without a close
+		 * event, counted as {@link CloseReason#LIFETIME}, and its client reconnects with
+		 * its {@code Last-Event-ID} and catches up from history. Checked on the
+		 * keep-alive tick (at least every twentieth of the lifetime), with no task per
+		 * connection.
 		 * @param maxLifetime the lifetime, or {@code null} for no limit
 		 * @return this builder
 		 */
@@ -855,12 +895,13 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
-		 * Makes the server one of a cluster: events are published to the cluster's shared log, which
-		 * assigns their ids and from which every server of the cluster delivers them and replays them,
-		 * instead of the server's own {@linkplain #history history} and {@linkplain #idGenerator ids}.
-		 * Payloads computed per source ({@link ServerEvent#send(java.util.function.BiFunction)}) are not
-		 * supported in a cluster, and {@link SseServer#kick} and {@link SseSource#close()} act on this
-		 * server's connections only.
+		 * Makes the server one of a cluster: events are published to the cluster's shared
+		 * log, which assigns their ids and from which every server of the cluster
+		 * delivers them and replays them, instead of the server's own
+		 * {@linkplain #history history} and {@linkplain #idGenerator ids}. Payloads
+		 * computed per source ({@link ServerEvent#send(java.util.function.BiFunction)})
+		 * are not supported in a cluster, and {@link SseServer#kick} and
+		 * {@link SseSource#close()} act on this server's connections only.
 		 * @param cluster the cluster, or {@code null} for a single server
 		 * @return this builder
 		 */
@@ -880,7 +921,8 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the name of the event {@link SseSource#close()} sends before it closes the connections.
+		 * Sets the name of the event {@link SseSource#close()} sends before it closes the
+		 * connections.
 		 * @param closeEvent the event name, or {@code null} to send none
 		 * @return this builder
 		 */
@@ -890,8 +932,9 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the name of the event sent to a client whose {@code Last-Event-ID} history no longer
-		 * covers, with the oldest id held as its data, before what history holds.
+		 * Sets the name of the event sent to a client whose {@code Last-Event-ID} history
+		 * no longer covers, with the oldest id held as its data, before what history
+		 * holds.
 		 * @param missedEvent the event name, or {@code null} to send none
 		 * @return this builder
 		 */
@@ -914,7 +957,8 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
-		 * Sets how long {@link SseServer#close()} waits for streams to flush before dropping them.
+		 * Sets how long {@link SseServer#close()} waits for streams to flush before
+		 * dropping them.
 		 * @param shutdownTimeout the timeout
 		 * @return this builder
 		 */
@@ -927,8 +971,8 @@ public final class SseServer<T> implements AutoCloseable {
 		}
 
 		/**
-		 * Adds a listener that observes publishing and delivery, for metrics. Listeners are called in
-		 * the order they were added.
+		 * Adds a listener that observes publishing and delivery, for metrics. Listeners
+		 * are called in the order they were added.
 		 * @param listener the listener
 		 * @return this builder
 		 */

@@ -8,8 +8,8 @@ import dev.eventstream.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One source id with its open connections: the several tabs of one user, say. A source exists while it
- * has at least one open connection.
+ * One source id with its open connections: the several tabs of one user, say. A source
+ * exists while it has at least one open connection.
  *
  * @param <T> the type of source ids
  * @since 0.1.0
@@ -42,9 +42,10 @@ public final class SseSource<T> {
 	}
 
 	/**
-	 * Returns the last event id this source knows: the {@code Last-Event-ID} its client reconnected
-	 * with, then the id of each event sent to it.
-	 * @return the id, or {@code null} when the client sent none and nothing was sent since
+	 * Returns the last event id this source knows: the {@code Last-Event-ID} its client
+	 * reconnected with, then the id of each event sent to it.
+	 * @return the id, or {@code null} when the client sent none and nothing was sent
+	 * since
 	 */
 	public @Nullable String lastEventId() {
 		return this.lastEventId;
@@ -76,18 +77,18 @@ public final class SseSource<T> {
 	}
 
 	/**
-	 * Closes every connection of this source after sending it the server's close event, so that its
-	 * clients can stop reconnecting.
+	 * Closes every connection of this source after sending it the server's close event,
+	 * so that its clients can stop reconnecting.
 	 */
 	public void close() {
 		this.server.closeSource(this, CloseReason.SERVER);
 	}
 
 	/**
-	 * Ends every connection of this source after the frames already queued, without the close event, so
-	 * that its clients reconnect with their {@code Last-Event-ID}, to this server or another one, and miss
-	 * nothing history holds: to move clients to a new instance, or to have them pass authentication
-	 * again.
+	 * Ends every connection of this source after the frames already queued, without the
+	 * close event, so that its clients reconnect with their {@code Last-Event-ID}, to
+	 * this server or another one, and miss nothing history holds: to move clients to a
+	 * new instance, or to have them pass authentication again.
 	 * @since 0.2.0
 	 */
 	public void reconnect() {
@@ -103,7 +104,10 @@ public final class SseSource<T> {
 		this.streams = StreamArrays.with(this.streams, stream);
 	}
 
-	/** Called inside the registry's compute for this id; returns whether the stream was one of this source's. */
+	/**
+	 * Called inside the registry's compute for this id; returns whether the stream was
+	 * one of this source's.
+	 */
 	boolean remove(SseStream<T> stream) {
 		SseStream<T>[] next = StreamArrays.without(this.streams, stream);
 		if (next == null) {

@@ -12,12 +12,14 @@ import dev.eventstream.sse.server.transport.StreamEndpoint;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One connection of a source, from {@link SseServer#connect} until it closes: what a controller
- * returns and a transport serves.
+ * One connection of a source, from {@link SseServer#connect} until it closes: what a
+ * controller returns and a transport serves.
  *
- * <p>A transport calls {@link #open(SseConnection, String)} once its response is ready to stream,
- * then the returned {@link StreamEndpoint}'s callbacks. Frames are queued here, bounded by the
- * server's buffer capacity, and written by one thread at a time without ever blocking a publisher.
+ * <p>
+ * A transport calls {@link #open(SseConnection, String)} once its response is ready to
+ * stream, then the returned {@link StreamEndpoint}'s callbacks. Frames are queued here,
+ * bounded by the server's buffer capacity, and written by one thread at a time without
+ * ever blocking a publisher.
  *
  * @param <T> the type of source ids
  * @since 0.1.0
@@ -29,13 +31,15 @@ public final class SseStream<T> {
 	/** Marks the end of a graceful close in the queue; compared by identity. */
 	private static final Frame END = Frame.control(new byte[0]);
 
-	// Most event frames written between two flushes: their publishing times wait in a small array
+	// Most event frames written between two flushes: their publishing times wait in a
+	// small array
 	// until the flush, when listeners learn they were delivered.
 	private static final int MAX_UNFLUSHED_EVENTS = 16;
 
 	private static final int BUSY_WRITERS_FACTOR = 16;
 
-	// Who drains: nobody, a writer thread (with or without more work signalled, or while it asks
+	// Who drains: nobody, a writer thread (with or without more work signalled, or while
+	// it asks
 	// isReady()), or the transport's next onWritePossible; see drain().
 	private static final int IDLE = 0;
 
@@ -75,24 +79,30 @@ public final class SseStream<T> {
 
 	private volatile long lastWriteNanos = System.nanoTime();
 
-	// When the stream reaches its maximum lifetime, as System.nanoTime(); set once it registers, after
-	// the scheduler thread can already see the stream. Read and expired only by that thread, which
-	// reads the volatile flag first: so it never sees the flag without the deadline written before it.
+	// When the stream reaches its maximum lifetime, as System.nanoTime(); set once it
+	// registers, after
+	// the scheduler thread can already see the stream. Read and expired only by that
+	// thread, which
+	// reads the volatile flag first: so it never sees the flag without the deadline
+	// written before it.
 	private long expiresAtNanos;
 
 	private volatile boolean expires;
 
-	// Whether the transport said it cannot take more: the client is not reading as fast as we write.
+	// Whether the transport said it cannot take more: the client is not reading as fast
+	// as we write.
 	private volatile boolean stalled;
 
 	private boolean needsFlush = true;
 
-	// Written by the drainer only, like needsFlush; allocated at the first event when listeners observe.
+	// Written by the drainer only, like needsFlush; allocated at the first event when
+	// listeners observe.
 	private long @Nullable [] unflushedEvents;
 
 	private int unflushedCount;
 
-	// Set when unflushedEvents is full: the next turn flushes, after isReady() allowed another call.
+	// Set when unflushedEvents is full: the next turn flushes, after isReady() allowed
+	// another call.
 	private boolean flushDue;
 
 	SseStream(SseServer<T> server, T sourceId, @Nullable String lastEventId, Set<String> topics, int capacity) {
@@ -129,18 +139,20 @@ public final class SseStream<T> {
 	}
 
 	/**
-	 * Starts streaming over the given connection; called by a transport, once. Registers this stream
-	 * with its source and queues the {@code retry} field, the replay after the {@code Last-Event-ID} and
-	 * the priming id, all written at the transport's first {@link StreamEndpoint#onWritePossible()}.
+	 * Starts streaming over the given connection; called by a transport, once. Registers
+	 * this stream with its source and queues the {@code retry} field, the replay after
+	 * the {@code Last-Event-ID} and the priming id, all written at the transport's first
+	 * {@link StreamEndpoint#onWritePossible()}.
 	 * @param connection the transport's connection
-	 * @param requestLastEventId the {@code Last-Event-ID} the transport read from the request (its
-	 * header, or a query parameter standing in for it), used when the application connected the stream
-	 * without one; {@code null} for none
+	 * @param requestLastEventId the {@code Last-Event-ID} the transport read from the
+	 * request (its header, or a query parameter standing in for it), used when the
+	 * application connected the stream without one; {@code null} for none
 	 * @return the callbacks the transport makes from now on
 	 * @throws IllegalStateException if the stream was opened before
-	 * @throws ServerClosedException if the server is not running; nothing is registered then
-	 * @throws ConnectionRefusedException if a connection limit is reached or the source was
-	 * {@linkplain SseServer#kick kicked}; nothing is registered then
+	 * @throws ServerClosedException if the server is not running; nothing is registered
+	 * then
+	 * @throws ConnectionRefusedException if a connection limit is reached or the source
+	 * was {@linkplain SseServer#kick kicked}; nothing is registered then
 	 */
 	public StreamEndpoint open(SseConnection connection, @Nullable String requestLastEventId) {
 		if (this.connection != null) {
@@ -156,7 +168,8 @@ public final class SseStream<T> {
 
 	/** Called back by the container when writing can continue. */
 	void onWritePossible() {
-		// The transport calls back only after isReady() answered false, possibly before the drainer
+		// The transport calls back only after isReady() answered false, possibly before
+		// the drainer
 		// that asked got to record it: then it takes over from CHECKING_READY.
 		if (this.state.compareAndSet(AWAITING_WRITABLE, RUNNING) || this.state.compareAndSet(CHECKING_READY, RUNNING)) {
 			drain();
@@ -184,11 +197,12 @@ public final class SseStream<T> {
 	}
 
 	/**
-	 * Queues a frame; closes the stream when its buffer overflows. The capacity applies while the client
-	 * is not reading; frames that wait only because the writers are busy may take up to
-	 * {@value #BUSY_WRITERS_FACTOR} times as much, so a burst does not cut off clients that keep up. When
-	 * the stream needs a writer it is added to the given list rather than scheduled: the server schedules
-	 * every stream one publish woke together.
+	 * Queues a frame; closes the stream when its buffer overflows. The capacity applies
+	 * while the client is not reading; frames that wait only because the writers are busy
+	 * may take up to {@value #BUSY_WRITERS_FACTOR} times as much, so a burst does not cut
+	 * off clients that keep up. When the stream needs a writer it is added to the given
+	 * list rather than scheduled: the server schedules every stream one publish woke
+	 * together.
 	 */
 	void deliver(Frame frame, List<SseStream<?>> woken) {
 		if (offer(frame) && claim()) {
@@ -196,7 +210,10 @@ public final class SseStream<T> {
 		}
 	}
 
-	/** Queues a frame; returns whether it was queued, or closes the stream when its buffer overflows. */
+	/**
+	 * Queues a frame; returns whether it was queued, or closes the stream when its buffer
+	 * overflows.
+	 */
 	private boolean offer(Frame frame) {
 		int limit = this.stalled ? this.capacity : this.capacity * BUSY_WRITERS_FACTOR;
 		int depth = this.queue.offer(frame, limit);
@@ -210,7 +227,10 @@ public final class SseStream<T> {
 		return true;
 	}
 
-	/** Queues a keep-alive when nothing was written for the given time and nothing is pending. */
+	/**
+	 * Queues a keep-alive when nothing was written for the given time and nothing is
+	 * pending.
+	 */
 	void keepAliveIfIdle(long now, long idleNanos, Frame keepAlive, List<SseStream<?>> woken) {
 		if (now - this.lastWriteNanos >= idleNanos && this.queue.size() == 0 && this.state.get() == IDLE) {
 			deliver(keepAlive, woken);
@@ -227,7 +247,10 @@ public final class SseStream<T> {
 		return this.expiresAtNanos;
 	}
 
-	/** Ends the stream once, cleanly, when its lifetime is over; returns whether it did now. */
+	/**
+	 * Ends the stream once, cleanly, when its lifetime is over; returns whether it did
+	 * now.
+	 */
 	boolean expireIfDue(long now) {
 		if (!this.expires || now - this.expiresAtNanos < 0) {
 			return false;
@@ -237,7 +260,9 @@ public final class SseStream<T> {
 		return true;
 	}
 
-	/** Ends the stream after the frames already queued, and the given last frame if any. */
+	/**
+	 * Ends the stream after the frames already queued, and the given last frame if any.
+	 */
 	void end(CloseReason reason, @Nullable Frame lastFrame) {
 		this.endReason = reason;
 		if (lastFrame != null) {
@@ -265,7 +290,8 @@ public final class SseStream<T> {
 				}
 			}
 			else if (current == CHECKING_READY) {
-				return; // the drainer is inside isReady() and sees abortReason when it returns
+				return; // the drainer is inside isReady() and sees abortReason when it
+						// returns
 			}
 			else if (this.state.compareAndSet(current, RUNNING_MORE)) {
 				return; // the running drainer sees abortReason
@@ -280,8 +306,9 @@ public final class SseStream<T> {
 	}
 
 	/**
-	 * Tells a drainer there is work: takes the stream from IDLE to RUNNING, in which case the caller
-	 * must have {@link #drain()} run, or tells the running drainer to look again.
+	 * Tells a drainer there is work: takes the stream from IDLE to RUNNING, in which case
+	 * the caller must have {@link #drain()} run, or tells the running drainer to look
+	 * again.
 	 * @return whether the caller claimed the stream and must schedule its drain
 	 */
 	private boolean claim() {
@@ -298,16 +325,18 @@ public final class SseStream<T> {
 				}
 			}
 			else {
-				return false; // more work is already signalled, or the transport will call back
+				return false; // more work is already signalled, or the transport will
+								// call back
 			}
 		}
 	}
 
 	/**
-	 * Writes queued frames. Only the owner of the state runs it: the thread that moved it to RUNNING.
-	 * Before each isReady() the state becomes CHECKING_READY, so that a false answer hands the work to
-	 * the transport's onWritePossible() without a window in which the callback could be lost, while
-	 * abort() leaves the connection alone until isReady() returned.
+	 * Writes queued frames. Only the owner of the state runs it: the thread that moved it
+	 * to RUNNING. Before each isReady() the state becomes CHECKING_READY, so that a false
+	 * answer hands the work to the transport's onWritePossible() without a window in
+	 * which the callback could be lost, while abort() leaves the connection alone until
+	 * isReady() returned.
 	 */
 	void drain() {
 		SseConnection connection = this.connection;
@@ -324,8 +353,10 @@ public final class SseStream<T> {
 						return;
 					}
 					if (!this.flushDue && !this.needsFlush && this.preamble.isEmpty() && this.queue.size() == 0) {
-						// Nothing to write: no isReady() (it costs the container a write registration); a
-						// later frame finds the stream IDLE, or RUNNING_MORE below, and asks then.
+						// Nothing to write: no isReady() (it costs the container a write
+						// registration); a
+						// later frame finds the stream IDLE, or RUNNING_MORE below, and
+						// asks then.
 						break;
 					}
 					this.state.set(CHECKING_READY);
@@ -385,7 +416,10 @@ public final class SseStream<T> {
 		}
 	}
 
-	/** Records an event frame written but not flushed yet; returns whether a flush must come first. */
+	/**
+	 * Records an event frame written but not flushed yet; returns whether a flush must
+	 * come first.
+	 */
 	private boolean unflushedEventsFull(long publishedNanos) {
 		if (!this.server.listeners().any()) {
 			return false;
@@ -407,7 +441,8 @@ public final class SseStream<T> {
 		long[] unflushed = this.unflushedEvents;
 		int count = this.unflushedCount;
 		this.unflushedCount = 0;
-		// Without listeners nothing is recorded: the array is allocated with the first event recorded.
+		// Without listeners nothing is recorded: the array is allocated with the first
+		// event recorded.
 		if (unflushed == null) {
 			return;
 		}
@@ -424,7 +459,8 @@ public final class SseStream<T> {
 		this.preamble.clear();
 		SseConnection connection = this.connection;
 		if (this.released.compareAndSet(false, true)) {
-			// Close before releasing: SseServer.close() returns once every stream is released, and by
+			// Close before releasing: SseServer.close() returns once every stream is
+			// released, and by
 			// then every connection must be closed.
 			try {
 				if (connection != null) {

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Copy-on-write arrays of streams: a source's connections and a topic's subscribers, changed inside a
- * registry compute and read without a lock by the fan-out.
+ * Copy-on-write arrays of streams: a source's connections and a topic's subscribers,
+ * changed inside a registry compute and read without a lock by the fan-out.
  */
 final class StreamArrays {
 
@@ -20,7 +20,10 @@ final class StreamArrays {
 		return next;
 	}
 
-	/** Returns a copy of the array without the stream, or {@code null} when it does not hold it. */
+	/**
+	 * Returns a copy of the array without the stream, or {@code null} when it does not
+	 * hold it.
+	 */
 	static <T> SseStream<T> @Nullable [] without(SseStream<T>[] streams, SseStream<T> stream) {
 		for (int i = 0; i < streams.length; i++) {
 			if (streams[i] == stream) {

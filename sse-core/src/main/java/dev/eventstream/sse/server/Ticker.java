@@ -12,9 +12,9 @@ import dev.eventstream.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The server's one background clock: writes keep-alives to idle connections, ends connections past
- * their lifetime, forgets ended refusals, and ends the presence grace of sources and topic members that
- * did not come back. No task per connection.
+ * The server's one background clock: writes keep-alives to idle connections, ends
+ * connections past their lifetime, forgets ended refusals, and ends the presence grace of
+ * sources and topic members that did not come back. No task per connection.
  *
  * @param <T> the type of source ids
  */
@@ -46,9 +46,10 @@ final class Ticker<T> {
 	private @Nullable ScheduledExecutorService scheduler;
 
 	/**
-	 * Keep-alive ticks at half the interval, so a connection is never idle for longer than the interval
-	 * and a vanished peer, found by the write after the one that drew its reset, is released within two.
-	 * Lifetimes are checked on the same tick, at least every twentieth of one.
+	 * Keep-alive ticks at half the interval, so a connection is never idle for longer
+	 * than the interval and a vanished peer, found by the write after the one that drew
+	 * its reset, is released within two. Lifetimes are checked on the same tick, at least
+	 * every twentieth of one.
 	 */
 	Ticker(Registry<T> registry, Admission<T> admission, WriterPool writers, long keepAliveNanos,
 			long lifetimeTickNanos, long graceNanos, GraceEnded<T> graceEnded) {
@@ -59,7 +60,8 @@ final class Ticker<T> {
 		this.idleNanos = (keepAliveNanos == 0) ? 0 : Math.max(1, keepAliveNanos / 2);
 		long tick = (this.idleNanos == 0) ? lifetimeTickNanos
 				: (lifetimeTickNanos == 0) ? this.idleNanos : Math.min(this.idleNanos, lifetimeTickNanos);
-		// Refusals are forgotten on this tick too, so it runs even without keep-alive or lifetimes.
+		// Refusals are forgotten on this tick too, so it runs even without keep-alive or
+		// lifetimes.
 		this.streamTickNanos = (tick == 0) ? TimeUnit.SECONDS.toNanos(10) : tick;
 		this.graceTickNanos = Math.max(MIN_GRACE_TICK_NANOS, Math.min(MAX_GRACE_TICK_NANOS, graceNanos / 5));
 	}
@@ -92,8 +94,10 @@ final class Ticker<T> {
 					}
 				}
 				catch (RuntimeException ex) {
-					// A periodic task that throws is never run again: one bad connection must not end them all.
-					logger.log(System.Logger.Level.WARNING, "Keep-alive of " + LogText.of(stream.sourceId()) + " failed", ex);
+					// A periodic task that throws is never run again: one bad connection
+					// must not end them all.
+					logger.log(System.Logger.Level.WARNING,
+							"Keep-alive of " + LogText.of(stream.sourceId()) + " failed", ex);
 				}
 			}
 		}

@@ -1,8 +1,8 @@
 package dev.eventstream.sse.server;
 
 /**
- * Decides whether a source may subscribe to a topic. The server asks before a stream starts, once per
- * topic the stream asks for; a refusal fails the whole stream with
+ * Decides whether a source may subscribe to a topic. The server asks before a stream
+ * starts, once per topic the stream asks for; a refusal fails the whole stream with
  * {@link ConnectionRefusedException.Reason#TOPIC_FORBIDDEN} and registers nothing.
  *
  * @param <T> the type of source ids

@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The connections subscribed to one topic, and who is present in it: the sources with at least one of
- * those connections. A source whose last connection left stays "leaving" for the presence grace, so a
- * reconnecting tab neither leaves nor joins again. Mutated only inside the registry's compute for the
- * topic; the stream array is read without a lock by the fan-out.
+ * The connections subscribed to one topic, and who is present in it: the sources with at
+ * least one of those connections. A source whose last connection left stays "leaving" for
+ * the presence grace, so a reconnecting tab neither leaves nor joins again. Mutated only
+ * inside the registry's compute for the topic; the stream array is read without a lock by
+ * the fan-out.
  */
 final class TopicSubscribers<T> {
 
@@ -23,19 +24,26 @@ final class TopicSubscribers<T> {
 
 	private final Map<T, Integer> connectionsPerSource = new HashMap<>();
 
-	// Sources whose last connection closed, with when their grace ends (System.nanoTime()).
+	// Sources whose last connection closed, with when their grace ends
+	// (System.nanoTime()).
 	private final Map<T, Long> leaving = new HashMap<>();
 
 	/** The source already had a connection subscribed to the topic. */
 	static final int ALREADY_PRESENT = 0;
 
-	/** The source's first connection, back within the grace of its last one: present again, no join. */
+	/**
+	 * The source's first connection, back within the grace of its last one: present
+	 * again, no join.
+	 */
 	static final int RETURNED = 1;
 
 	/** The source's first connection: it joins the topic. */
 	static final int JOINED = 2;
 
-	/** Adds a stream; returns {@link #ALREADY_PRESENT}, {@link #RETURNED} or {@link #JOINED}. */
+	/**
+	 * Adds a stream; returns {@link #ALREADY_PRESENT}, {@link #RETURNED} or
+	 * {@link #JOINED}.
+	 */
 	int add(SseStream<T> stream) {
 		this.streams = StreamArrays.with(this.streams, stream);
 		int count = this.connectionsPerSource.merge(stream.sourceId(), 1, Integer::sum);
@@ -45,7 +53,9 @@ final class TopicSubscribers<T> {
 		return (this.leaving.remove(stream.sourceId()) != null) ? RETURNED : JOINED;
 	}
 
-	/** Removes a stream; returns whether its source has no connection left in the topic. */
+	/**
+	 * Removes a stream; returns whether its source has no connection left in the topic.
+	 */
 	boolean remove(SseStream<T> stream, long graceEndsAt) {
 		SseStream<T>[] next = StreamArrays.without(this.streams, stream);
 		if (next == null) {
@@ -90,7 +100,10 @@ final class TopicSubscribers<T> {
 		return this.streams.length;
 	}
 
-	/** Returns the sources present now; called inside the registry's compute for the topic. */
+	/**
+	 * Returns the sources present now; called inside the registry's compute for the
+	 * topic.
+	 */
 	Set<T> present() {
 		return Set.copyOf(this.connectionsPerSource.keySet());
 	}

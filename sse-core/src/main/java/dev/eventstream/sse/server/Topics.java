@@ -15,8 +15,8 @@ final class Topics {
 	}
 
 	/**
-	 * Checks a topic name: not blank, at most {@value #MAX_NAME_LENGTH} characters, no control
-	 * characters (U+0000 to U+001F and U+007F).
+	 * Checks a topic name: not blank, at most {@value #MAX_NAME_LENGTH} characters, no
+	 * control characters (U+0000 to U+001F and U+007F).
 	 */
 	static String requireValid(String topic) {
 		if (topic.isBlank()) {
@@ -34,7 +34,10 @@ final class Topics {
 		return topic;
 	}
 
-	/** Returns the valid, distinct topics of one connection, in their order, at most {@code max} of them. */
+	/**
+	 * Returns the valid, distinct topics of one connection, in their order, at most
+	 * {@code max} of them.
+	 */
 	static Set<String> of(Collection<String> topics, int max) {
 		Objects.requireNonNull(topics, "'topics' must not be null");
 		Set<String> valid = new LinkedHashSet<>();

@@ -7,13 +7,15 @@ import dev.eventstream.sse.SseEncoder;
 import dev.eventstream.sse.SseEvent;
 
 /**
- * An encoded event whose id is not assigned yet: its frame without an {@code id} line, and where that
- * line goes. A cluster stores it when an event is published and each server inserts the id the
- * cluster assigned, which gives exactly the bytes of the event encoded with that id: the payload is
- * marshalled and encoded once, on the server that published it.
+ * An encoded event whose id is not assigned yet: its frame without an {@code id} line,
+ * and where that line goes. A cluster stores it when an event is published and each
+ * server inserts the id the cluster assigned, which gives exactly the bytes of the event
+ * encoded with that id: the payload is marshalled and encoded once, on the server that
+ * published it.
  *
  * @param bytes the frame without an {@code id} line; must not be modified
- * @param idOffset where the {@code id} line goes, after the comment and {@code event} lines
+ * @param idOffset where the {@code id} line goes, after the comment and {@code event}
+ * lines
  * @since 0.1.0
  */
 public record UnnumberedFrame(byte[] bytes, int idOffset) {

@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The threads that write to connections. A publish hands over every stream it woke at once: one task
- * per writer thread, each with its share, rather than a task and a thread wake-up per stream, which
- * made publishing to ten thousand streams spend most of its time waking writers.
+ * The threads that write to connections. A publish hands over every stream it woke at
+ * once: one task per writer thread, each with its share, rather than a task and a thread
+ * wake-up per stream, which made publishing to ten thousand streams spend most of its
+ * time waking writers.
  */
 final class WriterPool {
 
@@ -49,15 +50,20 @@ final class WriterPool {
 						stream.drain();
 					}
 					catch (RuntimeException ex) {
-						// One broken stream must not keep the others of the share from their frames.
-						logger.log(System.Logger.Level.WARNING, "Drain of " + LogText.of(stream.sourceId()) + " failed", ex);
+						// One broken stream must not keep the others of the share from
+						// their frames.
+						logger.log(System.Logger.Level.WARNING, "Drain of " + LogText.of(stream.sourceId()) + " failed",
+								ex);
 					}
 				}
 			});
 		}
 	}
 
-	/** Runs a drain on a writer thread; on the caller's when the writers are stopped, so no stream is left behind. */
+	/**
+	 * Runs a drain on a writer thread; on the caller's when the writers are stopped, so
+	 * no stream is left behind.
+	 */
 	void execute(Runnable drain) {
 		ExecutorService executor = this.executor;
 		if (executor != null) {

@@ -13,12 +13,13 @@ import dev.eventstream.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A listener for tests that queues a client's events, so that a test can take them one at a time,
- * blocking with a timeout, like an iterator.
+ * A listener for tests that queues a client's events, so that a test can take them one at
+ * a time, blocking with a timeout, like an iterator.
  *
- * <p>The queue is unbounded. Once the client closes, {@link #next(Duration)} hands out the events
- * still queued, then throws {@link NoSuchElementException}. Public, and in sse-core's test-jar, so
- * that the other modules' tests can use it.
+ * <p>
+ * The queue is unbounded. Once the client closes, {@link #next(Duration)} hands out the
+ * events still queued, then throws {@link NoSuchElementException}. Public, and in
+ * sse-core's test-jar, so that the other modules' tests can use it.
  */
 public final class EventQueue implements SseListener {
 

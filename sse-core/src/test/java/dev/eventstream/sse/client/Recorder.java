@@ -8,8 +8,8 @@ import dev.eventstream.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Records what a client reports besides its events: states, comments, reconnect delays and their
- * causes.
+ * Records what a client reports besides its events: states, comments, reconnect delays
+ * and their causes.
  */
 final class Recorder implements SseListener {
 

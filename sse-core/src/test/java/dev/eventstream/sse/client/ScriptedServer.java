@@ -23,9 +23,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A deliberately plain HTTP/1.1 server on 127.0.0.1 that answers each connection with the next
- * {@link Script}, writing raw bytes, and records every request it reads. Once the scripts run out, it
- * answers 204.
+ * A deliberately plain HTTP/1.1 server on 127.0.0.1 that answers each connection with the
+ * next {@link Script}, writing raw bytes, and records every request it reads. Once the
+ * scripts run out, it answers 204.
  */
 final class ScriptedServer implements AutoCloseable {
 
@@ -62,12 +62,18 @@ final class ScriptedServer implements AutoCloseable {
 		return List.copyOf(this.requests);
 	}
 
-	/** Returns when the last scripted exchange closed its connection, from {@link System#nanoTime()}. */
+	/**
+	 * Returns when the last scripted exchange closed its connection, from
+	 * {@link System#nanoTime()}.
+	 */
 	long lastClosedNanos() {
 		return this.connectionsClosedNanos;
 	}
 
-	/** Stops accepting, so that new connections are refused, and closes every open connection. */
+	/**
+	 * Stops accepting, so that new connections are refused, and closes every open
+	 * connection.
+	 */
 	@Override
 	public void close() throws IOException {
 		this.serverSocket.close();
@@ -180,7 +186,10 @@ final class ScriptedServer implements AutoCloseable {
 			return this.request;
 		}
 
-		/** Writes a status line and headers; the body, if any, lasts until the connection closes. */
+		/**
+		 * Writes a status line and headers; the body, if any, lasts until the connection
+		 * closes.
+		 */
 		void respond(int status, @Nullable String contentType) throws IOException {
 			StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(" Scripted\r\n");
 			if (contentType != null) {
@@ -195,7 +204,10 @@ final class ScriptedServer implements AutoCloseable {
 			write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
 		}
 
-		/** Writes the head of a kept-alive {@code text/event-stream} response with a chunked body. */
+		/**
+		 * Writes the head of a kept-alive {@code text/event-stream} response with a
+		 * chunked body.
+		 */
 		void respondChunked() throws IOException {
 			write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
 				.getBytes(StandardCharsets.ISO_8859_1));
@@ -221,7 +233,10 @@ final class ScriptedServer implements AutoCloseable {
 			this.out.flush();
 		}
 
-		/** Writes one byte at a time, each flushed on its own, so that every byte is its own TCP segment. */
+		/**
+		 * Writes one byte at a time, each flushed on its own, so that every byte is its
+		 * own TCP segment.
+		 */
 		void writeByteByByte(byte[] bytes) throws IOException {
 			for (byte b : bytes) {
 				this.out.write(b);
@@ -230,7 +245,8 @@ final class ScriptedServer implements AutoCloseable {
 		}
 
 		/**
-		 * Waits for the client to close the connection, reading and dropping anything it sends.
+		 * Waits for the client to close the connection, reading and dropping anything it
+		 * sends.
 		 * @return whether the client closed it within the timeout
 		 */
 		boolean awaitPeerClose(Duration timeout) throws IOException {

@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link SseClient} against a {@link ScriptedServer} that writes raw HTTP/1.1 on 127.0.0.1.
+ * Tests for {@link SseClient} against a {@link ScriptedServer} that writes raw HTTP/1.1
+ * on 127.0.0.1.
  */
 class SseClientTests {
 
@@ -120,7 +121,8 @@ class SseClientTests {
 	void readsStreamsWithCrlfLineEndings() throws Exception {
 		ScriptedServer server = server((exchange) -> {
 			exchange.respondEventStream();
-			exchange.writeByteByByte("id: 7\r\ndata: a\r\ndata: b\r\n\r\ndata: c\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+			exchange
+				.writeByteByByte("id: 7\r\ndata: a\r\ndata: b\r\n\r\ndata: c\r\n\r\n".getBytes(StandardCharsets.UTF_8));
 		});
 		connect(server.uri());
 		assertThat(this.events.next(TIMEOUT)).isEqualTo(new SseEvent("7", "message", "a\nb", null, null));
@@ -322,7 +324,8 @@ class SseClientTests {
 		ScriptedServer server = server();
 		URI uri = server.uri();
 		server.close();
-		connect(uri, (builder) -> builder.reconnectTime(Duration.ofMillis(100)).maxReconnectTime(Duration.ofMillis(400)));
+		connect(uri,
+				(builder) -> builder.reconnectTime(Duration.ofMillis(100)).maxReconnectTime(Duration.ofMillis(400)));
 		await().atMost(TIMEOUT).until(() -> this.recorder.delays.size() >= 5);
 		List<Duration> delays = this.recorder.delays.subList(0, 5);
 		assertThat(delays.get(0)).isEqualTo(Duration.ofMillis(100));
@@ -442,20 +445,20 @@ class SseClientTests {
 		};
 		ScriptedServer server = server(silent, silent);
 		Set<Thread> schedulerThreads = ConcurrentHashMap.newKeySet();
-		SseClient client = connect(server.uri(), (builder) -> builder.idleTimeout(Duration.ofMillis(200))
-			.listener(new SseListener() {
+		SseClient client = connect(server.uri(),
+				(builder) -> builder.idleTimeout(Duration.ofMillis(200)).listener(new SseListener() {
 
-				@Override
-				public void onEvent(SseEvent event) {
-				}
+					@Override
+					public void onEvent(SseEvent event) {
+					}
 
-				@Override
-				public void onReconnecting(Duration delay, @Nullable Throwable cause) {
-					// The idle timeout is detected on the scheduler's thread.
-					schedulerThreads.add(Thread.currentThread());
-				}
+					@Override
+					public void onReconnecting(Duration delay, @Nullable Throwable cause) {
+						// The idle timeout is detected on the scheduler's thread.
+						schedulerThreads.add(Thread.currentThread());
+					}
 
-			}));
+				}));
 		await().atMost(TIMEOUT).until(() -> server.requests().size() == 2);
 		assertThat(schedulerThreads).singleElement()
 			.satisfies((thread) -> assertThat(thread.getName()).startsWith("sse-client-scheduler-"))
@@ -476,7 +479,8 @@ class SseClientTests {
 		SseClient client = connect(server.uri(),
 				(builder) -> builder.scheduler(scheduler).idleTimeout(Duration.ofSeconds(30)));
 		await().atMost(TIMEOUT).until(() -> client.readyState() == ReadyState.OPEN);
-		// The idle check is scheduled once the request is sent, maybe after the response arrived.
+		// The idle check is scheduled once the request is sent, maybe after the response
+		// arrived.
 		await().atMost(TIMEOUT).until(() -> scheduler.getQueue().size() == 1);
 		client.close();
 		assertThat(scheduler.getQueue()).isEmpty();
@@ -540,8 +544,7 @@ class SseClientTests {
 			exchange.awaitPeerClose(TIMEOUT);
 		});
 		connect(server.uri());
-		assertThatExceptionOfType(TimeoutException.class)
-			.isThrownBy(() -> this.events.next(Duration.ofMillis(100)));
+		assertThatExceptionOfType(TimeoutException.class).isThrownBy(() -> this.events.next(Duration.ofMillis(100)));
 	}
 
 }

@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A server built with an {@link SseCluster}: the test holds the cluster's log and decides when the
- * server reads each entry back, which a real cluster (Redis, in sse-redis) does on its own thread.
+ * A server built with an {@link SseCluster}: the test holds the cluster's log and decides
+ * when the server reads each entry back, which a real cluster (Redis, in sse-redis) does
+ * on its own thread.
  */
 class ClusteredServerTests {
 
@@ -49,7 +50,8 @@ class ClusteredServerTests {
 		this.server.broadcast(SseEvent.of("two"));
 		this.log.deliver(1);
 
-		// The client already received event 2 from another server, which read the log sooner.
+		// The client already received event 2 from another server, which read the log
+		// sooner.
 		CompletableFuture<TestConnection> connecting = CompletableFuture
 			.supplyAsync(() -> TestConnection.open(this.server.connect("bob", "2")));
 		await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1)).until(() -> !connecting.isDone());

@@ -128,8 +128,10 @@ class ConcurrencyTests {
 			assertThat(new HashSet<>(connection.eventIds())).isEqualTo(allIds);
 			for (int p = 0; p < publishers; p++) {
 				String prefix = p + ":";
-				List<String> fromPublisher = events.stream().filter((event) -> event.data().startsWith(prefix))
-					.map(RecordedFrame::id).toList();
+				List<String> fromPublisher = events.stream()
+					.filter((event) -> event.data().startsWith(prefix))
+					.map(RecordedFrame::id)
+					.toList();
 				assertThat(fromPublisher).isEqualTo(idsByPublisher.get(p));
 			}
 			assertThat(connection.isClosed()).isFalse();
@@ -138,14 +140,16 @@ class ConcurrencyTests {
 		}
 		assertThat(churned).hasSizeGreaterThan(20);
 		// A disconnect that finds a writer at work leaves the closing to that writer.
-		await().atMost(TIMEOUT).until(() -> churned.stream().allMatch(TestConnection::isClosed)
-				&& this.server.connectionCount() == stable.size());
+		await().atMost(TIMEOUT)
+			.until(() -> churned.stream().allMatch(TestConnection::isClosed)
+					&& this.server.connectionCount() == stable.size());
 		for (TestConnection connection : churned) {
 			assertThat(connection.closeCalls()).isEqualTo(1);
 			assertThat(connection.overlappingCalls()).isZero();
 			assertThat(connection.callsWithoutReady()).isZero();
 			assertThat(connection.callsAfterClose()).isZero();
-			// From registration until its disconnect, a connection gets a gapless run of events.
+			// From registration until its disconnect, a connection gets a gapless run of
+			// events.
 			List<String> ids = connection.eventIds();
 			if (!ids.isEmpty()) {
 				int start = positions.get(ids.get(0));
@@ -187,7 +191,8 @@ class ConcurrencyTests {
 		await().atMost(TIMEOUT).until(() -> publishedCount.get() > 1_000);
 		while (reconnects.size() < 40 && (publishedCount.get() < total || reconnects.size() < 5)) {
 			int after = publishedCount.get() - 1 - (reconnects.size() % 3) * 100;
-			TestConnection connection = TestConnection.open(this.server.connect("client-" + reconnects.size(), ids.get(after)));
+			TestConnection connection = TestConnection
+				.open(this.server.connect("client-" + reconnects.size(), ids.get(after)));
 			reconnects.add(new Reconnect(after, connection));
 			firstReconnect.countDown();
 		}
@@ -230,7 +235,8 @@ class ConcurrencyTests {
 				go.await();
 				List<Published> published = new ArrayList<>(perPublisher);
 				for (int i = 0; i < perPublisher; i++) {
-					// Publisher 0 broadcasts, 1 sends to users, 2 to topics (one nobody follows), 3 mixes all.
+					// Publisher 0 broadcasts, 1 sends to users, 2 to topics (one nobody
+					// follows), 3 mixes all.
 					int kind = (publisher < 3) ? publisher : i % 3;
 					Audience<String> audience = switch (kind) {
 						case 0 -> Audience.everyone();
@@ -266,7 +272,8 @@ class ConcurrencyTests {
 				.map((published) -> Long.toString(published.id()))
 				.toList();
 			TestConnection connection = subscriber.connection();
-			await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20))
+			await().atMost(TIMEOUT)
+				.pollInterval(Duration.ofMillis(20))
 				.until(() -> publishedEvents(connection).size() >= expected.size());
 			assertThat(publishedEvents(connection)).as("%s %s", subscriber.source(), subscriber.topics())
 				.isEqualTo(expected);
@@ -325,7 +332,8 @@ class ConcurrencyTests {
 		List<String> expected = new ArrayList<>(before.subList(1, before.size()));
 		during.stream().sorted(Comparator.comparingLong(Long::parseLong)).forEach(expected::add);
 		expected.add(after);
-		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20))
+		await().atMost(TIMEOUT)
+			.pollInterval(Duration.ofMillis(20))
 			.until(() -> late.writes().size() >= expected.size() + 2);
 		assertThat(late.eventIds()).isEqualTo(expected);
 	}
@@ -335,7 +343,8 @@ class ConcurrencyTests {
 		this.server.close();
 		AtomicLong appended = new AtomicLong();
 		AtomicInteger replaysThatSawPublishing = new AtomicInteger();
-		// Each replay waits until others published meanwhile: under a lock that publishing needs, it never would.
+		// Each replay waits until others published meanwhile: under a lock that
+		// publishing needs, it never would.
 		this.server = SseServer.<String>builder()
 			.keepAlive(Duration.ZERO)
 			.writerThreads(4)
@@ -358,7 +367,8 @@ class ConcurrencyTests {
 			int publisher = p;
 			publishers.add(this.threads.submit(() -> {
 				List<String> ids = new ArrayList<>();
-				// Until every replay saw others publish, so that history keeps every client's id.
+				// Until every replay saw others publish, so that history keeps every
+				// client's id.
 				while (publishing.get() && replaysThatSawPublishing.get() < clients) {
 					ids.add(this.server.broadcast(SseEvent.of("live " + publisher + ":" + ids.size())));
 				}
@@ -372,8 +382,8 @@ class ConcurrencyTests {
 			// From 2,000 to 20,000 events back.
 			String lastEventId = history.get((c * 18_000) / clients);
 			String source = "client-" + c;
-			reconnects.add(this.threads
-				.submit(() -> new Reconnect(lastEventId, TestConnection.open(this.server.connect(source, lastEventId)))));
+			reconnects.add(this.threads.submit(
+					() -> new Reconnect(lastEventId, TestConnection.open(this.server.connect(source, lastEventId)))));
 		}
 		List<Reconnect> connected = new ArrayList<>();
 		try {
@@ -397,7 +407,8 @@ class ConcurrencyTests {
 			List<String> expected = all.stream().filter((id) -> id > after).map(String::valueOf).toList();
 			TestConnection connection = reconnect.connection();
 			// retry and priming frames besides the events
-			await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
+			await().atMost(TIMEOUT)
+				.pollInterval(Duration.ofMillis(50))
 				.until(() -> connection.writes().size() >= expected.size() + 2);
 			assertThat(connection.eventIds()).isEqualTo(expected);
 		}
@@ -446,13 +457,16 @@ class ConcurrencyTests {
 			.until(() -> watcher.eventData().stream().filter((data) -> data.contains("leave")).count() == sources);
 		String marker = this.server.broadcast(SseEvent.of("marker"));
 		await().atMost(TIMEOUT).until(() -> watcher.eventIds().contains(marker));
-		List<String> presence = watcher.events().stream().filter((event) -> "presence".equals(event.event()))
-			.map(RecordedFrame::data).toList();
+		List<String> presence = watcher.events()
+			.stream()
+			.filter((event) -> "presence".equals(event.event()))
+			.map(RecordedFrame::data)
+			.toList();
 		for (int source = 0; source < sources; source++) {
 			String user = "\"user\":\"s" + source + "\"";
-			assertThat(presence.stream().filter((data) -> data.contains(user)))
-				.containsExactly("{\"topic\":\"room\"," + user + ",\"state\":\"join\"}",
-						"{\"topic\":\"room\"," + user + ",\"state\":\"leave\"}");
+			assertThat(presence.stream().filter((data) -> data.contains(user))).containsExactly(
+					"{\"topic\":\"room\"," + user + ",\"state\":\"join\"}",
+					"{\"topic\":\"room\"," + user + ",\"state\":\"leave\"}");
 		}
 		assertThat(presence).hasSize(2 * sources + 1);
 	}

@@ -33,11 +33,13 @@ class ConnectionLimitTests {
 
 	@Test
 	void refusesConnectionPastPerSourceLimitWithReasonAndRetryAfter() {
-		SseServer<String> server = start((builder) -> builder.maxConnectionsPerSource(2).retry(Duration.ofMillis(1500)));
+		SseServer<String> server = start(
+				(builder) -> builder.maxConnectionsPerSource(2).retry(Duration.ofMillis(1500)));
 		TestConnection tab1 = open(server, "alice");
 		TestConnection tab2 = open(server, "alice");
 		SseStream<String> third = server.connect("alice", null);
-		assertThatExceptionOfType(ConnectionRefusedException.class).isThrownBy(() -> third.open(TestConnection.create(), null))
+		assertThatExceptionOfType(ConnectionRefusedException.class)
+			.isThrownBy(() -> third.open(TestConnection.create(), null))
 			.satisfies((ex) -> {
 				assertThat(ex.reason()).isEqualTo(ConnectionRefusedException.Reason.MAX_CONNECTIONS_PER_SOURCE);
 				assertThat(ex.retryAfter()).isEqualTo(Duration.ofMillis(1500));
@@ -113,7 +115,8 @@ class ConnectionLimitTests {
 			}
 			assertThat(accepted).isEqualTo(10);
 			assertThat(server.connectionCount()).isEqualTo(10);
-			assertThat(server.sources()).allSatisfy((source) -> assertThat(source.connectionCount()).isLessThanOrEqualTo(3));
+			assertThat(server.sources())
+				.allSatisfy((source) -> assertThat(source.connectionCount()).isLessThanOrEqualTo(3));
 		}
 		finally {
 			executor.shutdownNow();

@@ -35,7 +35,8 @@ class KickTests {
 		await().atMost(TestConnection.TIMEOUT).until(() -> server.get("alice").isEmpty());
 		assertThat(server.closedConnections(CloseReason.SERVER)).isEqualTo(2);
 		SseStream<String> reconnect = server.connect("alice", "0");
-		assertThatExceptionOfType(ConnectionRefusedException.class).isThrownBy(() -> reconnect.open(TestConnection.create(), null))
+		assertThatExceptionOfType(ConnectionRefusedException.class)
+			.isThrownBy(() -> reconnect.open(TestConnection.create(), null))
 			.satisfies((ex) -> {
 				assertThat(ex.reason()).isEqualTo(ConnectionRefusedException.Reason.KICKED);
 				assertThat(ex.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1));

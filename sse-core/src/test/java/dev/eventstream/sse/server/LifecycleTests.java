@@ -27,7 +27,8 @@ class LifecycleTests {
 	private void assertRefusesConnectionsAndEvents() {
 		assertThat(this.server.isRunning()).isFalse();
 		SseStream<String> stream = this.server.connect("alice", null, List.of("room"));
-		assertThatExceptionOfType(ServerClosedException.class).isThrownBy(() -> TestConnection.create().openStream(stream))
+		assertThatExceptionOfType(ServerClosedException.class)
+			.isThrownBy(() -> TestConnection.create().openStream(stream))
 			.withMessage("SSE server is not running");
 		assertThatExceptionOfType(ServerClosedException.class)
 			.isThrownBy(() -> this.server.broadcast(SseEvent.of("x")));

@@ -28,8 +28,7 @@ class LogTextTests {
 
 	@Test
 	void cutsLongTextAndStatesItsLength() {
-		assertThat(LogText.of("x".repeat(1_000_000)))
-			.isEqualTo("x".repeat(LogText.MAX_LENGTH) + "... (1000000 chars)");
+		assertThat(LogText.of("x".repeat(1_000_000))).isEqualTo("x".repeat(LogText.MAX_LENGTH) + "... (1000000 chars)");
 	}
 
 	@Test
@@ -64,7 +63,8 @@ class LogTextTests {
 			String id = server.send(hugeId, SseEvent.of("for the huge id")).orElseThrow();
 			assertThat(connection.awaitEvents(1)).extracting(RecordedFrame::id).containsExactly(id);
 			server.get(hugeId).orElseThrow().close();
-			// The close is logged after the connection count drops: wait for the line itself.
+			// The close is logged after the connection count drops: wait for the line
+			// itself.
 			await().atMost(TestConnection.TIMEOUT).until(() -> {
 				synchronized (messages) {
 					return messages.stream().anyMatch((message) -> message.startsWith("Closed uuu"));

@@ -86,7 +86,8 @@ class MaxLifetimeTests {
 	@Test
 	void eachOfManyStreamsEndsBetweenNinetyAndHundredPercentOfItsLifetime() {
 		Duration lifetime = Duration.ofSeconds(1);
-		// The ticker runs every twentieth of the lifetime; this allows for a late tick on a busy machine.
+		// The ticker runs every twentieth of the lifetime; this allows for a late tick on
+		// a busy machine.
 		Duration allowance = Duration.ofMillis(60);
 		SseServer<String> server = this.servers.start((builder) -> builder.maxLifetime(lifetime));
 		int count = 50;
@@ -107,7 +108,8 @@ class MaxLifetimeTests {
 		}
 		assertThat(lived).allSatisfy((duration) -> assertThat(duration)
 			.isBetween(lifetime.multipliedBy(9).dividedBy(10), lifetime.plus(allowance)));
-		// Deadlines are spread over 90 to 95% and a tick comes within a twentieth: 95% on average.
+		// Deadlines are spread over 90 to 95% and a tick comes within a twentieth: 95% on
+		// average.
 		Duration average = lived.stream().reduce(Duration.ZERO, Duration::plus).dividedBy(count);
 		assertThat(average).isBetween(Duration.ofMillis(910), Duration.ofMillis(990));
 	}

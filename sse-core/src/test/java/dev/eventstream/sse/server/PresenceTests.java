@@ -34,12 +34,18 @@ class PresenceTests {
 		return "{\"topic\":\"" + topic + "\",\"user\":\"" + user + "\",\"state\":\"" + state + "\"}";
 	}
 
-	/** The data of the presence events the connection received, once a marker broadcast arrived after them. */
+	/**
+	 * The data of the presence events the connection received, once a marker broadcast
+	 * arrived after them.
+	 */
 	private static List<String> presenceEvents(SseServer<String> server, TestConnection connection) {
 		String marker = server.broadcast(SseEvent.of("marker"));
 		await().atMost(TestConnection.TIMEOUT).until(() -> connection.eventIds().contains(marker));
-		return connection.events().stream().filter((event) -> "presence".equals(event.event()))
-			.map(RecordedFrame::data).toList();
+		return connection.events()
+			.stream()
+			.filter((event) -> "presence".equals(event.event()))
+			.map(RecordedFrame::data)
+			.toList();
 	}
 
 	@Test
@@ -58,7 +64,8 @@ class PresenceTests {
 		aliceTab1.disconnect();
 		await().atMost(TestConnection.TIMEOUT).until(() -> server.topicConnections().get("room") == 2);
 		assertThat(server.presence("room")).containsExactlyInAnyOrder("alice", "bob");
-		// Gone as soon as the last subscribed connection is released, long before its grace ends.
+		// Gone as soon as the last subscribed connection is released, long before its
+		// grace ends.
 		aliceTab2.disconnect();
 		await().atMost(TestConnection.TIMEOUT).until(() -> server.presence("room").equals(Set.of("bob")));
 		assertThat(server.presence("lobby")).containsExactly("carol");
@@ -78,8 +85,11 @@ class PresenceTests {
 		assertThat(presenceEvents(server, aliceTab2)).isEmpty();
 		assertThat(presenceEvents(server, outsider)).containsExactly(presence("lobby", "carol", "join"),
 				presence("lobby", "alice", "join"));
-		RecordedFrame join = alice.events().stream()
-			.filter((event) -> presence("room", "alice", "join").equals(event.data())).findFirst().orElseThrow();
+		RecordedFrame join = alice.events()
+			.stream()
+			.filter((event) -> presence("room", "alice", "join").equals(event.data()))
+			.findFirst()
+			.orElseThrow();
 		assertThat(join.id()).isNotNull();
 		assertThat(bob.events()).contains(join);
 	}
@@ -95,8 +105,12 @@ class PresenceTests {
 		aliceTab2.disconnect();
 		String leave = presence("room", "alice", "leave");
 		await().atMost(TestConnection.TIMEOUT).until(() -> bob.eventData().contains(leave));
-		long leftAt = bob.timedFrames().stream().filter((timed) -> leave.equals(timed.frame().data())).findFirst()
-			.orElseThrow().nanos();
+		long leftAt = bob.timedFrames()
+			.stream()
+			.filter((timed) -> leave.equals(timed.frame().data()))
+			.findFirst()
+			.orElseThrow()
+			.nanos();
 		assertThat(Duration.ofNanos(leftAt - released)).isGreaterThanOrEqualTo(SHORT_GRACE);
 		assertThat(presenceEvents(server, bob)).containsExactly(presence("room", "bob", "join"),
 				presence("room", "alice", "join"), leave);
@@ -114,7 +128,8 @@ class PresenceTests {
 		alice.disconnect();
 		alice.awaitClosed();
 		TestConnection aliceAgain = open(server, "alice", seen, "room");
-		// Carol leaves after Alice did, so her leave comes after Alice's would have been due.
+		// Carol leaves after Alice did, so her leave comes after Alice's would have been
+		// due.
 		carol.disconnect();
 		String carolLeft = presence("room", "carol", "leave");
 		await().atMost(TestConnection.TIMEOUT).until(() -> bob.eventData().contains(carolLeft));
@@ -155,7 +170,8 @@ class PresenceTests {
 
 	@Test
 	void noPresenceEventsWhenDisabledButPresenceIsStillKnown() {
-		SseServer<String> server = this.servers.start((builder) -> builder.presenceGrace(Duration.ZERO).presenceEvent(null));
+		SseServer<String> server = this.servers
+			.start((builder) -> builder.presenceGrace(Duration.ZERO).presenceEvent(null));
 		TestConnection bob = open(server, "bob", null, "room");
 		TestConnection alice = open(server, "alice", null, "room");
 		assertThat(server.presence("room")).containsExactlyInAnyOrder("alice", "bob");
@@ -203,8 +219,9 @@ class PresenceTests {
 		String user = "a\"b\\c\nd\u0001e\u2028/é";
 		String topic = "say \"hi\" \\o/";
 		TestConnection connection = open(server, user, null, topic);
-		assertThat(connection.awaitEvents(1)).extracting(RecordedFrame::data).containsExactly(
-				"{\"topic\":\"say \\\"hi\\\" \\\\o/\",\"user\":\"a\\\"b\\\\c\\nd\\u0001e\\u2028/é\",\"state\":\"join\"}");
+		assertThat(connection.awaitEvents(1)).extracting(RecordedFrame::data)
+			.containsExactly(
+					"{\"topic\":\"say \\\"hi\\\" \\\\o/\",\"user\":\"a\\\"b\\\\c\\nd\\u0001e\\u2028/é\",\"state\":\"join\"}");
 	}
 
 	@Test

@@ -6,8 +6,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One frame as a client would read it from the recorded bytes: a deliberately tiny reader for tests,
- * independent of the library's parser. Frames end with a blank line; every line ends with LF.
+ * One frame as a client would read it from the recorded bytes: a deliberately tiny reader
+ * for tests, independent of the library's parser. Frames end with a blank line; every
+ * line ends with LF.
  *
  * @param id the {@code id} field, or {@code null}
  * @param event the {@code event} field, or {@code null}
@@ -70,13 +71,11 @@ record RecordedFrame(@Nullable String id, @Nullable String event, @Nullable Stri
 
 	/** Whether this frame only sets the client's last event id: the priming frame. */
 	boolean isIdOnly() {
-		return this.id != null && this.event == null && this.data == null && this.retry == null
-				&& this.comment == null;
+		return this.id != null && this.event == null && this.data == null && this.retry == null && this.comment == null;
 	}
 
 	boolean isComment() {
-		return this.comment != null && this.id == null && this.event == null && this.data == null
-				&& this.retry == null;
+		return this.comment != null && this.id == null && this.event == null && this.data == null && this.retry == null;
 	}
 
 }

@@ -60,18 +60,17 @@ class ReplayTests {
 		String seen = server.broadcast(SseEvent.of("seen"));
 		alice.awaitEvents(1);
 		alice.disconnect();
-		TestConnection.open(server.connect("alice", null)); // another tab keeps the source connected
+		TestConnection.open(server.connect("alice", null)); // another tab keeps the
+															// source connected
 		String toAlice = server.send("alice", SseEvent.of("for alice")).orElseThrow();
 		String toBob = server.send("bob", SseEvent.of("for bob")).orElseThrow();
 		String all = server.broadcast(SseEvent.of("all"));
 		String toAliceAgain = server.send("alice", SseEvent.of("for alice again")).orElseThrow();
 
 		TestConnection back = reconnect(server, "alice", seen);
-		assertThat(back.text()).isEqualTo("retry: 3000\n\n"
-				+ "id: " + toAlice + "\ndata: for alice\n\n"
-				+ "id: " + all + "\ndata: all\n\n"
-				+ "id: " + toAliceAgain + "\ndata: for alice again\n\n"
-				+ "id: " + toAliceAgain + "\n\n");
+		assertThat(back.text())
+			.isEqualTo("retry: 3000\n\n" + "id: " + toAlice + "\ndata: for alice\n\n" + "id: " + all + "\ndata: all\n\n"
+					+ "id: " + toAliceAgain + "\ndata: for alice again\n\n" + "id: " + toAliceAgain + "\n\n");
 		assertThat(back.eventIds()).doesNotContain(toBob, seen);
 		String live = server.broadcast(SseEvent.of("live"));
 		assertThat(back.awaitEvents(4)).extracting(RecordedFrame::id).containsExactly(toAlice, all, toAliceAgain, live);
@@ -100,7 +99,8 @@ class ReplayTests {
 		SseServer<String> server = start(new InMemoryEventHistory<>(100, null));
 		reconnect(server, "bob", null);
 		String toBob = server.send("bob", SseEvent.of("for bob")).orElseThrow();
-		// A client that connects now is primed with an id of an event that was not for it.
+		// A client that connects now is primed with an id of an event that was not for
+		// it.
 		TestConnection alice = reconnect(server, "alice", null);
 		assertThat(alice.frames()).last().isEqualTo(new RecordedFrame(toBob, null, null, null, null));
 		String all = server.broadcast(SseEvent.of("all"));
@@ -114,10 +114,8 @@ class ReplayTests {
 		SseServer<String> server = start(new InMemoryEventHistory<>(100, null));
 		List<String> ids = broadcast(server, 3);
 		TestConnection back = reconnect(server, "alice", "no-such-id");
-		assertThat(back.text()).isEqualTo("retry: 3000\n\n"
-				+ "event: missed\ndata: " + ids.get(0) + "\n\n"
-				+ replayOf(ids)
-				+ "id: " + ids.get(2) + "\n\n");
+		assertThat(back.text()).isEqualTo("retry: 3000\n\n" + "event: missed\ndata: " + ids.get(0) + "\n\n"
+				+ replayOf(ids) + "id: " + ids.get(2) + "\n\n");
 	}
 
 	@Test
@@ -251,7 +249,8 @@ class ReplayTests {
 
 	@Test
 	void replaysWhatTheCurrentSourceAndTopicsWouldHaveReceived() {
-		SseServer<String> server = start(new InMemoryEventHistory<>(100, null), (builder) -> builder.presenceEvent(null));
+		SseServer<String> server = start(new InMemoryEventHistory<>(100, null),
+				(builder) -> builder.presenceEvent(null));
 		TestConnection alice = TestConnection.open(server.connect("alice", null, List.of("a", "b")));
 		TestConnection.open(server.connect("bob", null, List.of("a", "c")));
 		String seen = server.broadcast(SseEvent.of("seen"));
@@ -267,12 +266,9 @@ class ReplayTests {
 
 		// Topic a is dropped on reconnect, c is added.
 		TestConnection back = TestConnection.open(server.connect("alice", seen, List.of("b", "c")));
-		assertThat(back.text()).isEqualTo("retry: 3000\n\n"
-				+ "id: " + toB + "\ndata: to b\n\n"
-				+ "id: " + toC + "\ndata: to c\n\n"
-				+ "id: " + all + "\ndata: all\n\n"
-				+ "id: " + toAlice + "\ndata: to alice\n\n"
-				+ "id: " + toD + "\n\n");
+		assertThat(back.text()).isEqualTo(
+				"retry: 3000\n\n" + "id: " + toB + "\ndata: to b\n\n" + "id: " + toC + "\ndata: to c\n\n" + "id: " + all
+						+ "\ndata: all\n\n" + "id: " + toAlice + "\ndata: to alice\n\n" + "id: " + toD + "\n\n");
 		assertThat(back.eventIds()).doesNotContain(toA, toBob, toD);
 		TestConnection plain = TestConnection.open(server.connect("alice", seen));
 		assertThat(plain.eventIds()).containsExactly(all, toAlice);
@@ -296,7 +292,8 @@ class ReplayTests {
 
 	@Test
 	void liveTopicEventsFollowTheReplayWithNoGapAndNoDuplicate() {
-		SseServer<String> server = start(new InMemoryEventHistory<>(100, null), (builder) -> builder.presenceEvent(null));
+		SseServer<String> server = start(new InMemoryEventHistory<>(100, null),
+				(builder) -> builder.presenceEvent(null));
 		String seen = server.broadcast(SseEvent.of("seen"));
 		String replayed = server.sendToTopic("a", SseEvent.of("replayed"));
 		TestConnection back = TestConnection.open(server.connect("alice", seen, List.of("a")));

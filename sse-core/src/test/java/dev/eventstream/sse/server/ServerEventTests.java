@@ -71,7 +71,8 @@ class ServerEventTests {
 		assertThat(this.marshalled).hasValue(1);
 		byte[] frame = null;
 		for (TestConnection connection : allConnections()) {
-			assertThat(connection.awaitEvents(1)).containsExactly(new RecordedFrame(id, "price", "{\"value\":\"42\"}", null, null));
+			assertThat(connection.awaitEvents(1))
+				.containsExactly(new RecordedFrame(id, "price", "{\"value\":\"42\"}", null, null));
 			byte[] written = connection.writes().get(connection.writes().size() - 1);
 			if (frame == null) {
 				frame = written;
@@ -91,8 +92,8 @@ class ServerEventTests {
 		assertThat(this.marshalled).hasValue(3);
 		this.connections.forEach((source, tabs) -> {
 			for (TestConnection tab : tabs) {
-				assertThat(tab.awaitEvents(1))
-					.containsExactly(new RecordedFrame(id, "greeting", "{\"value\":\"hello " + source + "\"}", null, null));
+				assertThat(tab.awaitEvents(1)).containsExactly(
+						new RecordedFrame(id, "greeting", "{\"value\":\"hello " + source + "\"}", null, null));
 			}
 			// The two tabs of one source share one frame.
 			assertThat(lastWrite(tabs.get(0))).isSameAs(lastWrite(tabs.get(1)));
@@ -131,7 +132,8 @@ class ServerEventTests {
 		ServerEvent<String> event = this.server.newEvent("status");
 		String id = event.send((source, lastEventId) -> {
 			if (reconnected.get() == null) {
-				// Computing a payload takes time (a database, say): the client reconnects meanwhile.
+				// Computing a payload takes time (a database, say): the client reconnects
+				// meanwhile.
 				alice.disconnect();
 				reconnected.set(TestConnection.open(this.server.connect("alice", lastEventId)));
 			}
@@ -231,7 +233,8 @@ class ServerEventTests {
 		connectTwoTabsPerSource();
 		String id = this.server.newEvent("doc", (payload) -> "line 1\nline 2\r\nline 3").send("x");
 		TestConnection connection = this.connections.get("carol").get(1);
-		assertThat(connection.awaitEvents(1)).containsExactly(new RecordedFrame(id, "doc", "line 1\nline 2\nline 3", null, null));
+		assertThat(connection.awaitEvents(1))
+			.containsExactly(new RecordedFrame(id, "doc", "line 1\nline 2\nline 3", null, null));
 		assertThat(connection.text()).endsWith("data: line 1\ndata: line 2\ndata: line 3\n\n");
 	}
 
@@ -261,7 +264,8 @@ class ServerEventTests {
 		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> broken.send("x")).isSameAs(failure);
 		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> broken.sendTo("bob", "x"))
 			.isSameAs(failure);
-		// Other events and every source are unaffected: the next event is each connection's first.
+		// Other events and every source are unaffected: the next event is each
+		// connection's first.
 		String next = this.server.newEvent("fine").send("ok");
 		for (TestConnection tab : allConnections()) {
 			assertThat(tab.awaitEvents(1)).extracting(RecordedFrame::id, RecordedFrame::event)

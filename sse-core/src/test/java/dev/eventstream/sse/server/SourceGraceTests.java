@@ -17,7 +17,10 @@ class SourceGraceTests {
 	@RegisterExtension
 	final TestServers servers = new TestServers();
 
-	/** Opens the source, has it receive one event, disconnects it and returns that event's id. */
+	/**
+	 * Opens the source, has it receive one event, disconnects it and returns that event's
+	 * id.
+	 */
 	private static String connectAndLeave(SseServer<String> server, String sourceId, String... topics) {
 		TestConnection connection = TestConnection.open(server.connect(sourceId, null, List.of(topics)));
 		String seen = server.send(sourceId, SseEvent.of("seen")).orElseThrow();
@@ -49,7 +52,8 @@ class SourceGraceTests {
 		SseServer<String> server = this.servers.start((builder) -> builder.presenceGrace(Duration.ofMillis(200)));
 		TestConnection watcher = TestConnection.open(server.connect("bob", null, List.of("room")));
 		String seen = connectAndLeave(server, "alice", "room");
-		// The source's grace and its topic's end together: once the leave is out, the grace is over.
+		// The source's grace and its topic's end together: once the leave is out, the
+		// grace is over.
 		String leave = "{\"topic\":\"room\",\"user\":\"alice\",\"state\":\"leave\"}";
 		await().atMost(TestConnection.TIMEOUT).until(() -> watcher.eventData().contains(leave));
 		String newest = watcher.events().get(watcher.events().size() - 1).id();

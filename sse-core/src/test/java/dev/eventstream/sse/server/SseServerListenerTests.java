@@ -144,8 +144,7 @@ class SseServerListenerTests {
 			}
 
 		};
-		SseServer<String> server = this.servers
-			.start((builder) -> builder.listener(failing).listener(this.listener));
+		SseServer<String> server = this.servers.start((builder) -> builder.listener(failing).listener(this.listener));
 		TestConnection alice = TestConnection.open(server.connect("alice", null));
 		String first = server.broadcast(SseEvent.of("one"));
 		server.broadcast(SseEvent.of("two"));

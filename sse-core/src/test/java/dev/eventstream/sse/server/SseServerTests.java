@@ -181,7 +181,8 @@ class SseServerTests {
 		TestConnection alice = TestConnection.open(server, "alice");
 		List<String> ids = new ArrayList<>();
 		for (int i = 0; i < 1000; i++) {
-			ids.add((i % 2 == 0) ? server.broadcast(SseEvent.of("b")) : server.send("alice", SseEvent.of("s")).orElseThrow());
+			ids.add((i % 2 == 0) ? server.broadcast(SseEvent.of("b"))
+					: server.send("alice", SseEvent.of("s")).orElseThrow());
 		}
 		assertThat(new HashSet<>(ids)).hasSize(1000);
 		List<Long> numeric = ids.stream().map(Long::parseLong).toList();
@@ -193,7 +194,8 @@ class SseServerTests {
 	@Test
 	void usesCustomIdGenerator() {
 		AtomicInteger next = new AtomicInteger();
-		SseServer<String> server = this.servers.start((builder) -> builder.idGenerator(() -> "evt-" + next.incrementAndGet()));
+		SseServer<String> server = this.servers
+			.start((builder) -> builder.idGenerator(() -> "evt-" + next.incrementAndGet()));
 		TestConnection alice = TestConnection.open(server, "alice");
 		assertThat(server.broadcast(SseEvent.of("one"))).isEqualTo("evt-1");
 		assertThat(server.send("alice", SseEvent.of("two"))).hasValue("evt-2");
@@ -256,7 +258,8 @@ class SseServerTests {
 		server.get("alice").orElseThrow().close();
 		for (TestConnection tab : List.of(tab1, tab2)) {
 			tab.awaitClosed();
-			assertThat(tab.text()).isEqualTo("retry: 3000\n\nid: 0\n\nid: " + id + "\ndata: last words\n\nevent: close\ndata:\n\n");
+			assertThat(tab.text())
+				.isEqualTo("retry: 3000\n\nid: 0\n\nid: " + id + "\ndata: last words\n\nevent: close\ndata:\n\n");
 			assertThat(tab.closeCalls()).isEqualTo(1);
 		}
 		await().atMost(TestConnection.TIMEOUT).until(() -> server.get("alice").isEmpty());
@@ -278,7 +281,8 @@ class SseServerTests {
 	@Test
 	void closeWritesQueuedFramesThenClosesEveryConnection() {
 		SseServer<String> server = this.servers.start();
-		List<TestConnection> connections = List.of(TestConnection.open(server, "alice"), TestConnection.open(server, "alice"), TestConnection.open(server, "bob"));
+		List<TestConnection> connections = List.of(TestConnection.open(server, "alice"),
+				TestConnection.open(server, "alice"), TestConnection.open(server, "bob"));
 		List<String> ids = new ArrayList<>();
 		for (int i = 0; i < 100; i++) {
 			ids.add(server.broadcast(SseEvent.of("event " + i)));
@@ -320,7 +324,8 @@ class SseServerTests {
 		CountDownLatch serverCloseReturned = new CountDownLatch(1);
 		connection.onClose(() -> {
 			try {
-				// A slow close: gives server.close() the time to return early, if it does.
+				// A slow close: gives server.close() the time to return early, if it
+				// does.
 				serverCloseReturned.await(300, TimeUnit.MILLISECONDS);
 			}
 			catch (InterruptedException ex) {

@@ -37,7 +37,8 @@ class SseStreamTests {
 		connection.awaitStalled();
 		assertThat(connection.events()).isEmpty();
 		assertThat(connection.stream().queuedFrames()).isEqualTo(5);
-		// Like a container, becomeWritable() calls onWritePossible() on this thread, which drains.
+		// Like a container, becomeWritable() calls onWritePossible() on this thread,
+		// which drains.
 		connection.becomeWritable();
 		assertThat(connection.eventIds()).isEqualTo(ids);
 		assertThat(connection.eventData()).containsExactly("event 0", "event 1", "event 2", "event 3", "event 4");
@@ -152,7 +153,8 @@ class SseStreamTests {
 		connection.stall();
 		server.broadcast(SseEvent.of("pending"));
 		connection.awaitStalled();
-		// The writer may still be returning from isReady(): then it closes the connection itself.
+		// The writer may still be returning from isReady(): then it closes the connection
+		// itself.
 		connection.disconnect();
 		connection.awaitClosed();
 		await().atMost(TestConnection.TIMEOUT).until(() -> server.connectionCount() == 0);
@@ -167,10 +169,10 @@ class SseStreamTests {
 	void disconnectDuringReadinessCheckClosesConnectionOnlyAfterTheCheck() {
 		SseServer<String> server = this.servers.start();
 		TestConnection connection = TestConnection.open(server, "alice");
-		// The container reports the disconnect on its own thread while a writer asks isReady().
-		connection.duringNextIsReady(() -> CompletableFuture.runAsync(connection::disconnect)
-			.orTimeout(5, TimeUnit.SECONDS)
-			.join());
+		// The container reports the disconnect on its own thread while a writer asks
+		// isReady().
+		connection.duringNextIsReady(
+				() -> CompletableFuture.runAsync(connection::disconnect).orTimeout(5, TimeUnit.SECONDS).join());
 		server.broadcast(SseEvent.of("racing"));
 		connection.awaitClosed();
 		assertThat(connection.overlappingCalls()).isZero();
@@ -183,7 +185,8 @@ class SseStreamTests {
 	void overflowDuringReadinessCheckClosesConnectionOnlyAfterTheCheck() {
 		SseServer<String> server = this.servers.start((builder) -> builder.bufferCapacity(1));
 		TestConnection connection = TestConnection.open(server, "alice");
-		// Publishing on another thread overflows the buffer while a writer asks isReady().
+		// Publishing on another thread overflows the buffer while a writer asks
+		// isReady().
 		// More than the 16 frames that may wait before a writer has seen the stall.
 		connection.duringNextIsReady(() -> CompletableFuture.runAsync(() -> {
 			for (int i = 0; i < 20; i++) {
@@ -202,7 +205,8 @@ class SseStreamTests {
 	void keepAliveWritesCommentToIdleConnection() {
 		SseServer<String> server = this.servers.start((builder) -> builder.keepAlive(Duration.ofMillis(100)));
 		TestConnection connection = TestConnection.open(server, "alice");
-		await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
+		await().atMost(Duration.ofSeconds(2))
+			.pollInterval(Duration.ofMillis(5))
 			.until(() -> !connection.comments().isEmpty());
 		assertThat(connection.text()).startsWith("retry: 3000\n\nid: 0\n\n:\n\n");
 		assertThat(connection.events()).isEmpty();
@@ -256,7 +260,8 @@ class SseStreamTests {
 		AtomicInteger sent = new AtomicInteger();
 		try {
 			ScheduledFuture<?> publishing = publisher.scheduleAtFixedRate(
-					() -> server.send("busy", SseEvent.of("tick " + sent.incrementAndGet())), 0, 20, TimeUnit.MILLISECONDS);
+					() -> server.send("busy", SseEvent.of("tick " + sent.incrementAndGet())), 0, 20,
+					TimeUnit.MILLISECONDS);
 			await().atMost(Duration.ofSeconds(10)).until(() -> sent.get() >= 75);
 			publishing.cancel(false);
 		}
@@ -266,8 +271,10 @@ class SseStreamTests {
 		}
 		busy.awaitEvents(sent.get());
 		await().atMost(Duration.ofSeconds(5)).until(() -> !idle.comments().isEmpty());
-		// The scheduler ticks at half the interval and comments on a connection silent for a tick, so
-		// that none stays silent for the whole interval. However threads are scheduled, a comment
+		// The scheduler ticks at half the interval and comments on a connection silent
+		// for a tick, so
+		// that none stays silent for the whole interval. However threads are scheduled, a
+		// comment
 		// never follows a write by less than that.
 		Duration silence = keepAlive.dividedBy(2);
 		assertCommentsFollowSilence(busy, silence);

@@ -16,13 +16,15 @@ import org.jspecify.annotations.Nullable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An in-memory {@link SseConnection} that behaves like a Servlet non-blocking response: it records what
- * is written, can stall (its {@link #isReady()} answers {@code false} until {@link #becomeWritable()}),
- * can fail its writes like a vanished peer, and calls {@link StreamEndpoint#onWritePossible()} once right
- * after the stream is opened, as a container does after {@code setWriteListener}.
+ * An in-memory {@link SseConnection} that behaves like a Servlet non-blocking response:
+ * it records what is written, can stall (its {@link #isReady()} answers {@code false}
+ * until {@link #becomeWritable()}), can fail its writes like a vanished peer, and calls
+ * {@link StreamEndpoint#onWritePossible()} once right after the stream is opened, as a
+ * container does after {@code setWriteListener}.
  *
- * <p>It also checks the seam's contract: it counts calls that overlap (the server must never call it
- * from two threads at once) and calls made after {@link #close()}.
+ * <p>
+ * It also checks the seam's contract: it counts calls that overlap (the server must never
+ * call it from two threads at once) and calls made after {@link #close()}.
  */
 final class TestConnection implements SseConnection {
 
@@ -67,7 +69,10 @@ final class TestConnection implements SseConnection {
 	}
 
 	/** Opens the stream over a new connection that accepts writes. */
-	/** Connects a first-time client of the given source and opens it on a new test connection. */
+	/**
+	 * Connects a first-time client of the given source and opens it on a new test
+	 * connection.
+	 */
 	static TestConnection open(SseServer<String> server, String sourceId) {
 		return open(server.connect(sourceId, null));
 	}
@@ -115,7 +120,10 @@ final class TestConnection implements SseConnection {
 		return stream;
 	}
 
-	/** Has the stream queue a keep-alive if it is idle, and drains it on this thread as a writer would. */
+	/**
+	 * Has the stream queue a keep-alive if it is idle, and drains it on this thread as a
+	 * writer would.
+	 */
 	void keepAliveIfIdle(long now, long idleNanos, Frame keepAlive) {
 		List<SseStream<?>> woken = new ArrayList<>();
 		stream().keepAliveIfIdle(now, idleNanos, keepAlive, woken);
@@ -138,7 +146,10 @@ final class TestConnection implements SseConnection {
 		this.failWrites = true;
 	}
 
-	/** Runs the action inside the next {@link #isReady()} call, as if it happened at that moment. */
+	/**
+	 * Runs the action inside the next {@link #isReady()} call, as if it happened at that
+	 * moment.
+	 */
 	void duringNextIsReady(Runnable action) {
 		this.duringNextIsReady.set(action);
 	}
@@ -219,7 +230,10 @@ final class TestConnection implements SseConnection {
 		}
 	}
 
-	/** Like a Servlet response in non-blocking mode, each write or flush needs isReady() first. */
+	/**
+	 * Like a Servlet response in non-blocking mode, each write or flush needs isReady()
+	 * first.
+	 */
 	private void requireReady() {
 		if (!this.readySinceLastCall) {
 			this.callsWithoutReady.incrementAndGet();
@@ -253,13 +267,16 @@ final class TestConnection implements SseConnection {
 		}
 	}
 
-	/** The frames written so far, each with the {@link System#nanoTime()} of its write. */
+	/**
+	 * The frames written so far, each with the {@link System#nanoTime()} of its write.
+	 */
 	List<TimedFrame> timedFrames() {
 		List<TimedFrame> frames = new ArrayList<>();
 		synchronized (this.bytes) {
 			for (int i = 0; i < this.writes.size(); i++) {
 				// Every write is one whole frame.
-				RecordedFrame frame = RecordedFrame.parse(new String(this.writes.get(i), StandardCharsets.UTF_8)).get(0);
+				RecordedFrame frame = RecordedFrame.parse(new String(this.writes.get(i), StandardCharsets.UTF_8))
+					.get(0);
 				frames.add(new TimedFrame(this.writeNanos.get(i), frame));
 			}
 		}
@@ -298,7 +315,9 @@ final class TestConnection implements SseConnection {
 		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(2)).until(this::isClosed);
 	}
 
-	/** Waits until the server found this connection not ready and waits for a callback. */
+	/**
+	 * Waits until the server found this connection not ready and waits for a callback.
+	 */
 	void awaitStalled() {
 		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(2)).until(() -> this.notReadyAnswers.get() > 0);
 	}
@@ -319,7 +338,10 @@ final class TestConnection implements SseConnection {
 		return this.flushedWrites.get();
 	}
 
-	/** The number of writes and flushes not preceded by an isReady() that answered {@code true}. */
+	/**
+	 * The number of writes and flushes not preceded by an isReady() that answered
+	 * {@code true}.
+	 */
 	int callsWithoutReady() {
 		return this.callsWithoutReady.get();
 	}

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Starts servers for a test, without keep-alive and with two writer threads unless customized, and
- * closes them after it.
+ * Starts servers for a test, without keep-alive and with two writer threads unless
+ * customized, and closes them after it.
  */
 final class TestServers implements AfterEachCallback {
 

@@ -25,8 +25,8 @@ class TopicAuthorizerTests {
 	};
 
 	private SseServer<String> start() {
-		return this.servers.start((builder) -> builder.topicAuthorizer(this.authorizer)
-			.presenceGrace(Duration.ofMinutes(1)));
+		return this.servers
+			.start((builder) -> builder.topicAuthorizer(this.authorizer).presenceGrace(Duration.ofMinutes(1)));
 	}
 
 	@Test

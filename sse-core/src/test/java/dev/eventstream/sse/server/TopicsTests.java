@@ -136,7 +136,8 @@ class TopicsTests {
 	void boundsTopicsPerConnection() {
 		SseServer<String> server = this.servers.start((builder) -> builder.maxTopicsPerConnection(3));
 		assertThat(server.connect("alice", null, List.of("a", "b", "c")).topics()).hasSize(3);
-		assertThatIllegalArgumentException().isThrownBy(() -> server.connect("alice", null, List.of("a", "b", "c", "d")))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> server.connect("alice", null, List.of("a", "b", "c", "d")))
 			.withMessage("'topics' must hold at most 3 topics per connection");
 		assertThat(server.connectionCount()).isZero();
 	}
@@ -213,10 +214,10 @@ class TopicsTests {
 		assertThat(stream.topics()).containsExactly("c", "a", "b");
 		TestConnection.open(stream);
 		String end = server.broadcast(SseEvent.of("end"));
-		assertThat(watcher.awaitEvents(7)).extracting(RecordedFrame::data).containsSubsequence(
-				"{\"topic\":\"c\",\"user\":\"alice\",\"state\":\"join\"}",
-				"{\"topic\":\"a\",\"user\":\"alice\",\"state\":\"join\"}",
-				"{\"topic\":\"b\",\"user\":\"alice\",\"state\":\"join\"}", "end");
+		assertThat(watcher.awaitEvents(7)).extracting(RecordedFrame::data)
+			.containsSubsequence("{\"topic\":\"c\",\"user\":\"alice\",\"state\":\"join\"}",
+					"{\"topic\":\"a\",\"user\":\"alice\",\"state\":\"join\"}",
+					"{\"topic\":\"b\",\"user\":\"alice\",\"state\":\"join\"}", "end");
 		assertThat(watcher.eventIds()).last().isEqualTo(end);
 	}
 
@@ -232,7 +233,10 @@ class TopicsTests {
 		assertThat(marshalled).hasValue(0);
 	}
 
-	/** Every entry point refuses the name with the same message, and registers or records nothing. */
+	/**
+	 * Every entry point refuses the name with the same message, and registers or records
+	 * nothing.
+	 */
 	private void assertRejected(String topic, String message) {
 		SseServer<String> server = this.servers.start();
 		assertThatIllegalArgumentException().isThrownBy(() -> server.connect("alice", null, List.of("ok", topic)))

@@ -21,8 +21,7 @@ class UnnumberedFrameTests {
 	void insertingTheIdGivesTheBytesOfTheEventEncodedWithIt() {
 		for (SseEvent event : EVENTS) {
 			for (String id : List.of("1", "1732000000000-0", "ü-id")) {
-				assertThat(new String(UnnumberedFrame.of(event).withId(id)))
-					.as(event + " with " + id)
+				assertThat(new String(UnnumberedFrame.of(event).withId(id))).as(event + " with " + id)
 					.isEqualTo(new String(SseEncoder.encode(event.withId(id))));
 			}
 		}

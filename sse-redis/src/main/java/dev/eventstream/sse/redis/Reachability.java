@@ -1,9 +1,10 @@
 package dev.eventstream.sse.redis;
 
 /**
- * Whether Redis answers a cluster's calls: unreachable from the moment one call fails (it timed out,
- * the connection is gone, or Redis refused it) until the cluster's reader reads the stream again.
- * While it is unreachable the cluster fails its calls at once instead of waiting for Redis again.
+ * Whether Redis answers a cluster's calls: unreachable from the moment one call fails (it
+ * timed out, the connection is gone, or Redis refused it) until the cluster's reader
+ * reads the stream again. While it is unreachable the cluster fails its calls at once
+ * instead of waiting for Redis again.
  */
 final class Reachability {
 

@@ -20,18 +20,21 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * Which sources have connections on which server: one sorted set per source, whose members are the
- * servers that hold it, and one per topic, whose members are the servers with each source they hold in
- * it; scored with the time until which each claim holds. A second sorted set per topic holds, the same
- * way, the sources whose last connection in the topic closed on a server less than the presence grace
- * ago: still members for join and leave events, though no longer present. A server renews its claims periodically, so the
- * claims of a server that died expire on their own, and at once when Redis can be reached again after
- * it could not, so that a Redis that lost its data learns them again without waiting for the next
- * renewal.
+ * Which sources have connections on which server: one sorted set per source, whose
+ * members are the servers that hold it, and one per topic, whose members are the servers
+ * with each source they hold in it; scored with the time until which each claim holds. A
+ * second sorted set per topic holds, the same way, the sources whose last connection in
+ * the topic closed on a server less than the presence grace ago: still members for join
+ * and leave events, though no longer present. A server renews its claims periodically, so
+ * the claims of a server that died expire on their own, and at once when Redis can be
+ * reached again after it could not, so that a Redis that lost its data learns them again
+ * without waiting for the next renewal.
  *
- * <p>Claims are written on one background thread, in the order the connections changed, so that
- * registering a connection never waits for Redis. While Redis cannot be reached nothing is written:
- * the claims and withdrawals missed meanwhile are written when it can again.
+ * <p>
+ * Claims are written on one background thread, in the order the connections changed, so
+ * that registering a connection never waits for Redis. While Redis cannot be reached
+ * nothing is written: the claims and withdrawals missed meanwhile are written when it can
+ * again.
  */
 final class RedisPresence<T> implements AutoCloseable {
 
@@ -40,7 +43,8 @@ final class RedisPresence<T> implements AutoCloseable {
 	/** How long a claim holds without renewal, by default. */
 	static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
 
-	// Between the server and the source in a topic's members: server ids are UUIDs, without it.
+	// Between the server and the source in a topic's members: server ids are UUIDs,
+	// without it.
 	private static final char SEPARATOR = '|';
 
 	private final RedisConnectionFactory connectionFactory;
@@ -114,10 +118,11 @@ final class RedisPresence<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Withdraws the claim that the source is leaving the topic here, then tells whether another server
-	 * holds it as a member. Both run on the writer thread, in order with the other claims: the withdrawal
-	 * reaches Redis before the question, so that of two servers whose graces end together the later one
-	 * finds nobody, and no renewal can write the claim again.
+	 * Withdraws the claim that the source is leaving the topic here, then tells whether
+	 * another server holds it as a member. Both run on the writer thread, in order with
+	 * the other claims: the withdrawal reaches Redis before the question, so that of two
+	 * servers whose graces end together the later one finds nobody, and no renewal can
+	 * write the claim again.
 	 */
 	boolean left(T sourceId, String topic) {
 		Claim claim = topicClaim(this.leavingKeyPrefix, sourceId, topic);
@@ -160,7 +165,10 @@ final class RedisPresence<T> implements AutoCloseable {
 		}
 	}
 
-	/** Tells whether another server holds an unexpired claim that the source is in the topic, or leaving it. */
+	/**
+	 * Tells whether another server holds an unexpired claim that the source is in the
+	 * topic, or leaving it.
+	 */
 	boolean isMemberElsewhere(T sourceId, String topic) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			return isMemberElsewhere(connection, sourceId, topic);
@@ -204,7 +212,10 @@ final class RedisPresence<T> implements AutoCloseable {
 		}
 	}
 
-	/** Writes every claim, and the withdrawals missed, now rather than at the next renewal. */
+	/**
+	 * Writes every claim, and the withdrawals missed, now rather than at the next
+	 * renewal.
+	 */
 	void renewNow() {
 		submit(this::renewAll);
 	}
@@ -240,7 +251,8 @@ final class RedisPresence<T> implements AutoCloseable {
 	/** Tells whether any server holds an unexpired claim on the source. */
 	boolean isConnected(T sourceId) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			Long count = connection.zSetCommands().zCount(key(sourceId), System.currentTimeMillis(), Double.POSITIVE_INFINITY);
+			Long count = connection.zSetCommands()
+				.zCount(key(sourceId), System.currentTimeMillis(), Double.POSITIVE_INFINITY);
 			return count != null && count > 0;
 		}
 	}
@@ -307,8 +319,8 @@ final class RedisPresence<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Writes to Redis, on the writer thread, unless Redis cannot be reached: then the renewal when it
-	 * can again writes what was missed.
+	 * Writes to Redis, on the writer thread, unless Redis cannot be reached: then the
+	 * renewal when it can again writes what was missed.
 	 */
 	private void write(Runnable write) {
 		if (!this.reachability.isReachable()) {

@@ -33,27 +33,32 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.connection.stream.StreamRecords;
 
 /**
- * An {@link SseCluster} on a Redis Stream, through Spring Data Redis. Every event is one stream entry
- * ({@code XADD ... MAXLEN ~ size}), whose entry id is the event id, holding the encoded frame, so no
- * server marshals or encodes an event published by another. Each server reads the stream on one
- * thread ({@code XREAD BLOCK}) and delivers the entries to its connections; a reconnecting client is
- * replayed from the stream ({@code XRANGE}), whichever server it returns to. Which server holds which
- * source is kept in one sorted set per source, so that an event for one source is accepted when the
- * source is connected anywhere.
+ * An {@link SseCluster} on a Redis Stream, through Spring Data Redis. Every event is one
+ * stream entry ({@code XADD ... MAXLEN ~ size}), whose entry id is the event id, holding
+ * the encoded frame, so no server marshals or encodes an event published by another. Each
+ * server reads the stream on one thread ({@code XREAD BLOCK}) and delivers the entries to
+ * its connections; a reconnecting client is replayed from the stream ({@code XRANGE}),
+ * whichever server it returns to. Which server holds which source is kept in one sorted
+ * set per source, so that an event for one source is accepted when the source is
+ * connected anywhere.
  *
- * <p>Every call to Redis is bounded by a timeout, which the connection factory enforces: give the
- * cluster a factory of its own whose commands time out after it and that rejects commands while
- * disconnected (the Spring Boot auto-configuration does). When a call fails, because Redis cannot be
- * reached or does not answer in time, the cluster counts Redis as unavailable: {@link #append},
- * {@link #replay}, {@link #isConnected} and {@link #presence} then fail at once with
- * {@link ClusterUnavailableException} without calling Redis, connected clients stay connected, and
- * the reader retries. As soon as the reader can read again Redis counts as available, this server's
- * presence claims are written again at once (a Redis that restarted empty lost them), and the reader
- * resumes after the last entry it delivered.
+ * <p>
+ * Every call to Redis is bounded by a timeout, which the connection factory enforces:
+ * give the cluster a factory of its own whose commands time out after it and that rejects
+ * commands while disconnected (the Spring Boot auto-configuration does). When a call
+ * fails, because Redis cannot be reached or does not answer in time, the cluster counts
+ * Redis as unavailable: {@link #append}, {@link #replay}, {@link #isConnected} and
+ * {@link #presence} then fail at once with {@link ClusterUnavailableException} without
+ * calling Redis, connected clients stay connected, and the reader retries. As soon as the
+ * reader can read again Redis counts as available, this server's presence claims are
+ * written again at once (a Redis that restarted empty lost them), and the reader resumes
+ * after the last entry it delivered.
  *
- * <p>A call that failed may still have been carried out: an event whose {@link #append} timed out, or
- * whose connection failed, may or may not be in the stream, and then reaches every client when Redis
- * answers again. Only an append refused while Redis counts as unavailable is certainly not published.
+ * <p>
+ * A call that failed may still have been carried out: an event whose {@link #append}
+ * timed out, or whose connection failed, may or may not be in the stream, and then
+ * reaches every client when Redis answers again. Only an append refused while Redis
+ * counts as unavailable is certainly not published.
  *
  * @param <T> the type of source ids
  * @since 0.1.0
@@ -102,27 +107,31 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	private @Nullable Thread reader;
 
 	/**
-	 * Creates a cluster on a stream, for a connection factory whose commands time out after two seconds
-	 * or more.
+	 * Creates a cluster on a stream, for a connection factory whose commands time out
+	 * after two seconds or more.
 	 * @param connectionFactory connects to Redis
 	 * @param codec encodes the ids of the sources events are sent to
-	 * @param key the key of the stream; sorted sets of which server holds which source use it as prefix
+	 * @param key the key of the stream; sorted sets of which server holds which source
+	 * use it as prefix
 	 * @param maxLength about how many entries the stream keeps for replay; trimmed with
 	 * {@code MAXLEN ~}, so it may hold somewhat more
 	 */
-	public RedisSseCluster(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String key, int maxLength) {
+	public RedisSseCluster(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String key,
+			int maxLength) {
 		this(connectionFactory, codec, key, maxLength, DEFAULT_TIMEOUT);
 	}
 
 	/**
 	 * Creates a cluster on a stream.
-	 * @param connectionFactory connects to Redis; its commands must time out after {@code timeout}
+	 * @param connectionFactory connects to Redis; its commands must time out after
+	 * {@code timeout}
 	 * @param codec encodes the ids of the sources events are sent to
-	 * @param key the key of the stream; sorted sets of which server holds which source use it as prefix
+	 * @param key the key of the stream; sorted sets of which server holds which source
+	 * use it as prefix
 	 * @param maxLength about how many entries the stream keeps for replay; trimmed with
 	 * {@code MAXLEN ~}, so it may hold somewhat more
-	 * @param timeout how long one Redis command may take, as the connection factory enforces it; the
-	 * reader blocks on the stream for less than it
+	 * @param timeout how long one Redis command may take, as the connection factory
+	 * enforces it; the reader blocks on the stream for less than it
 	 * @since 0.2.0
 	 */
 	public RedisSseCluster(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String key, int maxLength,
@@ -131,18 +140,22 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	}
 
 	/**
-	 * Creates a cluster on a stream, whose claims of where sources are connected expire after the
-	 * given time when this server stops renewing them (it renews them every third of it): how long the
-	 * sources of a server that died without withdrawing its claims still count as connected, and as
-	 * present in their topics. Every server of a cluster must use the same time.
-	 * @param connectionFactory connects to Redis; its commands must time out after {@code timeout}
+	 * Creates a cluster on a stream, whose claims of where sources are connected expire
+	 * after the given time when this server stops renewing them (it renews them every
+	 * third of it): how long the sources of a server that died without withdrawing its
+	 * claims still count as connected, and as present in their topics. Every server of a
+	 * cluster must use the same time.
+	 * @param connectionFactory connects to Redis; its commands must time out after
+	 * {@code timeout}
 	 * @param codec encodes the ids of the sources events are sent to
-	 * @param key the key of the stream; sorted sets of which server holds which source use it as prefix
+	 * @param key the key of the stream; sorted sets of which server holds which source
+	 * use it as prefix
 	 * @param maxLength about how many entries the stream keeps for replay; trimmed with
 	 * {@code MAXLEN ~}, so it may hold somewhat more
-	 * @param timeout how long one Redis command may take, as the connection factory enforces it; the
-	 * reader blocks on the stream for less than it
-	 * @param presenceTtl how long a claim holds without renewal; 30 seconds in the other constructors
+	 * @param timeout how long one Redis command may take, as the connection factory
+	 * enforces it; the reader blocks on the stream for less than it
+	 * @param presenceTtl how long a claim holds without renewal; 30 seconds in the other
+	 * constructors
 	 * @since 0.2.0
 	 */
 	public RedisSseCluster(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String key, int maxLength,
@@ -181,7 +194,8 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		}
 		catch (RuntimeException ex) {
 			this.reachability.failed();
-			logger.log(System.Logger.Level.WARNING, "Redis stream '" + this.key + "' cannot be read yet: " + rootCause(ex));
+			logger.log(System.Logger.Level.WARNING,
+					"Redis stream '" + this.key + "' cannot be read yet: " + rootCause(ex));
 		}
 		this.running = true;
 		Thread thread = new Thread(() -> read(receiver), "sse-redis-reader");
@@ -212,7 +226,8 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		}
 		catch (QueryTimeoutException ex) {
 			this.reachability.failed();
-			throw new ClusterUnavailableException("Redis did not answer in time; the event may or may not be published", ex);
+			throw new ClusterUnavailableException("Redis did not answer in time; the event may or may not be published",
+					ex);
 		}
 		catch (RuntimeException ex) {
 			// The command may have been sent before the connection failed.
@@ -233,7 +248,8 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 			Range.Bound<String> from = complete ? Range.Bound.exclusive(lastEventId) : Range.Bound.unbounded();
 			while (StreamIds.compare(upToId, EventHistory.ORIGIN) > 0) {
 				List<ByteRecord> page = connection.streamCommands()
-					.xRange(this.keyBytes, Range.of(from, Range.Bound.inclusive(upToId)), Limit.limit().count(READ_COUNT));
+					.xRange(this.keyBytes, Range.of(from, Range.Bound.inclusive(upToId)),
+							Limit.limit().count(READ_COUNT));
 				if (page == null || page.isEmpty()) {
 					break;
 				}
@@ -253,8 +269,9 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	}
 
 	/**
-	 * Tells whether the stream still holds the entry. The origin, the id of a client that saw nothing
-	 * yet, is held while the stream was never trimmed: until it holds its maximum length.
+	 * Tells whether the stream still holds the entry. The origin, the id of a client that
+	 * saw nothing yet, is held while the stream was never trimmed: until it holds its
+	 * maximum length.
 	 */
 	private boolean holds(RedisConnection connection, String id) {
 		if (EventHistory.ORIGIN.equals(id)) {
@@ -291,7 +308,8 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		}
 		catch (RuntimeException ex) {
 			this.reachability.failed();
-			throw new ClusterUnavailableException("Redis cannot be reached; cannot tell where the source is connected", ex);
+			throw new ClusterUnavailableException("Redis cannot be reached; cannot tell where the source is connected",
+					ex);
 		}
 	}
 
@@ -374,7 +392,9 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		this.presence.close();
 	}
 
-	/** The reader's loop: reads the stream after the last entry delivered, until closed. */
+	/**
+	 * The reader's loop: reads the stream after the last entry delivered, until closed.
+	 */
 	private void read(Receiver<T> receiver) {
 		long backoffMillis = 50;
 		boolean failing = false;
@@ -427,13 +447,15 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 
 	private void deliver(Receiver<T> receiver, String id, ByteRecord entry) {
 		try {
-			// An entry read from a stream has a concrete id: only an id still to be generated has no time.
+			// An entry read from a stream has a concrete id: only an id still to be
+			// generated has no time.
 			long publishedMillis = Objects.requireNonNull(entry.getId().getTimestamp(), "'timestamp' of a read entry");
 			receiver.receive(id, audience(entry), frame(entry), publishedMillis);
 		}
 		catch (RuntimeException ex) {
 			// One malformed entry must not stop delivery of the others.
-			logger.log(System.Logger.Level.WARNING, "Cannot deliver entry " + id + " of Redis stream '" + this.key + "'", ex);
+			logger.log(System.Logger.Level.WARNING,
+					"Cannot deliver entry " + id + " of Redis stream '" + this.key + "'", ex);
 		}
 	}
 

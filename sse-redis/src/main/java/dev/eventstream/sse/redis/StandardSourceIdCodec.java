@@ -3,7 +3,8 @@ package dev.eventstream.sse.redis;
 import java.util.UUID;
 
 /**
- * The codec of {@link SourceIdCodec#standard()}: a type letter, a colon, then the id's text.
+ * The codec of {@link SourceIdCodec#standard()}: a type letter, a colon, then the id's
+ * text.
  */
 final class StandardSourceIdCodec implements SourceIdCodec<Object> {
 

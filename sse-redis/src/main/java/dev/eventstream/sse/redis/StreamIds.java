@@ -3,15 +3,18 @@ package dev.eventstream.sse.redis;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Orders Redis Stream entry ids: {@code <milliseconds>-<sequence>}, or milliseconds alone for
- * sequence zero.
+ * Orders Redis Stream entry ids: {@code <milliseconds>-<sequence>}, or milliseconds alone
+ * for sequence zero.
  */
 final class StreamIds {
 
 	private StreamIds() {
 	}
 
-	/** Compares two ids by their order in a stream; text that is no entry id comes before every id. */
+	/**
+	 * Compares two ids by their order in a stream; text that is no entry id comes before
+	 * every id.
+	 */
 	static int compare(String id, String otherId) {
 		long[] a = parse(id);
 		long[] b = parse(otherId);

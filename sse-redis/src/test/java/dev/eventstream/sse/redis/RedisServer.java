@@ -23,9 +23,9 @@ import io.lettuce.core.TimeoutOptions;
 import org.awaitility.Awaitility;
 
 /**
- * A real {@code redis-server} process for tests, on a free loopback port, without persistence: a
- * restart starts empty, like a replaced Redis node. Debian's {@code redis-server} package provides it
- * ({@code .ci/run} installs it).
+ * A real {@code redis-server} process for tests, on a free loopback port, without
+ * persistence: a restart starts empty, like a replaced Redis node. Debian's
+ * {@code redis-server} package provides it ({@code .ci/run} installs it).
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -73,25 +73,26 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	/**
-	 * Freezes the server ({@code SIGSTOP}), as a hung Redis: connections stay open, and nothing is
-	 * answered until it is {@linkplain #resume() resumed}.
+	 * Freezes the server ({@code SIGSTOP}), as a hung Redis: connections stay open, and
+	 * nothing is answered until it is {@linkplain #resume() resumed}.
 	 */
 	public void freeze() {
 		signal("-STOP");
 	}
 
 	/**
-	 * Resumes a {@linkplain #freeze() frozen} server ({@code SIGCONT}); it then answers what it was sent
-	 * meanwhile.
+	 * Resumes a {@linkplain #freeze() frozen} server ({@code SIGCONT}); it then answers
+	 * what it was sent meanwhile.
 	 */
 	public void resume() {
 		signal("-CONT");
 	}
 
 	/**
-	 * Returns a started Lettuce connection factory for this server that rejects commands while
-	 * disconnected and times them out, as the starter configures the cluster's, after five seconds: long
-	 * enough for a loaded test machine; tests of the timeout itself pass their own.
+	 * Returns a started Lettuce connection factory for this server that rejects commands
+	 * while disconnected and times them out, as the starter configures the cluster's,
+	 * after five seconds: long enough for a loaded test machine; tests of the timeout
+	 * itself pass their own.
 	 * @return the factory; the caller destroys it
 	 */
 	public LettuceConnectionFactory connectionFactory() {
@@ -99,8 +100,9 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	/**
-	 * Returns a started Lettuce connection factory for this server that rejects commands while
-	 * disconnected and times them out after the given time, as the starter configures the cluster's.
+	 * Returns a started Lettuce connection factory for this server that rejects commands
+	 * while disconnected and times them out after the given time, as the starter
+	 * configures the cluster's.
 	 * @param timeout the command timeout
 	 * @return the factory; the caller destroys it
 	 */
@@ -112,7 +114,8 @@ public final class RedisServer implements AutoCloseable {
 				.build())
 			.commandTimeout(timeout)
 			.build();
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", this.port), client);
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", this.port), client);
 		factory.afterPropertiesSet();
 		factory.start();
 		return factory;

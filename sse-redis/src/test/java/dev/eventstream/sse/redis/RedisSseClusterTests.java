@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link RedisSseCluster} against a real {@code redis-server}: two clusters on one stream stand for
- * two servers.
+ * {@link RedisSseCluster} against a real {@code redis-server}: two clusters on one stream
+ * stand for two servers.
  */
 class RedisSseClusterTests {
 
@@ -275,15 +275,18 @@ class RedisSseClusterTests {
 				assertThatExceptionOfType(ClusterUnavailableException.class)
 					.isThrownBy(() -> first.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("refused"))))
 					.withMessageContaining("was not published");
-				assertThatExceptionOfType(ClusterUnavailableException.class).isThrownBy(() -> first.isConnected("alice"));
+				assertThatExceptionOfType(ClusterUnavailableException.class)
+					.isThrownBy(() -> first.isConnected("alice"));
 				assertThatExceptionOfType(ClusterUnavailableException.class)
 					.isThrownBy(() -> first.replay(EventHistory.ORIGIN, before, "alice", Set.of()));
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).as("at once, without calling Redis")
 					.isLessThan(timeout.dividedBy(2));
-				// The other server finds out through its own calls: its reader's read times out.
+				// The other server finds out through its own calls: its reader's read
+				// times out.
 				await().atMost(timeout.plusSeconds(2)).until(() -> !second.isAvailable());
 				start = System.nanoTime();
-				assertThatExceptionOfType(ClusterUnavailableException.class).isThrownBy(() -> second.isConnected("alice"));
+				assertThatExceptionOfType(ClusterUnavailableException.class)
+					.isThrownBy(() -> second.isConnected("alice"));
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.plusSeconds(2));
 			}
 			finally {
@@ -296,7 +299,8 @@ class RedisSseClusterTests {
 				after.add(second.append(Audience.everyone(), UnnumberedFrame.of(SseEvent.of("after" + i))));
 			}
 			await().atMost(TIMEOUT).until(() -> a.ids().containsAll(after) && b.ids().containsAll(after));
-			// The append that timed out reached Redis before it froze: it may be in the log.
+			// The append that timed out reached Redis before it froze: it may be in the
+			// log.
 			assertThat(a.ids()).hasSizeBetween(4, 5).startsWith(before).endsWith(after.toArray(String[]::new));
 			assertThat(b.ids()).isEqualTo(a.ids());
 			assertThat(first.replay(before, after.get(2), "alice", Set.of()).frames()).hasSize(a.ids().size() - 1);

@@ -14,9 +14,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
- * The {@code sse} actuator endpoint: whether the server is open, its totals, each connected source
- * with its connections, last event id and queued frames, and each topic with its connections on this
- * instance. Read-only.
+ * The {@code sse} actuator endpoint: whether the server is open, its totals, each
+ * connected source with its connections, last event id and queued frames, and each topic
+ * with its connections on this instance. Read-only.
  *
  * @since 0.1.0
  */
@@ -46,7 +46,8 @@ public final class SseEndpoint {
 			for (SseStream<?> stream : streams) {
 				queued += stream.queuedFrames();
 			}
-			sources.add(new SourceDescriptor(String.valueOf(source.id()), streams.size(), source.lastEventId(), queued));
+			sources
+				.add(new SourceDescriptor(String.valueOf(source.id()), streams.size(), source.lastEventId(), queued));
 		}
 		return new SseServerDescriptor(this.server.isRunning(), this.server.connectionCount(), this.server.size(),
 				sources, this.server.topicConnections());
@@ -59,7 +60,8 @@ public final class SseEndpoint {
 	 * @param connections the number of open connections
 	 * @param sourceCount the number of connected sources
 	 * @param sources each connected source
-	 * @param topics the connections subscribed to each topic on this instance, by topic name
+	 * @param topics the connections subscribed to each topic on this instance, by topic
+	 * name
 	 * @since 0.1.0
 	 */
 	public record SseServerDescriptor(boolean open, int connections, int sourceCount, List<SourceDescriptor> sources,

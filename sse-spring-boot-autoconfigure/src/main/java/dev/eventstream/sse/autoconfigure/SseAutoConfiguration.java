@@ -28,18 +28,18 @@ import org.springframework.core.annotation.Order;
 
 /**
  * Auto-configuration of the {@link SseServer} in a servlet web application: an
- * {@code SseServer<String>} (source ids as they come in a request: a query parameter, a path variable,
- * a principal's name), and a prototype {@link SseServer.Builder} holding the {@code sse.*} properties
- * and every {@link SseServerCustomizer}, from which an application builds servers of other id types:
- * <pre class="code">
+ * {@code SseServer<String>} (source ids as they come in a request: a query parameter, a
+ * path variable, a principal's name), and a prototype {@link SseServer.Builder} holding
+ * the {@code sse.*} properties and every {@link SseServerCustomizer}, from which an
+ * application builds servers of other id types: <pre class="code">
  * &#64;Bean
  * SseServer&lt;Long&gt; orderEvents(SseServer.Builder&lt;Long&gt; builder) {
  *     return builder.build();
  * }
- * </pre>
- * An application that declares its own {@code SseServer} beans gets no auto-configured one. A
- * {@link TopicAuthorizer TopicAuthorizer&lt;String&gt;} bean applies to the auto-configured server; a
- * server of another id type sets its own on the builder.
+ * </pre> An application that declares its own {@code SseServer} beans gets no
+ * auto-configured one. A {@link TopicAuthorizer TopicAuthorizer&lt;String&gt;} bean
+ * applies to the auto-configured server; a server of another id type sets its own on the
+ * builder.
  *
  * @since 0.1.0
  */
@@ -87,7 +87,8 @@ public final class SseAutoConfiguration {
 			.shutdownTimeout(properties.shutdownTimeout())
 			.idGenerator(idGenerator)
 			.cluster((SseCluster<Object>) cluster.getIfAvailable())
-			// Its own history, so that servers built from separate builders never mix their events.
+			// Its own history, so that servers built from separate builders never mix
+			// their events.
 			.history((EventHistory<Object>) (EventHistory<?>) newHistory(properties));
 		if (properties.writerThreads() != null) {
 			builder.writerThreads(properties.writerThreads());
@@ -102,7 +103,8 @@ public final class SseAutoConfiguration {
 	SseServer<String> sseServer(SseServer.Builder<String> builder, ObjectProvider<EventHistory<?>> history,
 			ObjectProvider<TopicAuthorizer<String>> topicAuthorizer) {
 		history.ifAvailable((each) -> builder.history((EventHistory<String>) (EventHistory) each));
-		// Only here: the builder also builds servers of other id types, which an authorizer of String ids
+		// Only here: the builder also builds servers of other id types, which an
+		// authorizer of String ids
 		// does not fit. Such a server takes its own: builder.topicAuthorizer(...).
 		topicAuthorizer.ifAvailable(builder::topicAuthorizer);
 		return builder.build();
@@ -124,8 +126,8 @@ public final class SseAutoConfiguration {
 	}
 
 	/**
-	 * Marshals payloads with the application's Jackson {@link JsonMapper}; a {@code String} is sent as
-	 * it is.
+	 * Marshals payloads with the application's Jackson {@link JsonMapper}; a
+	 * {@code String} is sent as it is.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(JsonMapper.class)

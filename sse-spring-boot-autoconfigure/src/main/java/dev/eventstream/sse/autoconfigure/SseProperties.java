@@ -10,30 +10,33 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Configuration properties for Server-Sent Events.
  *
- * @param retry Reconnection time sent to every client as the first field of its stream; zero sends
- * none
- * @param keepAlive Time a connection may stay idle before it receives a comment line; zero disables
- * keep-alive
- * @param bufferCapacity Number of events that may wait for one connection; a connection that falls
- * further behind is closed and catches up from history when it reconnects
- * @param maxConnections Number of connections the server holds over all sources; a new connection
- * past it is answered 503 Service Unavailable with a Retry-After header
- * @param maxConnectionsPerSource Number of connections one source may hold; a new connection past it
- * is answered 429 Too Many Requests with a Retry-After header
- * @param maxLifetime How long a connection may stay open; each gets 90 to 100% of it, at random, then
- * ends cleanly and its client reconnects with its Last-Event-ID; unlimited when not set
- * @param lastEventIdParameter Name of the query parameter read as the Last-Event-ID when a request has
- * no Last-Event-ID header, for clients that cannot set headers (a browser's EventSource resuming after
- * a page load, polyfills); empty to read the header only
- * @param closeEvent Name of the event sent before the server closes a source's connections (a kick, or
- * SseSource.close()), so that its clients stop reconnecting; empty to send none
- * @param writerThreads Number of threads that write to connections; the number of processors, at least
- * two, when not set
- * @param shutdownTimeout How long stopping the server waits for streams to flush what was queued before
- * it drops them
+ * @param retry Reconnection time sent to every client as the first field of its stream;
+ * zero sends none
+ * @param keepAlive Time a connection may stay idle before it receives a comment line;
+ * zero disables keep-alive
+ * @param bufferCapacity Number of events that may wait for one connection; a connection
+ * that falls further behind is closed and catches up from history when it reconnects
+ * @param maxConnections Number of connections the server holds over all sources; a new
+ * connection past it is answered 503 Service Unavailable with a Retry-After header
+ * @param maxConnectionsPerSource Number of connections one source may hold; a new
+ * connection past it is answered 429 Too Many Requests with a Retry-After header
+ * @param maxLifetime How long a connection may stay open; each gets 90 to 100% of it, at
+ * random, then ends cleanly and its client reconnects with its Last-Event-ID; unlimited
+ * when not set
+ * @param lastEventIdParameter Name of the query parameter read as the Last-Event-ID when
+ * a request has no Last-Event-ID header, for clients that cannot set headers (a browser's
+ * EventSource resuming after a page load, polyfills); empty to read the header only
+ * @param closeEvent Name of the event sent before the server closes a source's
+ * connections (a kick, or SseSource.close()), so that its clients stop reconnecting;
+ * empty to send none
+ * @param writerThreads Number of threads that write to connections; the number of
+ * processors, at least two, when not set
+ * @param shutdownTimeout How long stopping the server waits for streams to flush what was
+ * queued before it drops them
  * @param history History replayed to clients that reconnect with a Last-Event-ID
  * @param topics Topics that connections follow
- * @param presence Presence of sources: the grace after a last connection closed, and presence events
+ * @param presence Presence of sources: the grace after a last connection closed, and
+ * presence events
  * @param cluster Cluster of servers that share events and history
  * @since 0.1.0
  */
@@ -79,8 +82,7 @@ public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("1
 
 	private static void requireEventName(String name, String property) {
 		if (!name.isEmpty() && (name.isBlank() || name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0)) {
-			throw new IllegalArgumentException(
-					"'" + property + "' must be empty or a non-blank name without CR or LF");
+			throw new IllegalArgumentException("'" + property + "' must be empty or a non-blank name without CR or LF");
 		}
 	}
 
@@ -89,8 +91,9 @@ public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("1
 	 *
 	 * @param size Number of events kept for replay; zero keeps none
 	 * @param maxAge How long an event is kept for replay; unlimited when not set
-	 * @param missedEvent Name of the event sent to a client whose Last-Event-ID history no longer holds,
-	 * with the oldest id held as its data, before the events history holds; empty to send none
+	 * @param missedEvent Name of the event sent to a client whose Last-Event-ID history
+	 * no longer holds, with the oldest id held as its data, before the events history
+	 * holds; empty to send none
 	 * @since 0.1.0
 	 */
 	public record History(@DefaultValue("1000") int size, @Nullable Duration maxAge,
@@ -115,8 +118,8 @@ public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("1
 	/**
 	 * Topics that connections follow.
 	 *
-	 * @param maxPerConnection Number of topics one connection may follow; a connection that asks for
-	 * more is refused
+	 * @param maxPerConnection Number of topics one connection may follow; a connection
+	 * that asks for more is refused
 	 * @since 0.2.0
 	 */
 	public record Topics(@DefaultValue("32") int maxPerConnection) {
@@ -136,11 +139,12 @@ public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("1
 	/**
 	 * Presence of sources.
 	 *
-	 * @param grace How long a source whose last connection closed can still be sent to (what is sent is
-	 * replayed when it reconnects) and stays a member of its topics (no leave event); the retry time plus
-	 * two seconds when not set, so that a client reconnecting after its retry time is back within it
-	 * @param event Name of the event published to a topic when a source joins or leaves it; empty to
-	 * publish none
+	 * @param grace How long a source whose last connection closed can still be sent to
+	 * (what is sent is replayed when it reconnects) and stays a member of its topics (no
+	 * leave event); the retry time plus two seconds when not set, so that a client
+	 * reconnecting after its retry time is back within it
+	 * @param event Name of the event published to a topic when a source joins or leaves
+	 * it; empty to publish none
 	 * @since 0.2.0
 	 */
 	public record Presence(@Nullable Duration grace, @DefaultValue("presence") String event) {
@@ -161,9 +165,9 @@ public record SseProperties(@DefaultValue("3s") Duration retry, @DefaultValue("1
 	/**
 	 * Cluster of servers behind a load balancer.
 	 *
-	 * @param type Kind of cluster: none for a single server, or redis to share events and history
-	 * through a Redis Stream (needs Spring Data Redis and the sse-redis module; configured with
-	 * sse.cluster.redis.*)
+	 * @param type Kind of cluster: none for a single server, or redis to share events and
+	 * history through a Redis Stream (needs Spring Data Redis and the sse-redis module;
+	 * configured with sse.cluster.redis.*)
 	 * @since 0.1.0
 	 */
 	public record Cluster(@DefaultValue("none") Type type) {

@@ -7,11 +7,11 @@ import dev.eventstream.sse.server.SseServer;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the application's {@link SseServer}s with the application context and stops them with it:
- * when the application shuts down, every stream ends cleanly before the web server's graceful shutdown
- * waits for in-flight requests, which open streams would otherwise hold until its timeout. A context
- * that is paused (as the test framework does with cached contexts) and started again gets running
- * servers back.
+ * Starts the application's {@link SseServer}s with the application context and stops them
+ * with it: when the application shuts down, every stream ends cleanly before the web
+ * server's graceful shutdown waits for in-flight requests, which open streams would
+ * otherwise hold until its timeout. A context that is paused (as the test framework does
+ * with cached contexts) and started again gets running servers back.
  *
  * @since 0.1.0
  */
@@ -44,7 +44,8 @@ public final class SseServerLifecycle implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// Higher phases stop first: this one stops just before the web server's graceful shutdown
+		// Higher phases stop first: this one stops just before the web server's graceful
+		// shutdown
 		// (WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE) begins.
 		return SmartLifecycle.DEFAULT_PHASE - 1024 + 1;
 	}

@@ -10,9 +10,10 @@ import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
 
 /**
- * Explains a start-up that failed because a component needs an {@link SseServer} for an id type no
- * server bean has: the auto-configured server has {@code String} source ids, and a server for another
- * id type is one bean more, built from the auto-configured {@link SseServer.Builder}.
+ * Explains a start-up that failed because a component needs an {@link SseServer} for an
+ * id type no server bean has: the auto-configured server has {@code String} source ids,
+ * and a server for another id type is one bean more, built from the auto-configured
+ * {@link SseServer.Builder}.
  */
 final class SseServerTypeFailureAnalyzer extends AbstractFailureAnalyzer<NoSuchBeanDefinitionException>
 		implements Ordered {
@@ -33,7 +34,8 @@ final class SseServerTypeFailureAnalyzer extends AbstractFailureAnalyzer<NoSuchB
 				+ " path variable or a principal's name).";
 		String action = "Declare a server for " + id + " ids, built from the auto-configured builder so that it"
 				+ " takes the sse.* properties and customizers:\n\n" + "\t@Bean\n\tSseServer<" + id + "> "
-				+ decapitalize(id) + "Events(SseServer.Builder<" + id + "> builder) {\n\t\treturn builder.build();\n\t}\n\n"
+				+ decapitalize(id) + "Events(SseServer.Builder<" + id
+				+ "> builder) {\n\t\treturn builder.build();\n\t}\n\n"
 				+ "An application that declares its own SseServer beans gets no auto-configured one: declare one per id"
 				+ " type it uses, and mark one @Primary for the sse health indicator, metrics and endpoint.";
 		return new FailureAnalysis(description, action, cause);

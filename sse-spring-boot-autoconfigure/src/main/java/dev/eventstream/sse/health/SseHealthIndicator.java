@@ -8,9 +8,10 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Health of the SSE server: {@code UP} while it accepts connections, {@code OUT_OF_SERVICE} once it
- * is shutting down, and {@code DOWN} while the cluster it publishes through cannot be reached; with the
- * numbers of connections and sources, and the cluster's state when there is one, as details.
+ * Health of the SSE server: {@code UP} while it accepts connections,
+ * {@code OUT_OF_SERVICE} once it is shutting down, and {@code DOWN} while the cluster it
+ * publishes through cannot be reached; with the numbers of connections and sources, and
+ * the cluster's state when there is one, as details.
  *
  * @since 0.1.0
  */
@@ -39,7 +40,8 @@ public final class SseHealthIndicator extends AbstractHealthIndicator {
 		else {
 			builder.down();
 		}
-		clusterAvailable.ifPresent((available) -> builder.withDetail("cluster", available ? "available" : "unreachable"));
+		clusterAvailable
+			.ifPresent((available) -> builder.withDetail("cluster", available ? "available" : "unreachable"));
 		builder.withDetail("connections", this.server.connectionCount()).withDetail("sources", this.server.size());
 	}
 

@@ -15,12 +15,13 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The meters of what an {@link dev.eventstream.sse.server.SseServer} publishes and delivers:
- * {@code sse.events.published} (tagged with the event name), {@code sse.events.delivered},
- * {@code sse.replay.events}, {@code sse.queue.depth}, {@code sse.delivery.latency} and
- * {@code sse.connections.refused} (tagged with the {@code reason}). It is the server's
- * {@link SseServerListener}, the transport's {@link StreamRefusalListener} and a {@link MeterBinder};
- * what happens before it is bound to a registry is not counted.
+ * The meters of what an {@link dev.eventstream.sse.server.SseServer} publishes and
+ * delivers: {@code sse.events.published} (tagged with the event name),
+ * {@code sse.events.delivered}, {@code sse.replay.events}, {@code sse.queue.depth},
+ * {@code sse.delivery.latency} and {@code sse.connections.refused} (tagged with the
+ * {@code reason}). It is the server's {@link SseServerListener}, the transport's
+ * {@link StreamRefusalListener} and a {@link MeterBinder}; what happens before it is
+ * bound to a registry is not counted.
  *
  * @since 0.1.0
  * @see SseMetricsBinder
@@ -121,22 +122,24 @@ public final class SseMetrics implements SseServerListener, StreamRefusalListene
 
 		Counter published(String event) {
 			Counter counter = this.published.get(event);
-			return (counter != null) ? counter : this.published.computeIfAbsent(event,
-					(name) -> Counter.builder("sse.events.published")
-						.description("Events published, each counted once however many connections receive it")
-						.baseUnit("events")
-						.tag("event", name)
-						.register(this.registry));
+			return (counter != null) ? counter
+					: this.published.computeIfAbsent(event,
+							(name) -> Counter.builder("sse.events.published")
+								.description("Events published, each counted once however many connections receive it")
+								.baseUnit("events")
+								.tag("event", name)
+								.register(this.registry));
 		}
 
 		Counter refused(String reason) {
 			Counter counter = this.refused.get(reason);
-			return (counter != null) ? counter : this.refused.computeIfAbsent(reason,
-					(name) -> Counter.builder("sse.connections.refused")
-						.description("Stream requests refused before a stream started, by reason")
-						.baseUnit("connections")
-						.tag("reason", name)
-						.register(this.registry));
+			return (counter != null) ? counter
+					: this.refused.computeIfAbsent(reason,
+							(name) -> Counter.builder("sse.connections.refused")
+								.description("Stream requests refused before a stream started, by reason")
+								.baseUnit("connections")
+								.tag("reason", name)
+								.register(this.registry));
 		}
 
 	}

@@ -3,8 +3,8 @@ package dev.eventstream.sse.webmvc;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Text of a value for a log message, cut to a bounded length: source ids come from applications and
- * clients, and one of them must not produce a huge log line.
+ * Text of a value for a log message, cut to a bounded length: source ids come from
+ * applications and clients, and one of them must not produce a huge log line.
  */
 final class LogText {
 

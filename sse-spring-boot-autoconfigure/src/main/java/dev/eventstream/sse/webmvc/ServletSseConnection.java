@@ -20,18 +20,22 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An {@link SseConnection} over a Servlet async response in non-blocking mode: no thread waits on it,
- * and the container's callbacks drive the stream.
+ * An {@link SseConnection} over a Servlet async response in non-blocking mode: no thread
+ * waits on it, and the container's callbacks drive the stream.
  *
- * <p>A response whose output stream does not support non-blocking writes (a mock response, as in
- * {@code MockMvc}, or a wrapper that does not pass {@code setWriteListener} on) is streamed with
- * blocking writes instead: it is always ready, and each frame goes straight through on a writer
- * thread. Fine for a test, where the response is memory; on a real server such a wrapper would let
- * one slow client hold a writer thread, so the first one of each type is logged as a warning.
+ * <p>
+ * A response whose output stream does not support non-blocking writes (a mock response,
+ * as in {@code MockMvc}, or a wrapper that does not pass {@code setWriteListener} on) is
+ * streamed with blocking writes instead: it is always ready, and each frame goes straight
+ * through on a writer thread. Fine for a test, where the response is memory; on a real
+ * server such a wrapper would let one slow client hold a writer thread, so the first one
+ * of each type is logged as a warning.
  *
- * <p>Every use of the response holds this connection's monitor, and so do the container's completion
- * callbacks: the container recycles a response for another request once it completed, so a write
- * racing with the completion could otherwise land in a recycled response.
+ * <p>
+ * Every use of the response holds this connection's monitor, and so do the container's
+ * completion callbacks: the container recycles a response for another request once it
+ * completed, so a write racing with the completion could otherwise land in a recycled
+ * response.
  */
 final class ServletSseConnection implements SseConnection, WriteListener, AsyncListener {
 
@@ -58,9 +62,9 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	}
 
 	/**
-	 * Switches the request to async mode and registers the write listener, whose first callback starts
-	 * the stream. Called once the stream is registered, so a refused registration can still be answered
-	 * with an ordinary error response.
+	 * Switches the request to async mode and registers the write listener, whose first
+	 * callback starts the stream. Called once the stream is registered, so a refused
+	 * registration can still be answered with an ordinary error response.
 	 */
 	void start(HttpServletRequest request, HttpServletResponse response, StreamEndpoint endpoint) throws IOException {
 		synchronized (this) {
@@ -84,7 +88,8 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 				warnOnceIfReal(request, out);
 			}
 		}
-		// Outside the monitor: the first write may release the stream, which takes the server's lock.
+		// Outside the monitor: the first write may release the stream, which takes the
+		// server's lock.
 		endpoint.onWritePossible();
 	}
 
@@ -121,7 +126,8 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	}
 
 	/**
-	 * Called by the container, before {@link #onError(AsyncEvent)}, when a non-blocking write failed.
+	 * Called by the container, before {@link #onError(AsyncEvent)}, when a non-blocking
+	 * write failed.
 	 */
 	@Override
 	public void onError(Throwable ex) {
@@ -143,11 +149,12 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	}
 
 	/**
-	 * Completes the request, whatever happened before: a listener that neither completes nor dispatches
-	 * in {@code onError} makes the container dispatch the request to its error page (Servlet
-	 * specification, 2.3.3.3), which cannot write into an event stream and logs that it failed. That
-	 * holds even when the stream closed earlier: the error may end the completion of an overflowed
-	 * stream whose client stopped reading, or follow the write listener's {@code onError}.
+	 * Completes the request, whatever happened before: a listener that neither completes
+	 * nor dispatches in {@code onError} makes the container dispatch the request to its
+	 * error page (Servlet specification, 2.3.3.3), which cannot write into an event
+	 * stream and logs that it failed. That holds even when the stream closed earlier: the
+	 * error may end the completion of an overflowed stream whose client stopped reading,
+	 * or follow the write listener's {@code onError}.
 	 */
 	@Override
 	public void onError(AsyncEvent event) {
@@ -166,8 +173,8 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	}
 
 	/**
-	 * Closes the connection after a failed non-blocking write and releases the stream; the container's
-	 * {@link #onError(AsyncEvent)} follows, which completes the request.
+	 * Closes the connection after a failed non-blocking write and releases the stream;
+	 * the container's {@link #onError(AsyncEvent)} follows, which completes the request.
 	 */
 	private void disconnected(@Nullable Throwable ex) {
 		if (logger.isDebugEnabled()) {
@@ -199,7 +206,10 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 		}
 	}
 
-	/** Tells whether the request is a mock (MockMvc), however many wrappers filters put around it. */
+	/**
+	 * Tells whether the request is a mock (MockMvc), however many wrappers filters put
+	 * around it.
+	 */
 	private static boolean isMock(ServletRequest request) {
 		ServletRequest each = request;
 		while (each instanceof ServletRequestWrapper wrapper) {

@@ -30,31 +30,40 @@ import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
 /**
- * Streams the {@link SseStream} a controller method returns: answers {@code 200} with the event-stream
- * headers, switches the request to Servlet async with non-blocking writes and hands the response to the
- * stream. No thread is held while the stream is open, and no async timeout ends it.
+ * Streams the {@link SseStream} a controller method returns: answers {@code 200} with the
+ * event-stream headers, switches the request to Servlet async with non-blocking writes
+ * and hands the response to the stream. No thread is held while the stream is open, and
+ * no async timeout ends it.
  *
- * <p>Statuses answered before the stream starts, each deliberate because a browser's
+ * <p>
+ * Statuses answered before the stream starts, each deliberate because a browser's
  * {@code EventSource} stops reconnecting for good on any status other than {@code 200}:
  * {@code 406} when the request does not accept {@code text/event-stream} (a malformed
- * {@code Accept} header included, as Spring MVC's own content negotiation treats it); {@code 503}
- * when the server is shutting down (the client may reconnect to another instance); {@code 429 Too
- * Many Requests} when the source holds its maximum number of connections and {@code 503} when the
- * server does, both with a {@code Retry-After} header in seconds; {@code 204 No Content}, without a
- * body, for a source that was {@linkplain dev.eventstream.sse.server.SseServer#kick kicked}, which
- * tells an {@code EventSource} to stop; and {@code 500} when a filter or servlet of the request's
- * chain does not support async requests, a misconfiguration logged once per controller method. All
- * but {@code 204} go through Spring MVC's error handling, as {@code application/problem+json} when the
- * application sets {@code spring.mvc.problemdetails.enabled=true}, and are logged at {@code DEBUG}
- * only; every refusal ({@code 429}, {@code 503} and {@code 204}) is reported to the
+ * {@code Accept} header included, as Spring MVC's own content negotiation treats it);
+ * {@code 503} when the server is shutting down (the client may reconnect to another
+ * instance); {@code 429 Too
+ * Many Requests} when the source holds its maximum number of connections and {@code 503}
+ * when the server does, both with a {@code Retry-After} header in seconds;
+ * {@code 204 No Content}, without a body, for a source that was
+ * {@linkplain dev.eventstream.sse.server.SseServer#kick kicked}, which tells an
+ * {@code EventSource} to stop; and {@code 500} when a filter or servlet of the request's
+ * chain does not support async requests, a misconfiguration logged once per controller
+ * method. All but {@code 204} go through Spring MVC's error handling, as
+ * {@code application/problem+json} when the application sets
+ * {@code spring.mvc.problemdetails.enabled=true}, and are logged at {@code DEBUG} only;
+ * every refusal ({@code 429}, {@code 503} and {@code 204}) is reported to the
  * {@link StreamRefusalListener}s.
  *
- * <p>A {@code HEAD} request, which cannot carry a stream, is answered {@code 200} with the headers a
- * {@code GET} would get (or the same {@code 406}) and no body; nothing is registered, so it counts
- * against no limit, and the connection limits and kicks are not checked for it.
+ * <p>
+ * A {@code HEAD} request, which cannot carry a stream, is answered {@code 200} with the
+ * headers a {@code GET} would get (or the same {@code 406}) and no body; nothing is
+ * registered, so it counts against no limit, and the connection limits and kicks are not
+ * checked for it.
  *
- * <p>A stream the application connected without a {@code Last-Event-ID} takes the one the request
- * carries: its {@code Last-Event-ID} header or, for clients that cannot set headers, a query parameter.
+ * <p>
+ * A stream the application connected without a {@code Last-Event-ID} takes the one the
+ * request carries: its {@code Last-Event-ID} header or, for clients that cannot set
+ * headers, a query parameter.
  *
  * @since 0.1.0
  */
@@ -76,7 +85,8 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 	/**
 	 * Creates a handler.
 	 * @param lastEventIdParameter name of the query parameter that stands in for the
-	 * {@code Last-Event-ID} header when the request has none, or {@code null} to read the header only
+	 * {@code Last-Event-ID} header when the request has none, or {@code null} to read the
+	 * header only
 	 */
 	public SseStreamReturnValueHandler(@Nullable String lastEventIdParameter) {
 		this(lastEventIdParameter, List.of());
@@ -85,7 +95,8 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 	/**
 	 * Creates a handler that reports refused requests.
 	 * @param lastEventIdParameter name of the query parameter that stands in for the
-	 * {@code Last-Event-ID} header when the request has none, or {@code null} to read the header only
+	 * {@code Last-Event-ID} header when the request has none, or {@code null} to read the
+	 * header only
 	 * @param refusalListeners told of each refused request
 	 * @since 0.2.0
 	 */
@@ -138,9 +149,9 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 				}
 				case TOPIC_FORBIDDEN -> {
 					refused(StreamRefusalListener.TOPIC_FORBIDDEN, ex);
-					throw StreamRequestExceptionResolver.rejection(request, new ErrorResponseException(HttpStatus.FORBIDDEN,
-							ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, "Subscription to a topic is not allowed"),
-							ex));
+					throw StreamRequestExceptionResolver
+						.rejection(request, new ErrorResponseException(HttpStatus.FORBIDDEN, ProblemDetail
+							.forStatusAndDetail(HttpStatus.FORBIDDEN, "Subscription to a topic is not allowed"), ex));
 				}
 				case MAX_CONNECTIONS_PER_SOURCE -> {
 					refused(StreamRefusalListener.MAX_CONNECTIONS_PER_SOURCE, ex);
@@ -163,7 +174,8 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 			connection.start(request, response, endpoint);
 		}
 		catch (IOException | RuntimeException ex) {
-			// Registered but never streamed: release it, or it would count against the limits for good.
+			// Registered but never streamed: release it, or it would count against the
+			// limits for good.
 			endpoint.onDisconnect();
 			throw ex;
 		}
@@ -201,21 +213,24 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 	private static ErrorResponseException refusal(ConnectionRefusedException ex, boolean perSource) {
 		HttpStatus status = perSource ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
 		String detail = perSource ? "Too many connections for this source" : "Too many connections";
-		ErrorResponseException error = new ErrorResponseException(status, ProblemDetail.forStatusAndDetail(status, detail),
-				ex);
+		ErrorResponseException error = new ErrorResponseException(status,
+				ProblemDetail.forStatusAndDetail(status, detail), ex);
 		error.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(ex)));
 		return error;
 	}
 
-	/** Whole seconds, rounded up and at least one: {@code Retry-After} takes no fractions. */
+	/**
+	 * Whole seconds, rounded up and at least one: {@code Retry-After} takes no fractions.
+	 */
 	private static long retryAfterSeconds(ConnectionRefusedException ex) {
 		long millis = ex.retryAfter().toMillis();
 		return Math.max(1, (millis + 999) / 1000);
 	}
 
 	/**
-	 * Answers {@code 406} when the request does not accept {@code text/event-stream}; a malformed
-	 * {@code Accept} header accepts nothing, as in Spring MVC's content negotiation.
+	 * Answers {@code 406} when the request does not accept {@code text/event-stream}; a
+	 * malformed {@code Accept} header accepts nothing, as in Spring MVC's content
+	 * negotiation.
 	 */
 	private static void requireAcceptable(HttpServletRequest request) throws HttpMediaTypeNotAcceptableException {
 		String accept = request.getHeader(HttpHeaders.ACCEPT);
@@ -238,8 +253,9 @@ public final class SseStreamReturnValueHandler implements HandlerMethodReturnVal
 	}
 
 	/**
-	 * Answers {@code 500} when a filter or servlet of the request's chain does not support async, before
-	 * anything is registered: the stream could never start. Warns once per controller method.
+	 * Answers {@code 500} when a filter or servlet of the request's chain does not
+	 * support async, before anything is registered: the stream could never start. Warns
+	 * once per controller method.
 	 */
 	private void requireAsyncSupported(HttpServletRequest request, MethodParameter returnType) {
 		if (request.isAsyncSupported()) {

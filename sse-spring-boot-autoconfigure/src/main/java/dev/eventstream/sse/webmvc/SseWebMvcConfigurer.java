@@ -8,9 +8,10 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.support.DefaultHandlerExceptionResolver;
 
 /**
- * Spring MVC configuration of stream endpoints: their request parameters are checked before a
- * controller method runs (undecodable ones answer {@code 400}), and the errors the transport answers
- * before a stream starts are logged at {@code DEBUG} rather than as warnings.
+ * Spring MVC configuration of stream endpoints: their request parameters are checked
+ * before a controller method runs (undecodable ones answer {@code 400}), and the errors
+ * the transport answers before a stream starts are logged at {@code DEBUG} rather than as
+ * warnings.
  *
  * @since 0.2.0
  */

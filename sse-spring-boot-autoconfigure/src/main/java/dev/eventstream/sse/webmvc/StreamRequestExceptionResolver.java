@@ -14,13 +14,13 @@ import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.DefaultHandlerExceptionResolver;
 
 /**
- * Answers the errors the transport raised for a stream request (a refused connection, a request
- * that does not accept {@code text/event-stream}, malformed parameters) as
+ * Answers the errors the transport raised for a stream request (a refused connection, a
+ * request that does not accept {@code text/event-stream}, malformed parameters) as
  * {@link DefaultHandlerExceptionResolver} would, with the status and headers of the
- * {@link ErrorResponse}, but logs them at {@code DEBUG}: that resolver logs each one as a warning,
- * and clients that reconnect in a storm or send garbage would fill the log. It runs right before
- * that resolver, so the application's {@code @ExceptionHandler} methods and Spring's problem details
- * handler see these errors first.
+ * {@link ErrorResponse}, but logs them at {@code DEBUG}: that resolver logs each one as a
+ * warning, and clients that reconnect in a storm or send garbage would fill the log. It
+ * runs right before that resolver, so the application's {@code @ExceptionHandler} methods
+ * and Spring's problem details handler see these errors first.
  */
 final class StreamRequestExceptionResolver implements HandlerExceptionResolver {
 
@@ -49,7 +49,8 @@ final class StreamRequestExceptionResolver implements HandlerExceptionResolver {
 		}
 		try {
 			if (!response.isCommitted()) {
-				error.getHeaders().forEach((name, values) -> values.forEach((value) -> response.addHeader(name, value)));
+				error.getHeaders()
+					.forEach((name, values) -> values.forEach((value) -> response.addHeader(name, value)));
 				response.sendError(status);
 			}
 		}

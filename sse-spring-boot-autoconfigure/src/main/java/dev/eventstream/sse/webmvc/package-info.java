@@ -1,6 +1,6 @@
 /**
- * The Spring MVC transport: streams an {@link dev.eventstream.sse.server.SseStream} over Servlet async
- * with non-blocking writes.
+ * The Spring MVC transport: streams an {@link dev.eventstream.sse.server.SseStream} over
+ * Servlet async with non-blocking writes.
  */
 @NullMarked
 package dev.eventstream.sse.webmvc;

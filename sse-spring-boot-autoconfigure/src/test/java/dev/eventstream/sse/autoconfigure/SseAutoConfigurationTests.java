@@ -106,7 +106,8 @@ class SseAutoConfigurationTests {
 			SseServer<String> server = context.getBean(SseServer.class);
 			assertThatExceptionOfType(ConnectionRefusedException.class)
 				.isThrownBy(() -> server.connect("alice", null, List.of("secret")).open(new NoConnection(), null))
-				.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(ConnectionRefusedException.Reason.TOPIC_FORBIDDEN));
+				.satisfies(
+						(ex) -> assertThat(ex.reason()).isEqualTo(ConnectionRefusedException.Reason.TOPIC_FORBIDDEN));
 			assertThat(server.connectionCount()).isZero();
 		});
 	}
@@ -122,7 +123,8 @@ class SseAutoConfigurationTests {
 			assertThat(users.isRunning()).isTrue();
 			orders.broadcast(SseEvent.of("order"));
 			users.broadcast(SseEvent.of("user"));
-			// A client that saw nothing yet comes back with the origin id: it gets its own server's history.
+			// A client that saw nothing yet comes back with the origin id: it gets its
+			// own server's history.
 			RecordingConnection connection = new RecordingConnection();
 			users.connect("alice", EventHistory.ORIGIN).open(connection, null).onWritePossible();
 			assertThat(connection.text).contains("data: user").doesNotContain("data: order");
@@ -276,7 +278,10 @@ class SseAutoConfigurationTests {
 				.doesNotHaveBean(SseStreamReturnValueHandler.class));
 	}
 
-	/** Sends the payload through the auto-configured server and reads the frame back from history. */
+	/**
+	 * Sends the payload through the auto-configured server and reads the frame back from
+	 * history.
+	 */
 	@SuppressWarnings("unchecked")
 	private static String sentFrame(ApplicationContext context, Object payload) {
 		SseServer<Object> server = context.getBean(SseServer.class);

@@ -87,7 +87,8 @@ class SseMetricsTests {
 			server.broadcast(SseEvent.of("tick", "1"));
 			assertThat(this.registry.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags())
 				.allSatisfy((tag) -> assertThat(tag.getKey()).isIn("event", "reason")));
-			assertThat(this.registry.get("sse.connections.closed").functionCounters()).hasSize(CloseReason.values().length);
+			assertThat(this.registry.get("sse.connections.closed").functionCounters())
+				.hasSize(CloseReason.values().length);
 			assertThat(this.registry.get("sse.connections.closed").tag("reason", "overflow").functionCounter().count())
 				.isZero();
 			assertThat(this.registry.get("sse.events.published").tag("event", "tick").counter().count()).isEqualTo(1);

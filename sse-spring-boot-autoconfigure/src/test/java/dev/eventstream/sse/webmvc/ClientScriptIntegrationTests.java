@@ -14,8 +14,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The browser client, {@code /sse/sse-client.js}, on a real server: served from the starter's jar with
- * revalidating cache headers, and not at all when {@code sse.client-script.enabled=false}.
+ * The browser client, {@code /sse/sse-client.js}, on a real server: served from the
+ * starter's jar with revalidating cache headers, and not at all when
+ * {@code sse.client-script.enabled=false}.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
 class ClientScriptIntegrationTests {

@@ -27,8 +27,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two applications on random ports sharing one real {@code redis-server} with
- * {@code sse.cluster.type=redis}: events published on either reach the clients of both, clients
- * resume on the other one, and delivery survives a Redis restart.
+ * {@code sse.cluster.type=redis}: events published on either reach the clients of both,
+ * clients resume on the other one, and delivery survives a Redis restart.
  */
 class ClusterIntegrationTests {
 
@@ -171,7 +171,8 @@ class ClusterIntegrationTests {
 
 			own.restart();
 			await().atMost(WAIT).until(() -> health(c) == Status.UP && health(d) == Status.UP);
-			// Claims are renewed every 10 s; a Redis that lost them must learn them again at once.
+			// Claims are renewed every 10 s; a Redis that lost them must learn them again
+			// at once.
 			Optional<String> id = await().atMost(Duration.ofSeconds(3))
 				.ignoreExceptions()
 				.until(() -> c.server().send("heidi", SseEvent.of("private", "for heidi")), Optional::isPresent);

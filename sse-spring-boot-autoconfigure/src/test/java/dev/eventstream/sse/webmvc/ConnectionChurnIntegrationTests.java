@@ -29,38 +29,44 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Thousands of streams that connect and go away on a real server leave nothing behind: no
- * connection (in the server, in Tomcat or as an open socket), no source, no thread and no heap. A
- * client that goes away is found at the next write, so keep-alive is short here.
+ * connection (in the server, in Tomcat or as an open socket), no source, no thread and no
+ * heap. A client that goes away is found at the next write, so keep-alive is short here.
  *
- * <p>Tomcat's caches of request processors and socket channels are off: they keep up to hundreds of
- * recycled objects of 50 to 100 KB each, as many as the last bursts left, which would hide a leak of
- * the same size or fake one. Its pool of request workers has a fixed size, so that the live thread
- * count has a steady state to return to. The application context is closed after the class: no other
- * test shares its settings.
+ * <p>
+ * Tomcat's caches of request processors and socket channels are off: they keep up to
+ * hundreds of recycled objects of 50 to 100 KB each, as many as the last bursts left,
+ * which would hide a leak of the same size or fake one. Its pool of request workers has a
+ * fixed size, so that the live thread count has a steady state to return to. The
+ * application context is closed after the class: no other test shares its settings.
  */
 @DirtiesContext
 @SpringBootTest(classes = { TestApplication.class, ConnectionChurnIntegrationTests.NoTomcatCaches.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT,
-		// A short presence grace: a source stays addressable for it after its last connection, by design.
-		properties = { "sse.keep-alive=200ms", "sse.presence.grace=50ms", "server.tomcat.processor-cache=0", "server.tomcat.threads.max=50",
-				"server.tomcat.threads.min-spare=50" })
+		// A short presence grace: a source stays addressable for it after its last
+		// connection, by design.
+		properties = { "sse.keep-alive=200ms", "sse.presence.grace=50ms", "server.tomcat.processor-cache=0",
+				"server.tomcat.threads.max=50", "server.tomcat.threads.min-spare=50" })
 class ConnectionChurnIntegrationTests {
 
 	private static final Log logger = LogFactory.getLog(ConnectionChurnIntegrationTests.class);
 
-	// A stream that stayed reachable after it closed would keep about 1.1 KB (measured by keeping every
-	// closed stream in a list): 500 cycles would grow the heap by some 550 KB, 5000 by 5.5 MB. Without
+	// A stream that stayed reachable after it closed would keep about 1.1 KB (measured by
+	// keeping every
+	// closed stream in a list): 500 cycles would grow the heap by some 550 KB, 5000 by
+	// 5.5 MB. Without
 	// Tomcat's caches, the heap after GC returns to within 50 KB after the warm-up.
 	private static final long MAX_HEAP_GROWTH = 256 * 1024;
 
-	// JDK-internal threads come and go (the common pool's, Awaitility's); one thread per connection, or
+	// JDK-internal threads come and go (the common pool's, Awaitility's); one thread per
+	// connection, or
 	// one that a closed stream never stopped, would exceed it by hundreds.
 	private static final int THREAD_SLACK = 2;
 
 	// The loopback client's selector and the JDK's own files.
 	private static final int DESCRIPTOR_SLACK = 10;
 
-	// The server whose warm-up is done, and its open file descriptors before any connection: the test
+	// The server whose warm-up is done, and its open file descriptors before any
+	// connection: the test
 	// methods share one application context.
 	private static int warmedUp;
 
@@ -79,8 +85,8 @@ class ConnectionChurnIntegrationTests {
 	final LoopbackClient client = new LoopbackClient();
 
 	/**
-	 * Warms up the code, once per server, so that the cycles measured after it start from a steady
-	 * state.
+	 * Warms up the code, once per server, so that the cycles measured after it start from
+	 * a steady state.
 	 */
 	@BeforeEach
 	void warmUp() {
@@ -129,19 +135,22 @@ class ConnectionChurnIntegrationTests {
 		Snapshot after = snapshot();
 		logger.info(what + " cycles: heap after GC " + kb(before.heap) + " KB -> " + kb(after.heap) + " KB, threads "
 				+ before.threads + " -> " + after.threads + ", open files " + before.descriptors + " -> "
-				+ after.descriptors + ", connections " + this.server.connectionCount() + ", sources " + this.server.size());
+				+ after.descriptors + ", connections " + this.server.connectionCount() + ", sources "
+				+ this.server.size());
 		assertThat(after.clientCloses - before.clientCloses).as("cycles released as client closes").isEqualTo(cycles);
 		assertThat(after.threads).as("live threads").isLessThanOrEqualTo(before.threads + THREAD_SLACK);
 		assertThat(after.heap - before.heap).as("heap growth after GC").isLessThan(MAX_HEAP_GROWTH);
 	}
 
 	/**
-	 * Waits until the server and Tomcat released every connection and their sockets are closed, then
-	 * measures.
+	 * Waits until the server and Tomcat released every connection and their sockets are
+	 * closed, then measures.
 	 */
 	private Snapshot snapshot() {
-		// Tomcat counts its acceptor's next connection while it waits for it, hence one when idle. A
-		// socket closed while registered with a selector stays open until the selector's next turn
+		// Tomcat counts its acceptor's next connection while it waits for it, hence one
+		// when idle. A
+		// socket closed while registered with a selector stays open until the selector's
+		// next turn
 		// (Tomcat's poller turns at least every second).
 		await().atMost(LoopbackClient.WAIT).untilAsserted(() -> {
 			assertThat(this.server.connectionCount()).as("connections").isZero();

@@ -22,12 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Connection limits on a real server: past them a new stream is refused with {@code 429} or
- * {@code 503}, a {@code Retry-After} header and a problem detail, and the open streams go on.
+ * Connection limits on a real server: past them a new stream is refused with {@code 429}
+ * or {@code 503}, a {@code Retry-After} header and a problem detail, and the open streams
+ * go on.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.max-connections=3", "sse.max-connections-per-source=2", "sse.retry=1500ms", "sse.keep-alive=500ms",
-				"spring.mvc.problemdetails.enabled=true" })
+		properties = { "sse.max-connections=3", "sse.max-connections-per-source=2", "sse.retry=1500ms",
+				"sse.keep-alive=500ms", "spring.mvc.problemdetails.enabled=true" })
 class ConnectionLimitIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
@@ -54,13 +55,14 @@ class ConnectionLimitIntegrationTests {
 		HttpResponse<String> refused = request("/rest/events?user=alice");
 		assertThat(refused.statusCode()).isEqualTo(429);
 		assertThat(refused.headers().firstValue("Retry-After")).hasValue("2");
-		assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(refused.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(refused.body()).contains("\"status\":429").contains("Too many connections for this source");
 		assertThat(this.server.connectionCount()).isEqualTo(2);
 		assertThat(request("/mvc/events?user=alice").statusCode()).isEqualTo(429);
 		this.server.broadcast(SseEvent.of("still streaming"));
-		await().atMost(WAIT).until(() -> tab1.data().contains("still streaming") && tab2.data().contains("still streaming"));
+		await().atMost(WAIT)
+			.until(() -> tab1.data().contains("still streaming") && tab2.data().contains("still streaming"));
 		assertThat(tab1.ended()).isFalse();
 		assertThat(tab2.ended()).isFalse();
 	}

@@ -27,12 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The web server each test run uses (Tomcat by default, Jetty 12 in the {@code jetty} run, named by
- * the {@code sse.test.container} system property), and its connection limit: at the SSE limit a new
- * stream is refused with {@code 503} at once, while other requests still get through.
+ * The web server each test run uses (Tomcat by default, Jetty 12 in the {@code jetty}
+ * run, named by the {@code sse.test.container} system property), and its connection
+ * limit: at the SSE limit a new stream is refused with {@code 503} at once, while other
+ * requests still get through.
  */
-@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.max-connections=20", "sse.keep-alive=500ms", "management.endpoints.web.exposure.include=health" })
+@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+		"sse.max-connections=20", "sse.keep-alive=500ms", "management.endpoints.web.exposure.include=health" })
 class ContainerIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
@@ -73,7 +74,8 @@ class ContainerIntegrationTests {
 			.toList();
 		streams.forEach((stream) -> assertThat(stream.awaitStarted()).isEqualTo(200));
 		assertThat(this.server.connectionCount()).isEqualTo(20);
-		// Connections that send nothing hold a slot of the web server, as slow clients and idle
+		// Connections that send nothing hold a slot of the web server, as slow clients
+		// and idle
 		// keep-alive connections do.
 		for (int i = 0; i < 50; i++) {
 			this.idleConnections.add(SocketChannel.open(new InetSocketAddress("127.0.0.1", this.port)));
@@ -87,15 +89,16 @@ class ContainerIntegrationTests {
 		assertThat(refused.statusCode()).isEqualTo(503);
 		assertThat(refused.headers().firstValue("Retry-After")).isPresent();
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-		HttpResponse<String> health = http.send(
-				HttpRequest.newBuilder(uri("/actuator/health")).timeout(WAIT).build(),
+		HttpResponse<String> health = http.send(HttpRequest.newBuilder(uri("/actuator/health")).timeout(WAIT).build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(health.statusCode()).isEqualTo(200);
 		assertThat(health.body()).contains("\"status\":\"UP\"");
 		this.server.broadcast(SseEvent.of("still streaming"));
 		await().atMost(WAIT)
 			.until(() -> streams.stream()
-				.allMatch((stream) -> stream.events().stream().anyMatch((event) -> event.data().equals("still streaming"))));
+				.allMatch((stream) -> stream.events()
+					.stream()
+					.anyMatch((event) -> event.data().equals("still streaming"))));
 	}
 
 	private URI uri(String pathAndQuery) {

@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A cross-origin {@code EventSource} with credentials ({@code withCredentials: true}): the CORS
- * headers are on the event-stream response although the handler starts async processing, and a
- * disallowed origin is refused before any stream is registered.
+ * A cross-origin {@code EventSource} with credentials ({@code withCredentials: true}):
+ * the CORS headers are on the event-stream response although the handler starts async
+ * processing, and a disallowed origin is refused before any stream is registered.
  */
 @SpringBootTest(classes = { TestApplication.class, CorsIntegrationTests.CrossOriginController.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sse.keep-alive=500ms")
@@ -47,8 +47,8 @@ class CorsIntegrationTests {
 
 	@Test
 	void allowedOriginWithCredentialsGetsCorsHeadersOnEventStream() {
-		EventStreamRecorder recorder = this.recorders.open(uri("/cors/events?user=ann"), "Accept",
-				"text/event-stream", "Origin", "https://app.example");
+		EventStreamRecorder recorder = this.recorders.open(uri("/cors/events?user=ann"), "Accept", "text/event-stream",
+				"Origin", "https://app.example");
 		HttpResponse<?> response = recorder.response();
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream;charset=UTF-8");

@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Many clients that closed their sockets at once, on a real server, are released by the next two
- * broadcasts: the first write to a closed peer is accepted by the kernel and answered with a reset, so
- * the second fails. Keep-alive is off, so that only the broadcasts write.
+ * Many clients that closed their sockets at once, on a real server, are released by the
+ * next two broadcasts: the first write to a closed peer is accepted by the kernel and
+ * answered with a reset, so the second fails. Keep-alive is off, so that only the
+ * broadcasts write.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "sse.keep-alive=0s")
@@ -34,8 +35,10 @@ class DeadClientsIntegrationTests {
 	// More with -Dsse.test.dead-clients=2000, to measure.
 	private static final int CLIENTS = Integer.getInteger("sse.test.dead-clients", 500);
 
-	// Each release is a failed write and a completed request: cheap work, well under a second for
-	// 500 even on a loaded machine; a release that waited on something per connection would not be.
+	// Each release is a failed write and a completed request: cheap work, well under a
+	// second for
+	// 500 even on a loaded machine; a release that waited on something per connection
+	// would not be.
 	private static final Duration RELEASED_WITHIN = Duration.ofSeconds(5);
 
 	@Autowired
@@ -58,7 +61,8 @@ class DeadClientsIntegrationTests {
 		this.client.awaitSelection();
 		long first = System.nanoTime();
 		this.server.broadcast(SseEvent.of("first"));
-		// Written (not merged with the second into one write) before the second is published.
+		// Written (not merged with the second into one write) before the second is
+		// published.
 		await().atMost(RELEASED_WITHIN).until(() -> queuedFrames() == 0);
 		int afterFirst = this.server.connectionCount();
 		long second = System.nanoTime();

@@ -16,8 +16,8 @@ import dev.eventstream.sse.SseEvent;
 import dev.eventstream.sse.SseParser;
 
 /**
- * Reads one event stream over a real HTTP connection on a background thread, keeping the raw bytes,
- * the dispatched events and the comments.
+ * Reads one event stream over a real HTTP connection on a background thread, keeping the
+ * raw bytes, the dispatched events and the comments.
  */
 final class EventStreamRecorder implements AutoCloseable {
 
@@ -64,7 +64,8 @@ final class EventStreamRecorder implements AutoCloseable {
 		if (headers.length > 0) {
 			request.headers(headers);
 		}
-		// A client of its own: a shared one may send the next request over a connection it is closing.
+		// A client of its own: a shared one may send the next request over a connection
+		// it is closing.
 		HttpClient client = HttpClient.newHttpClient();
 		try {
 			return new EventStreamRecorder(client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
@@ -125,7 +126,8 @@ final class EventStreamRecorder implements AutoCloseable {
 	}
 
 	/**
-	 * Tells whether the server ended the response properly, as opposed to dropping the connection.
+	 * Tells whether the server ended the response properly, as opposed to dropping the
+	 * connection.
 	 */
 	boolean endedCleanly() {
 		return this.ended && this.endedCleanly;

@@ -10,11 +10,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One event stream over HTTP/2 in clear text with prior knowledge, on a raw socket: the connection
- * preface, a {@code GET} on stream 1 and a reader thread that answers settings and pings and, while it
- * reads, opens the flow-control windows again. Nothing hides what a test does to the connection:
- * {@link #stopReading()} leaves every byte in the socket, and {@link #close()} drops the TCP
- * connection without a {@code GOAWAY} or {@code RST_STREAM}, as a client that vanishes.
+ * One event stream over HTTP/2 in clear text with prior knowledge, on a raw socket: the
+ * connection preface, a {@code GET} on stream 1 and a reader thread that answers settings
+ * and pings and, while it reads, opens the flow-control windows again. Nothing hides what
+ * a test does to the connection: {@link #stopReading()} leaves every byte in the socket,
+ * and {@link #close()} drops the TCP connection without a {@code GOAWAY} or
+ * {@code RST_STREAM}, as a client that vanishes.
  */
 final class H2cClient implements AutoCloseable {
 
@@ -51,7 +52,8 @@ final class H2cClient implements AutoCloseable {
 	 * Connects and sends the request.
 	 * @param port the server's port on {@code 127.0.0.1}
 	 * @param pathAndQuery the request target
-	 * @param receiveBufferSize the socket's receive buffer size, or 0 for the system's default
+	 * @param receiveBufferSize the socket's receive buffer size, or 0 for the system's
+	 * default
 	 * @return the client
 	 */
 	static H2cClient open(int port, String pathAndQuery, int receiveBufferSize) {
@@ -75,7 +77,10 @@ final class H2cClient implements AutoCloseable {
 		return this.data.toString(StandardCharsets.UTF_8);
 	}
 
-	/** Stops reading: what the server sends from now on waits in the socket and its windows stay shut. */
+	/**
+	 * Stops reading: what the server sends from now on waits in the socket and its
+	 * windows stay shut.
+	 */
 	void stopReading() {
 		this.stopped = true;
 	}
@@ -94,8 +99,10 @@ final class H2cClient implements AutoCloseable {
 
 	private void start(int port, String pathAndQuery) throws IOException {
 		ByteArrayOutputStream block = new ByteArrayOutputStream();
-		// Pseudo-header names only from the static table (RFC 7541, appendix A): :method GET and
-		// :scheme http indexed whole, :authority (1) and :path (4) as indexed names with literal values.
+		// Pseudo-header names only from the static table (RFC 7541, appendix A): :method
+		// GET and
+		// :scheme http indexed whole, :authority (1) and :path (4) as indexed names with
+		// literal values.
 		block.write(0x82);
 		block.write(0x86);
 		block.write(0x01);
@@ -137,7 +144,8 @@ final class H2cClient implements AutoCloseable {
 						this.data.write(payload, 0, length);
 					}
 					unacknowledged += length;
-					// In large steps: the server counts small window updates as abusive overhead.
+					// In large steps: the server counts small window updates as abusive
+					// overhead.
 					if (!this.stopped && unacknowledged >= WINDOW_STEP) {
 						send(WINDOW_UPDATE, 0, 0, increment(unacknowledged));
 						send(WINDOW_UPDATE, 0, stream, increment(unacknowledged));
@@ -169,7 +177,10 @@ final class H2cClient implements AutoCloseable {
 		return new byte[] { (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n };
 	}
 
-	/** An HPACK literal header field without indexing, with a literal name and no Huffman coding. */
+	/**
+	 * An HPACK literal header field without indexing, with a literal name and no Huffman
+	 * coding.
+	 */
 	private static void header(ByteArrayOutputStream block, String name, String value) {
 		block.write(0);
 		string(block, name);

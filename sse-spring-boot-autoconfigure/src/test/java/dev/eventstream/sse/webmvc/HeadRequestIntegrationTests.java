@@ -15,8 +15,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code HEAD} requests to a stream endpoint on a real server, over a raw socket: answered with the
- * headers a {@code GET} would get and no body, and never registered, however many come.
+ * {@code HEAD} requests to a stream endpoint on a real server, over a raw socket:
+ * answered with the headers a {@code GET} would get and no body, and never registered,
+ * however many come.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.max-connections-per-source=2", "sse.keep-alive=500ms" })

@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Clients over HTTP/2 in clear text that go away or stop reading: the streams are released quietly,
- * and the container never dispatches an ended stream to the error page (which cannot write a problem
- * detail into an event stream, and says so in a warning).
+ * Clients over HTTP/2 in clear text that go away or stop reading: the streams are
+ * released quietly, and the container never dispatches an ended stream to the error page
+ * (which cannot write a problem detail into an event stream, and says so in a warning).
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.http2.enabled=true", "sse.keep-alive=200ms", "sse.buffer-capacity=8",
@@ -67,7 +67,8 @@ class Http2DisconnectIntegrationTests {
 		int logged = output.length();
 		List<EventStreamRecorder> clients = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
-			// Upgraded from HTTP/1.1; closing the body resets the stream, the connection stays.
+			// Upgraded from HTTP/1.1; closing the body resets the stream, the connection
+			// stays.
 			EventStreamRecorder client = EventStreamRecorder.open(
 					URI.create("http://127.0.0.1:" + this.port + "/rest/events?user=reset-" + i), "Accept",
 					"text/event-stream");

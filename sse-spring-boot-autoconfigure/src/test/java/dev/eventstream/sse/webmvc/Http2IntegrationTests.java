@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Streams over HTTP/2 without TLS (h2c, reached by an HTTP/1.1 upgrade), on the web server of the
- * test run: events arrive, and a client that resets its stream is released.
+ * Streams over HTTP/2 without TLS (h2c, reached by an HTTP/1.1 upgrade), on the web
+ * server of the test run: events arrive, and a client that resets its stream is released.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.http2.enabled=true", "sse.keep-alive=500ms" })
@@ -42,8 +42,8 @@ class Http2IntegrationTests {
 		EventStreamRecorder bob = this.recorders.open(uri("/mvc/events?user=bob"));
 		assertThat(alice.response().version()).isEqualTo(HttpClient.Version.HTTP_2);
 		assertThat(bob.response().version()).isEqualTo(HttpClient.Version.HTTP_2);
-		assertThat(alice.response().headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("text/event-stream"));
+		assertThat(alice.response().headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/event-stream"));
 		await().atMost(WAIT).until(() -> this.server.connectionCount() == 2);
 		String first = this.server.broadcast(SseEvent.of("one"));
 		this.server.send("bob", SseEvent.of("two"));

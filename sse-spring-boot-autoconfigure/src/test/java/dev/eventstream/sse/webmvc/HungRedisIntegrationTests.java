@@ -31,11 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An application on a random port, clustered through a real {@code redis-server} that hangs
- * ({@code SIGSTOP}) for a few seconds while 50 clients keep publishing: each publish fails with
- * {@code 503} within about {@code sse.cluster.redis.timeout} instead of holding its request thread
- * until Redis answers, health answers promptly with {@code DOWN}, and once Redis resumes publishing
- * works again and the stream keeps delivering. The bounds are generous: the machine may be busy.
+ * An application on a random port, clustered through a real {@code redis-server} that
+ * hangs ({@code SIGSTOP}) for a few seconds while 50 clients keep publishing: each
+ * publish fails with {@code 503} within about {@code sse.cluster.redis.timeout} instead
+ * of holding its request thread until Redis answers, health answers promptly with
+ * {@code DOWN}, and once Redis resumes publishing works again and the stream keeps
+ * delivering. The bounds are generous: the machine may be busy.
  */
 class HungRedisIntegrationTests {
 
@@ -62,14 +63,16 @@ class HungRedisIntegrationTests {
 							"management.endpoint.health.show-details=always")
 					.run()) {
 			int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-			EventStreamRecorder stream = EventStreamRecorder.open(URI.create("http://127.0.0.1:" + port + "/rest/events?user=ann"));
+			EventStreamRecorder stream = EventStreamRecorder
+				.open(URI.create("http://127.0.0.1:" + port + "/rest/events?user=ann"));
 			List<Outcome> publishes = new CopyOnWriteArrayList<>();
 			List<Outcome> probes = new CopyOnWriteArrayList<>();
 			ScheduledExecutorService publishers = Executors.newScheduledThreadPool(PUBLISHERS);
 			ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor();
 			try {
-				await().atMost(Duration.ofSeconds(10)).until(() -> stream.eventCount() == 0 && !stream.ended()
-						&& context.getBean(SseServer.class).connectionCount() == 1);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> stream.eventCount() == 0 && !stream.ended()
+							&& context.getBean(SseServer.class).connectionCount() == 1);
 				for (int i = 0; i < PUBLISHERS; i++) {
 					publishers.scheduleWithFixedDelay(() -> publishes.add(call(post(port, "/publish"))), 0, 100,
 							TimeUnit.MILLISECONDS);
@@ -91,7 +94,8 @@ class HungRedisIntegrationTests {
 				}
 
 				await().atMost(Duration.ofSeconds(10))
-					.until(() -> publishes.stream().anyMatch((outcome) -> outcome.start() > resumed && outcome.status() == 202)
+					.until(() -> publishes.stream()
+						.anyMatch((outcome) -> outcome.start() > resumed && outcome.status() == 202)
 							&& call(get(port, "/actuator/health/sse")).status() == 200);
 				publishers.shutdown();
 				prober.shutdown();
@@ -113,10 +117,14 @@ class HungRedisIntegrationTests {
 					.allSatisfy((probe) -> assertThat(probe.nanos()).isLessThan(TimeUnit.SECONDS.toNanos(2)));
 
 				int received = stream.eventCount();
-				HttpResponse<String> after = this.http.send(post(port, "/publish"), HttpResponse.BodyHandlers.ofString());
+				HttpResponse<String> after = this.http.send(post(port, "/publish"),
+						HttpResponse.BodyHandlers.ofString());
 				assertThat(after.statusCode()).isEqualTo(202);
 				await().atMost(Duration.ofSeconds(10))
-					.until(() -> stream.events().stream().skip(received).anyMatch((event) -> event.id().equals(after.body())));
+					.until(() -> stream.events()
+						.stream()
+						.skip(received)
+						.anyMatch((event) -> event.id().equals(after.body())));
 				assertThat(stream.ended()).isFalse();
 			}
 			catch (InterruptedException ex) {
@@ -154,7 +162,9 @@ class HungRedisIntegrationTests {
 	}
 
 	private static HttpRequest get(int port, String path) {
-		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).build();
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.timeout(Duration.ofSeconds(30))
+			.build();
 	}
 
 	private static long count(List<Outcome> outcomes, int status) {

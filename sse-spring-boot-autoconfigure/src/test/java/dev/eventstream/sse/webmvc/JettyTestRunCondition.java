@@ -8,10 +8,11 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Runs, in the {@code jetty} test run, only the tests listed in the {@code sse.test.jetty-tests}
- * system property: simple class names, each optionally followed by {@code #} and method name patterns
- * joined by {@code +} ({@code ShutdownIntegrationTests#endsEvery*+refusesNew*}). Every other test is
- * skipped there, also when {@code -Dtest} names it; outside the Jetty run, nothing is skipped.
+ * Runs, in the {@code jetty} test run, only the tests listed in the
+ * {@code sse.test.jetty-tests} system property: simple class names, each optionally
+ * followed by {@code #} and method name patterns joined by {@code +}
+ * ({@code ShutdownIntegrationTests#endsEvery*+refusesNew*}). Every other test is skipped
+ * there, also when {@code -Dtest} names it; outside the Jetty run, nothing is skipped.
  * Registered through extension auto-detection, which only the Jetty run enables.
  */
 public final class JettyTestRunCondition implements ExecutionCondition {

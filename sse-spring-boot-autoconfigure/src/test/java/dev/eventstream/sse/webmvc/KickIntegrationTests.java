@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Kicking a source on a real server: the project's client receives the close event, reconnects, is
- * answered {@code 204} and stops for good; once the refusal ends the source may connect again.
+ * Kicking a source on a real server: the project's client receives the close event,
+ * reconnects, is answered {@code 204} and stops for good; once the refusal ends the
+ * source may connect again.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.retry=200ms", "sse.keep-alive=500ms" })
@@ -70,7 +71,9 @@ class KickIntegrationTests {
 		this.server.kick("eve", Duration.ofMinutes(1));
 		for (String path : new String[] { "/mvc/events", "/rest/events" }) {
 			HttpResponse<String> response = HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(uri(path + "?user=eve")).header("Accept", "text/event-stream").timeout(WAIT)
+				.send(HttpRequest.newBuilder(uri(path + "?user=eve"))
+					.header("Accept", "text/event-stream")
+					.timeout(WAIT)
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(response.statusCode()).isEqualTo(204);
 			assertThat(response.body()).isEmpty();

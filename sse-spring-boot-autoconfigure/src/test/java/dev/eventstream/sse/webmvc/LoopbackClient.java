@@ -39,13 +39,16 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An event-stream client over raw non-blocking sockets to {@code 127.0.0.1}, for fault and load tests:
- * one selector thread reads every stream, so that a test can hold a thousand of them. Each stream
- * sends an HTTP/1.1 {@code GET}, decodes the chunked response and feeds an {@link SseParser}; it can
- * half-close its socket, or stop reading after a number of body bytes.
+ * An event-stream client over raw non-blocking sockets to {@code 127.0.0.1}, for fault
+ * and load tests: one selector thread reads every stream, so that a test can hold a
+ * thousand of them. Each stream sends an HTTP/1.1 {@code GET}, decodes the chunked
+ * response and feeds an {@link SseParser}; it can half-close its socket, or stop reading
+ * after a number of body bytes.
  *
- * <p>Registered as an extension, it connects to the server of the test's Spring application context,
- * and after each test closes every stream and waits until that server released them all.
+ * <p>
+ * Registered as an extension, it connects to the server of the test's Spring application
+ * context, and after each test closes every stream and waits until that server released
+ * them all.
  */
 final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, AutoCloseable {
 
@@ -93,8 +96,8 @@ final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, Aut
 	}
 
 	/**
-	 * Returns how many connections Tomcat holds, of any client, plus one: it counts its acceptor's
-	 * next connection while it waits for it.
+	 * Returns how many connections Tomcat holds, of any client, plus one: it counts its
+	 * acceptor's next connection while it waits for it.
 	 * @param context the context of the server
 	 * @return the count
 	 */
@@ -129,7 +132,8 @@ final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, Aut
 	}
 
 	/**
-	 * Opens a stream whose socket has the given receive buffer size; it connects in the background.
+	 * Opens a stream whose socket has the given receive buffer size; it connects in the
+	 * background.
 	 * @param pathAndQuery the request target
 	 * @param receiveBufferSize the size in bytes, or 0 for the system's default
 	 * @param headers extra request headers, as name and value pairs
@@ -148,7 +152,8 @@ final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, Aut
 			SocketChannel channel = SocketChannel.open();
 			channel.configureBlocking(false);
 			if (receiveBufferSize > 0) {
-				// Set before connecting, so that the window the server sees is small from the start.
+				// Set before connecting, so that the window the server sees is small from
+				// the start.
 				channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferSize);
 			}
 			Stream stream = new Stream(channel, request.toString().getBytes(StandardCharsets.US_ASCII));
@@ -183,8 +188,9 @@ final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, Aut
 	}
 
 	/**
-	 * Waits for the selector thread's next turn: streams closed before it returns have their sockets
-	 * closed, since a selection deregisters the keys of closed channels and so closes them.
+	 * Waits for the selector thread's next turn: streams closed before it returns have
+	 * their sockets closed, since a selection deregisters the keys of closed channels and
+	 * so closes them.
 	 */
 	void awaitSelection() {
 		CompletableFuture<Void> turn = new CompletableFuture<>();
@@ -219,7 +225,10 @@ final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, Aut
 		}
 	}
 
-	/** One event stream, fed by the selector thread. Its accessors may be called from any thread. */
+	/**
+	 * One event stream, fed by the selector thread. Its accessors may be called from any
+	 * thread.
+	 */
 	final class Stream {
 
 		private static final int HEADERS = 0;
@@ -288,8 +297,8 @@ final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, Aut
 		}
 
 		/**
-		 * Waits until the response status arrived and, for {@code 200}, the priming event id, which
-		 * the server writes last in the preamble of a stream it registered.
+		 * Waits until the response status arrived and, for {@code 200}, the priming event
+		 * id, which the server writes last in the preamble of a stream it registered.
 		 * @return the status
 		 */
 		int awaitStarted() {
@@ -321,7 +330,10 @@ final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, Aut
 			return this.comments;
 		}
 
-		/** Returns the last event ID the parser committed, as a browser sends it when it reconnects. */
+		/**
+		 * Returns the last event ID the parser committed, as a browser sends it when it
+		 * reconnects.
+		 */
 		synchronized String lastEventId() {
 			return this.lastEventId;
 		}
@@ -335,12 +347,17 @@ final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, Aut
 			return this.ended;
 		}
 
-		/** Tells whether the server ended the response with its last chunk, not by dropping the connection. */
+		/**
+		 * Tells whether the server ended the response with its last chunk, not by
+		 * dropping the connection.
+		 */
 		boolean endedCleanly() {
 			return this.endedCleanly;
 		}
 
-		/** Shuts the socket's output down, as a client that half-closes; reading goes on. */
+		/**
+		 * Shuts the socket's output down, as a client that half-closes; reading goes on.
+		 */
 		void shutdownOutput() {
 			try {
 				this.channel.shutdownOutput();
@@ -350,7 +367,10 @@ final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, Aut
 			}
 		}
 
-		/** Stops reading once this many bytes of the body arrived; the rest waits in the socket. */
+		/**
+		 * Stops reading once this many bytes of the body arrived; the rest waits in the
+		 * socket.
+		 */
 		void pauseReadingAfter(long bodyBytes) {
 			this.readLimit = bodyBytes;
 			execute(this::updateInterest);
@@ -373,7 +393,8 @@ final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, Aut
 			catch (IOException ex) {
 				// closed anyway
 			}
-			// A channel registered with a selector keeps its socket open until the next selection.
+			// A channel registered with a selector keeps its socket open until the next
+			// selection.
 			selector().wakeup();
 			this.started.completeExceptionally(new IOException("closed"));
 		}
@@ -485,8 +506,8 @@ final class LoopbackClient implements BeforeEachCallback, AfterEachCallback, Aut
 				if (endsWithBlankLine(this.head)) {
 					String head = this.head.toString();
 					this.status = Integer.parseInt(head.substring(9, 12));
-					this.state = head.toLowerCase(Locale.ROOT).contains("\r\ntransfer-encoding: chunked\r\n") ? CHUNK_SIZE
-							: IDENTITY;
+					this.state = head.toLowerCase(Locale.ROOT).contains("\r\ntransfer-encoding: chunked\r\n")
+							? CHUNK_SIZE : IDENTITY;
 					if (this.status != 200) {
 						this.started.complete(this.status);
 					}

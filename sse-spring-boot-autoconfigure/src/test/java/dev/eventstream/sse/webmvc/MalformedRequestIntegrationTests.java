@@ -15,8 +15,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Malformed requests to a stream endpoint on a real server, sent over a raw socket: each is answered
- * with a {@code 4xx}, registers nothing, and logs nothing above {@code DEBUG}.
+ * Malformed requests to a stream endpoint on a real server, sent over a raw socket: each
+ * is answered with a {@code 4xx}, registers nothing, and logs nothing above
+ * {@code DEBUG}.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Maximum lifetime on a real server: streams end cleanly, and the project's client reconnects with its
- * {@code Last-Event-ID} and misses nothing published around the cuts.
+ * Maximum lifetime on a real server: streams end cleanly, and the project's client
+ * reconnects with its {@code Last-Event-ID} and misses nothing published around the cuts.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.max-lifetime=700ms", "sse.retry=100ms", "sse.keep-alive=500ms" })
@@ -51,8 +51,9 @@ class MaxLifetimeIntegrationTests {
 			List<String> sent = new ArrayList<>();
 			ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor();
 			try {
-				publisher.scheduleAtFixedRate(() -> sent.add(this.server.broadcast(SseEvent.of("event " + sent.size()))),
-						0, 5, TimeUnit.MILLISECONDS);
+				publisher.scheduleAtFixedRate(
+						() -> sent.add(this.server.broadcast(SseEvent.of("event " + sent.size()))), 0, 5,
+						TimeUnit.MILLISECONDS);
 				assertThat(publisher.awaitTermination(2500, TimeUnit.MILLISECONDS)).isFalse();
 			}
 			finally {

@@ -14,8 +14,8 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The event-stream recorders a test opened: closed after the test, which then waits until the server
- * of its Spring test context released every connection.
+ * The event-stream recorders a test opened: closed after the test, which then waits until
+ * the server of its Spring test context released every connection.
  */
 final class OpenRecorders implements AfterEachCallback {
 

@@ -21,10 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Three test classes in one run, the way a test suite meets a cached context: the first and the third
- * share a context, which the test framework pauses (stops) while the second, with other properties,
- * runs, and starts again for the third. The server must stream again, not refuse every stream. (A short
- * keep-alive lets each class's check that every stream was released pass quickly.)
+ * Three test classes in one run, the way a test suite meets a cached context: the first
+ * and the third share a context, which the test framework pauses (stops) while the
+ * second, with other properties, runs, and starts again for the third. The server must
+ * stream again, not refuse every stream. (A short keep-alive lets each class's check that
+ * every stream was released pass quickly.)
  */
 @TestClassOrder(ClassOrderer.OrderAnnotation.class)
 class PausedContextIntegrationTests {

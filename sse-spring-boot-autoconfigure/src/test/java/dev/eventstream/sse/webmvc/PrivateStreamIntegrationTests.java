@@ -38,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Private streams behind Spring Security: the source id is the authenticated user's name, never a
- * request parameter, so a user only ever receives their own events.
+ * Private streams behind Spring Security: the source id is the authenticated user's name,
+ * never a request parameter, so a user only ever receives their own events.
  */
 @SpringBootTest(classes = PrivateStreamIntegrationTests.SecuredApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sse.keep-alive=500ms")
@@ -80,8 +80,9 @@ class PrivateStreamIntegrationTests {
 		assertThat(this.server.get("alice").orElseThrow().connectionCount()).isEqualTo(3);
 		this.server.newEvent("note").sendTo("bob", "for bob");
 		this.server.newEvent("note").sendTo("alice", "for alice");
-		await().atMost(WAIT).until(() -> bob.eventCount() == 1 && byUser.eventCount() == 1
-				&& byId.eventCount() == 1 && byHeader.eventCount() == 1);
+		await().atMost(WAIT)
+			.until(() -> bob.eventCount() == 1 && byUser.eventCount() == 1 && byId.eventCount() == 1
+					&& byHeader.eventCount() == 1);
 		assertThat(bob.data()).containsExactly("for bob");
 		assertThat(byUser.data()).containsExactly("for alice");
 		assertThat(byId.data()).containsExactly("for alice");
@@ -90,8 +91,8 @@ class PrivateStreamIntegrationTests {
 
 	@Test
 	void pathTricksDoNotReachAnotherUsersStream() throws Exception {
-		for (String path : new String[] { "/private/events/bob", "/private/events;user=bob",
-				"/private/events/..;/bob", "/private/events%2Fbob" }) {
+		for (String path : new String[] { "/private/events/bob", "/private/events;user=bob", "/private/events/..;/bob",
+				"/private/events%2Fbob" }) {
 			HttpResponse<String> response = get(path, "Authorization", basic("alice"));
 			assertThat(response.statusCode()).as(path).isNotEqualTo(200);
 		}
@@ -103,8 +104,8 @@ class PrivateStreamIntegrationTests {
 	void unauthenticatedRequestIsAnswered401AndRegistersNothing() throws Exception {
 		HttpResponse<String> anonymous = get("/private/events?user=alice");
 		assertThat(anonymous.statusCode()).isEqualTo(401);
-		assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-				(value) -> assertThat(value).startsWith("Basic"));
+		assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+			.hasValueSatisfying((value) -> assertThat(value).startsWith("Basic"));
 		HttpResponse<String> wrongPassword = get("/private/events", "Authorization",
 				"Basic " + Base64.getEncoder().encodeToString("alice:wrong".getBytes(StandardCharsets.UTF_8)));
 		assertThat(wrongPassword.statusCode()).isEqualTo(401);
@@ -137,7 +138,8 @@ class PrivateStreamIntegrationTests {
 	}
 
 	private static String basic(String user) {
-		return "Basic " + Base64.getEncoder().encodeToString((user + ":" + user + "-secret").getBytes(StandardCharsets.UTF_8));
+		return "Basic "
+				+ Base64.getEncoder().encodeToString((user + ":" + user + "-secret").getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**

@@ -28,12 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Eight threads publish while a thousand clients are connected and most of them keep disconnecting
- * and reconnecting with their {@code Last-Event-ID}: every client that stays connected receives every
- * event once and in order, and so does every churning one over its successive connections.
+ * Eight threads publish while a thousand clients are connected and most of them keep
+ * disconnecting and reconnecting with their {@code Last-Event-ID}: every client that
+ * stays connected receives every event once and in order, and so does every churning one
+ * over its successive connections.
  *
- * <p>The application context is closed after the class: no other test shares its settings, and Tomcat
- * keeps what a thousand connections left in its caches.
+ * <p>
+ * The application context is closed after the class: no other test shares its settings,
+ * and Tomcat keeps what a thousand connections left in its caches.
  */
 @DirtiesContext
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -66,7 +68,8 @@ class PublishingUnderChurnIntegrationTests {
 		List<Churner> churners = IntStream.range(0, CHURNING_CLIENTS)
 			.mapToObj((i) -> new Churner("churner" + i, firsts.get(i)))
 			.toList();
-		// Publishing is spread over the churn: every so many reconnections let each publisher publish
+		// Publishing is spread over the churn: every so many reconnections let each
+		// publisher publish
 		// one more event.
 		Semaphore permits = new Semaphore(0);
 		AtomicInteger reconnections = new AtomicInteger();
@@ -108,7 +111,8 @@ class PublishingUnderChurnIntegrationTests {
 		List<String> ids = published.keySet().stream().sorted(Comparator.comparingLong(Long::parseLong)).toList();
 		assertThat(ids).hasSize(PUBLISHERS * EVENTS_PER_PUBLISHER);
 		await().atMost(LoopbackClient.WAIT)
-			.untilAsserted(() -> assertThat(missingEvents(stable, churners, ids.size())).as("clients missing events").isEmpty());
+			.untilAsserted(() -> assertThat(missingEvents(stable, churners, ids.size())).as("clients missing events")
+				.isEmpty());
 		for (LoopbackClient.Stream stream : stable) {
 			assertThat(stream.ended()).isFalse();
 			assertThat(stream.ids()).containsExactlyElementsOf(ids);
@@ -122,7 +126,8 @@ class PublishingUnderChurnIntegrationTests {
 	}
 
 	/** Names the clients that received fewer events than published, with their counts. */
-	private static List<String> missingEvents(List<LoopbackClient.Stream> stable, List<Churner> churners, int published) {
+	private static List<String> missingEvents(List<LoopbackClient.Stream> stable, List<Churner> churners,
+			int published) {
 		List<String> missing = new ArrayList<>();
 		for (int i = 0; i < stable.size(); i++) {
 			int count = stable.get(i).eventCount();
@@ -139,7 +144,10 @@ class PublishingUnderChurnIntegrationTests {
 		return missing;
 	}
 
-	/** Opens streams in batches that Tomcat's accept queue holds, and waits until each started. */
+	/**
+	 * Opens streams in batches that Tomcat's accept queue holds, and waits until each
+	 * started.
+	 */
 	private List<LoopbackClient.Stream> openStarted(String prefix, int count) {
 		List<LoopbackClient.Stream> streams = new ArrayList<>();
 		for (int from = 0; from < count; from += 100) {
@@ -153,8 +161,8 @@ class PublishingUnderChurnIntegrationTests {
 	}
 
 	/**
-	 * A client that disconnects and reconnects with its {@code Last-Event-ID}, like a browser: the
-	 * events of all its connections, in order.
+	 * A client that disconnects and reconnects with its {@code Last-Event-ID}, like a
+	 * browser: the events of all its connections, in order.
 	 */
 	private final class Churner {
 
@@ -173,8 +181,8 @@ class PublishingUnderChurnIntegrationTests {
 			LoopbackClient.Stream previous = this.current;
 			previous.close();
 			this.earlier.addAll(previous.ids());
-			LoopbackClient.Stream next = PublishingUnderChurnIntegrationTests.this.client.open(
-					"/rest/events?user=" + this.user, "Last-Event-ID", previous.lastEventId());
+			LoopbackClient.Stream next = PublishingUnderChurnIntegrationTests.this.client
+				.open("/rest/events?user=" + this.user, "Last-Event-ID", previous.lastEventId());
 			assertThat(next.awaitStarted()).isEqualTo(200);
 			this.current = next;
 		}

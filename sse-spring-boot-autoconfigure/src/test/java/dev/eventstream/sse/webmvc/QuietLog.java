@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Assertions on the log output a test captured: what clients do, well-behaved or not, is logged at
- * {@code DEBUG} at most, never as a warning, an error or a stack trace.
+ * Assertions on the log output a test captured: what clients do, well-behaved or not, is
+ * logged at {@code DEBUG} at most, never as a warning, an error or a stack trace.
  */
 final class QuietLog {
 
@@ -17,7 +17,8 @@ final class QuietLog {
 	}
 
 	/**
-	 * Asserts that nothing was logged above {@code DEBUG} since the output had the given length.
+	 * Asserts that nothing was logged above {@code DEBUG} since the output had the given
+	 * length.
 	 * @param output the captured output
 	 * @param from its length before the test acted
 	 */
@@ -27,8 +28,9 @@ final class QuietLog {
 	}
 
 	/**
-	 * Asserts that nothing was logged above {@code DEBUG} since the output had the given length, and
-	 * that nothing is for a second more: the container may log after the server released a stream.
+	 * Asserts that nothing was logged above {@code DEBUG} since the output had the given
+	 * length, and that nothing is for a second more: the container may log after the
+	 * server released a stream.
 	 * @param output the captured output
 	 * @param from its length before the test acted
 	 */

@@ -11,9 +11,10 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One HTTP/1.1 request over a raw socket, written byte for byte as given, so that a test can send what
- * a well-behaved client never would: a {@code HEAD}, a malformed header or a malformed query. The
- * request asks the server to close the connection, and the response is everything read until it does.
+ * One HTTP/1.1 request over a raw socket, written byte for byte as given, so that a test
+ * can send what a well-behaved client never would: a {@code HEAD}, a malformed header or
+ * a malformed query. The request asks the server to close the connection, and the
+ * response is everything read until it does.
  */
 final class RawHttp {
 
@@ -57,7 +58,9 @@ final class RawHttp {
 		}
 	}
 
-	/** A response as read: the head, then the body exactly as it came (chunked or not). */
+	/**
+	 * A response as read: the head, then the body exactly as it came (chunked or not).
+	 */
 	record Response(String text) {
 
 		int status() {

@@ -27,11 +27,11 @@ import org.springframework.context.annotation.Bean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Stream requests refused on a real server, without problem details (where Spring MVC would log each
- * error it resolves as a warning): each refusal keeps its status and {@code Retry-After}, is counted in
- * {@code sse.connections.refused} and logged at {@code DEBUG} only. A request whose filter chain does not
- * support async cannot stream: it is answered {@code 500}, registers nothing, and the misconfiguration is
- * logged once.
+ * Stream requests refused on a real server, without problem details (where Spring MVC
+ * would log each error it resolves as a warning): each refusal keeps its status and
+ * {@code Retry-After}, is counted in {@code sse.connections.refused} and logged at
+ * {@code DEBUG} only. A request whose filter chain does not support async cannot stream:
+ * it is answered {@code 500}, registers nothing, and the misconfiguration is logged once.
  */
 @SpringBootTest(classes = { TestApplication.class, RefusalIntegrationTests.NonAsyncFilterConfiguration.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -85,7 +85,8 @@ class RefusalIntegrationTests {
 		}
 		assertThat(this.server.connectionCount()).isZero();
 		assertThat(this.server.get("sync")).isEmpty();
-		// Not locked out by the per-source limit of 1: the same user streams where async is supported.
+		// Not locked out by the per-source limit of 1: the same user streams where async
+		// is supported.
 		LoopbackClient.Stream stream = this.client.open("/rest/events?user=sync");
 		assertThat(stream.awaitStarted()).isEqualTo(200);
 		String log = output.toString().substring(logged);

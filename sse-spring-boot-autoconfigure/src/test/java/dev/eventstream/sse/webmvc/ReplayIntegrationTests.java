@@ -40,9 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Replay after {@code Last-Event-ID} over real connections. The buffer is large, so that only the
- * slow-consumer test, with an application of its own, is about overflow. The missed-events signal is
- * tested against a second application whose history holds three events.
+ * Replay after {@code Last-Event-ID} over real connections. The buffer is large, so that
+ * only the slow-consumer test, with an application of its own, is about overflow. The
+ * missed-events signal is tested against a second application whose history holds three
+ * events.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.keep-alive=500ms", "sse.history.size=5000", "sse.buffer-capacity=20000" })
@@ -66,7 +67,8 @@ class ReplayIntegrationTests {
 
 	@BeforeAll
 	static void startSmallHistoryApplication() {
-		// The larger header limit lets an overlong Last-Event-ID reach the application instead of
+		// The larger header limit lets an overlong Last-Event-ID reach the application
+		// instead of
 		// Tomcat answering 400 itself.
 		smallHistory = RunningApplication.start("sse.history.size=3", "server.max-http-request-header-size=32KB");
 	}
@@ -116,8 +118,8 @@ class ReplayIntegrationTests {
 		await().atMost(WAIT).until(() -> back.eventCount() >= away.size());
 		String live = this.server.broadcast(SseEvent.of("live"));
 		await().atMost(WAIT).until(() -> back.eventCount() >= away.size() + 1);
-		assertThat(back.events()).extracting(SseEvent::id).containsExactly(away.get(0), away.get(1), away.get(2),
-				away.get(3), away.get(4), live);
+		assertThat(back.events()).extracting(SseEvent::id)
+			.containsExactly(away.get(0), away.get(1), away.get(2), away.get(3), away.get(4), live);
 		assertThat(back.data()).containsExactly("away 1", "away 2", "away 3", "away 4", "away 5", "live");
 		await().atMost(WAIT).until(() -> bob.eventCount() == 8);
 		assertThat(bob.data()).contains("for bob only");
@@ -165,9 +167,12 @@ class ReplayIntegrationTests {
 		EventStreamRecorder first = connect("mover");
 		awaitConnections(2);
 		int total = 10_000;
-		// Publishers wait at the first gate until the client is about to reconnect, then publish while it
-		// registers; they wait at the second gate only if it has not registered by then. The client has
-		// received at least 5,000 when it leaves, so history (5,000) covers what it missed.
+		// Publishers wait at the first gate until the client is about to reconnect, then
+		// publish while it
+		// registers; they wait at the second gate only if it has not registered by then.
+		// The client has
+		// received at least 5,000 when it leaves, so history (5,000) covers what it
+		// missed.
 		int reconnecting = 6_000;
 		int registered = 9_000;
 		AtomicInteger published = new AtomicInteger();
@@ -241,7 +246,8 @@ class ReplayIntegrationTests {
 
 	@Test
 	void rejectsLastEventIdWithNulWithoutServerError() throws IOException {
-		// java.net.http refuses to send it; Tomcat rejects a control character in a header value itself.
+		// java.net.http refuses to send it; Tomcat rejects a control character in a
+		// header value itself.
 		try (Socket socket = new Socket("127.0.0.1", smallHistory().port())) {
 			socket.setSoTimeout((int) WAIT.toMillis());
 			socket.getOutputStream()
@@ -279,7 +285,8 @@ class ReplayIntegrationTests {
 			assertThat(server.get("stalled")).isPresent();
 			for (int i = 1; i <= total; i++) {
 				ids.add(server.broadcast(SseEvent.of(payload)));
-				// Never more than 32 frames ahead of the reader, so that it stays within its buffer of 64
+				// Never more than 32 frames ahead of the reader, so that it stays within
+				// its buffer of 64
 				// even while its socket is full, which is when the buffer applies.
 				if (i % 16 == 0) {
 					awaitEvents(reader, i - 16);
@@ -290,7 +297,8 @@ class ReplayIntegrationTests {
 			assertThat(reader.events()).extracting(SseEvent::id).containsExactlyElementsOf(ids);
 			assertThat(reader.data()).allMatch(payload::equals);
 			long growth = usedHeapAfterGc() - heapBefore;
-			// History holds 16 MB of these frames and the reader's recorder twice as much again.
+			// History holds 16 MB of these frames and the reader's recorder twice as much
+			// again.
 			assertThat(growth).isLessThan(128L * 1024 * 1024);
 		}
 		EventStreamRecorder back = connect(app, "stalled", "Last-Event-ID", primingId);

@@ -9,11 +9,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A {@link TestApplication} of its own on a random port, for properties that differ from a test
- * context's, or for several servers at once.
+ * A {@link TestApplication} of its own on a random port, for properties that differ from
+ * a test context's, or for several servers at once.
  */
-record RunningApplication(ConfigurableApplicationContext context, SseServer<String> server, int port)
-		implements AutoCloseable {
+record RunningApplication(ConfigurableApplicationContext context, SseServer<String> server,
+		int port) implements AutoCloseable {
 
 	@SuppressWarnings("unchecked")
 	static RunningApplication start(String... properties) {

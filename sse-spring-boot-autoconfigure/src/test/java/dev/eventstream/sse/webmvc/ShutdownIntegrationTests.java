@@ -49,8 +49,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Stops a real application with graceful shutdown while streams are open. Each test starts and
- * closes its own application, because closing it is what is tested.
+ * Stops a real application with graceful shutdown while streams are open. Each test
+ * starts and closes its own application, because closing it is what is tested.
  */
 class ShutdownIntegrationTests {
 
@@ -91,15 +91,14 @@ class ShutdownIntegrationTests {
 		ConfigurableApplicationContext context = start();
 		SseServer<String> server = this.server;
 		int port = port(context);
-		List<EventStreamRecorder> clients = IntStream.range(0, 3)
-			.mapToObj((i) -> connect(port, "user" + i))
-			.toList();
+		List<EventStreamRecorder> clients = IntStream.range(0, 3).mapToObj((i) -> connect(port, "user" + i)).toList();
 		await().atMost(WAIT).until(() -> server.connectionCount() == 3);
 		List<String> ids = IntStream.range(0, 20).mapToObj((i) -> server.broadcast(SseEvent.of("event " + i))).toList();
 		long start = System.nanoTime();
 		context.close();
 		Duration closing = Duration.ofNanos(System.nanoTime() - start);
-		// Without the streams ending first, graceful shutdown would wait its full 20 seconds for them.
+		// Without the streams ending first, graceful shutdown would wait its full 20
+		// seconds for them.
 		assertThat(closing).isLessThan(Duration.ofSeconds(5));
 		assertThat(server.isRunning()).isFalse();
 		assertThat(server.connectionCount()).isZero();
@@ -109,8 +108,8 @@ class ShutdownIntegrationTests {
 			await().atMost(WAIT).until(client::ended);
 			assertThat(client.endedCleanly()).as("stream ended by the server, not dropped").isTrue();
 			assertThat(client.events()).extracting(SseEvent::id).containsExactlyElementsOf(ids);
-			assertThat(client.data()).containsExactlyElementsOf(
-					IntStream.range(0, 20).mapToObj((i) -> "event " + i).toList());
+			assertThat(client.data())
+				.containsExactlyElementsOf(IntStream.range(0, 20).mapToObj((i) -> "event " + i).toList());
 		}
 	}
 
@@ -119,7 +118,8 @@ class ShutdownIntegrationTests {
 		ConfigurableApplicationContext context = start(LongStreamShutdown.class);
 		SseServer<String> server = this.server;
 		int port = port(context);
-		// A stream that never becomes writable holds SseServer.close() until it is released, so the web
+		// A stream that never becomes writable holds SseServer.close() until it is
+		// released, so the web
 		// server keeps accepting requests for as long as the test needs.
 		StreamEndpoint holder = server.connect("holder", null).open(new UnwritableConnection(), null);
 		this.holder = holder;
@@ -131,7 +131,8 @@ class ShutdownIntegrationTests {
 				.timeout(WAIT)
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(refused.statusCode()).isEqualTo(503);
-		assertThat(refused.headers().allValues("Content-Type")).noneMatch((type) -> type.startsWith("text/event-stream"));
+		assertThat(refused.headers().allValues("Content-Type"))
+			.noneMatch((type) -> type.startsWith("text/event-stream"));
 		assertThat(server.get("late")).isEmpty();
 		assertThat(closing).isNotDone();
 		this.holder = null;
@@ -153,7 +154,8 @@ class ShutdownIntegrationTests {
 		for (int i = 0; i < 8; i++) {
 			streams.put("reader" + i, client.open("/rest/events?user=reader" + i));
 		}
-		// Stops reading at once: once the socket buffers are full, its frames wait in the server until
+		// Stops reading at once: once the socket buffers are full, its frames wait in the
+		// server until
 		// shutdown drops them.
 		streams.put("stalled", client.open("/rest/events?user=stalled", 4096));
 		streams.values().forEach((stream) -> assertThat(stream.awaitStarted()).isEqualTo(200));
@@ -190,7 +192,8 @@ class ShutdownIntegrationTests {
 		pool.shutdown();
 		streams.get("stalled").resumeReading();
 		assertThatExceptionOfType(ServerClosedException.class).isThrownBy(() -> server.broadcast(SseEvent.of("late")));
-		assertThatExceptionOfType(ServerClosedException.class).isThrownBy(() -> server.newEvent("late").send((id, last) -> "late"));
+		assertThatExceptionOfType(ServerClosedException.class)
+			.isThrownBy(() -> server.newEvent("late").send((id, last) -> "late"));
 		published.sort(Comparator.comparingLong(Long::parseLong));
 		assertThat(published).doesNotHaveDuplicates();
 		assertThat(server.connectionCount()).isZero();
@@ -200,7 +203,8 @@ class ShutdownIntegrationTests {
 			await().atMost(WAIT).until(stream::ended);
 			List<String> received = stream.ids();
 			assertThat(received).as(entry.getKey()).isEqualTo(published.subList(0, received.size()));
-			EventHistory.Replay replay = history.replay(stream.lastEventId(), history.newestId(), entry.getKey(), Set.of());
+			EventHistory.Replay replay = history.replay(stream.lastEventId(), history.newestId(), entry.getKey(),
+					Set.of());
 			assertThat(replay.complete()).isTrue();
 			assertThat(ids(replay.frames())).as(entry.getKey())
 				.isEqualTo(published.subList(received.size(), published.size()));
@@ -208,9 +212,9 @@ class ShutdownIntegrationTests {
 		}
 		assertThat(streams.get("stalled").eventCount()).isLessThan(published.size());
 		logger.info("Shutdown during broadcast: " + published.size() + " events published, " + caughtUpFromHistory
-					+ " of " + streams.size() + " clients catch up from history, closed for shutdown "
-					+ server.closedConnections(CloseReason.SHUTDOWN) + ", for overflow "
-					+ server.closedConnections(CloseReason.OVERFLOW));
+				+ " of " + streams.size() + " clients catch up from history, closed for shutdown "
+				+ server.closedConnections(CloseReason.SHUTDOWN) + ", for overflow "
+				+ server.closedConnections(CloseReason.OVERFLOW));
 	}
 
 	private static List<String> ids(List<byte[]> frames) {
@@ -268,7 +272,8 @@ class ShutdownIntegrationTests {
 			return new InMemoryEventHistory<>(50_000, null);
 		}
 
-		// Fixed small socket send buffers, instead of ones that grow to megabytes: a client that does
+		// Fixed small socket send buffers, instead of ones that grow to megabytes: a
+		// client that does
 		// not read stalls its stream after some 100 KB.
 		@Bean
 		TomcatConnectorCustomizer smallSendBuffers() {

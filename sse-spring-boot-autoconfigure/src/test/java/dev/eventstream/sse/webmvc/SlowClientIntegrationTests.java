@@ -23,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Clients that misbehave at the socket level on a real server: one that half-closes its side of the
- * connection, and one that stops reading in the middle of a large event. Tomcat's connection timeout,
- * which bounds how long it keeps trying to write to a client that does not read, is short here.
+ * Clients that misbehave at the socket level on a real server: one that half-closes its
+ * side of the connection, and one that stops reading in the middle of a large event.
+ * Tomcat's connection timeout, which bounds how long it keeps trying to write to a client
+ * that does not read, is short here.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.keep-alive=200ms", "sse.buffer-capacity=8", "server.tomcat.connection-timeout=2s" })
@@ -50,12 +51,15 @@ class SlowClientIntegrationTests {
 		assertThat(stream.awaitStarted()).isEqualTo(200);
 		stream.shutdownOutput();
 		long halfClosed = System.nanoTime();
-		// Keep-alive writes go on after the half-close, for longer than Tomcat's connection timeout:
+		// Keep-alive writes go on after the half-close, for longer than Tomcat's
+		// connection timeout:
 		// neither the server nor Tomcat took it for an error or the end of the stream.
 		await().atMost(LoopbackClient.WAIT)
 			.until(() -> System.nanoTime() - halfClosed > CONNECTION_TIMEOUT.toNanos() * 3 / 2
 					&& stream.commentCount() >= 10);
-		List<String> ids = IntStream.range(0, 10).mapToObj((i) -> this.server.broadcast(SseEvent.of("half " + i))).toList();
+		List<String> ids = IntStream.range(0, 10)
+			.mapToObj((i) -> this.server.broadcast(SseEvent.of("half " + i)))
+			.toList();
 		await().atMost(LoopbackClient.WAIT).until(() -> stream.eventCount() == ids.size());
 		assertThat(stream.ids()).containsExactlyElementsOf(ids);
 		assertThat(stream.ended()).isFalse();
@@ -79,30 +83,39 @@ class SlowClientIntegrationTests {
 		stalled.pauseReadingAfter(stalled.bodyBytes() + 1000);
 		String payload = "x".repeat(64 * 1024);
 		List<String> published = new ArrayList<>();
-		// The stalled client's socket buffers fill up first, then its 8 queued frames overflow: a few
+		// The stalled client's socket buffers fill up first, then its 8 queued frames
+		// overflow: a few
 		// megabytes. Paced by the reader, whose queue must never fill.
 		for (int i = 0; i < 1000 && this.server.get("stalled").isPresent(); i++) {
 			published.add(this.server.broadcast(SseEvent.of(payload)));
 			int count = published.size();
-			await().atMost(LoopbackClient.WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+			await().atMost(LoopbackClient.WAIT)
+				.pollDelay(Duration.ZERO)
+				.pollInterval(Duration.ofMillis(5))
 				.until(() -> reader.eventCount() >= count - 4);
 		}
 		assertThat(this.server.get("stalled")).isEmpty();
 		assertThat(this.server.closedConnections(CloseReason.OVERFLOW)).isEqualTo(overflowsBefore + 1);
 		assertThat(this.server.connectionCount()).isOne();
-		List<String> later = IntStream.range(0, 5).mapToObj((i) -> this.server.broadcast(SseEvent.of("later " + i))).toList();
+		List<String> later = IntStream.range(0, 5)
+			.mapToObj((i) -> this.server.broadcast(SseEvent.of("later " + i)))
+			.toList();
 		published.addAll(later);
 		await().atMost(LoopbackClient.WAIT).until(() -> reader.eventCount() == published.size());
 		assertThat(reader.ids()).containsExactlyElementsOf(published);
 		assertThat(reader.ended()).isFalse();
-		// The response was completed at the overflow; Tomcat drops the socket, with the bytes it still
+		// The response was completed at the overflow; Tomcat drops the socket, with the
+		// bytes it still
 		// holds, once the client did not read for its connection timeout.
 		await().atMost(LoopbackClient.WAIT)
 			.until(() -> LoopbackClient.serverConnections(this.context) <= socketsBefore + 1);
-		// Nor does the container dispatch the ended stream to the error page when it drops the socket.
+		// Nor does the container dispatch the ended stream to the error page when it
+		// drops the socket.
 		QuietLog.assertStaysQuiet(output, logged);
-		// The stalled client gets what reached its socket, the last event maybe cut off and never
-		// dispatched, then the end; it resumes from its last event id and history fills the gap.
+		// The stalled client gets what reached its socket, the last event maybe cut off
+		// and never
+		// dispatched, then the end; it resumes from its last event id and history fills
+		// the gap.
 		stalled.resumeReading();
 		await().atMost(LoopbackClient.WAIT).until(stalled::ended);
 		List<String> received = stalled.ids();

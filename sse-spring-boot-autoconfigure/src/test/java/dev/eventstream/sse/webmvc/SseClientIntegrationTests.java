@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The project's own client against the project's server on a real Tomcat: receiving, reconnecting
- * with {@code Last-Event-ID} after the server drops the connection or restarts, and replay.
+ * The project's own client against the project's server on a real Tomcat: receiving,
+ * reconnecting with {@code Last-Event-ID} after the server drops the connection or
+ * restarts, and replay.
  */
 class SseClientIntegrationTests {
 
@@ -87,7 +88,8 @@ class SseClientIntegrationTests {
 			try (ConfigurableApplicationContext second = start(port)) {
 				SseServer<String> server = server(second);
 				await().atMost(WAIT).until(() -> server.get("cat").isPresent());
-				// The new server never issued the client's id: it says so, then goes on live.
+				// The new server never issued the client's id: it says so, then goes on
+				// live.
 				SseEvent missed = events.next(WAIT);
 				assertThat(missed.event()).isEqualTo("missed");
 				assertThat(server.get("cat").orElseThrow().lastEventId()).isEqualTo(old);

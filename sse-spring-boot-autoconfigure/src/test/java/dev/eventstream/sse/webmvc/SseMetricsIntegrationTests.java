@@ -37,8 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Checks the meters, the {@code sse} endpoint and the health component against a real server and
- * real clients.
+ * Checks the meters, the {@code sse} endpoint and the health component against a real
+ * server and real clients.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.keep-alive=300ms", "sse.buffer-capacity=32",
@@ -96,10 +96,11 @@ class SseMetricsIntegrationTests {
 		assertThat(closed("client")).isEqualTo(closedByClient + 1);
 		assertThat(gauge("sse.connections")).isEqualTo(2);
 		assertThat(gauge("sse.sources")).isEqualTo(2);
-		// The two readers received every event; the stalled client took some before it stopped reading.
+		// The two readers received every event; the stalled client took some before it
+		// stopped reading.
 		await().atMost(WAIT).until(() -> counter("sse.events.delivered") >= delivered + 15 + 2 * published);
-		await().atMost(WAIT).until(() -> latency().count() == (long) (counter("sse.events.delivered")) - delivered
-				+ latencies);
+		await().atMost(WAIT)
+			.until(() -> latency().count() == (long) (counter("sse.events.delivered")) - delivered + latencies);
 		assertThat(latency().max(TimeUnit.NANOSECONDS)).isPositive();
 		assertThat(queueDepth().max()).isGreaterThan(1);
 	}
@@ -165,8 +166,9 @@ class SseMetricsIntegrationTests {
 	}
 
 	/**
-	 * Connects a raw client that never reads and publishes large events, paced so that the readers keep
-	 * up, until the stalled client's buffer overflows; returns the number of events published.
+	 * Connects a raw client that never reads and publishes large events, paced so that
+	 * the readers keep up, until the stalled client's buffer overflows; returns the
+	 * number of events published.
 	 */
 	private int overflowOneStalledClient(List<EventStreamRecorder> readers) throws IOException {
 		try (Socket stalled = new Socket("127.0.0.1", this.port)) {
@@ -225,7 +227,8 @@ class SseMetricsIntegrationTests {
 	}
 
 	private EventStreamRecorder connect(String user, String... headers) {
-		return this.recorders.open(uri("/rest/events?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8)), headers);
+		return this.recorders.open(uri("/rest/events?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8)),
+				headers);
 	}
 
 	private HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -111,8 +111,8 @@ class SseStreamIntegrationTests {
 		awaitConnections(3);
 		assertThat(this.server.newEvent("note").sendTo("ann", "for ann")).isPresent();
 		String marker = this.server.broadcast(SseEvent.of("everyone"));
-		await().atMost(WAIT).until(() -> ann.events().size() == 2 && annSecondTab.events().size() == 2
-				&& bob.events().size() == 1);
+		await().atMost(WAIT)
+			.until(() -> ann.events().size() == 2 && annSecondTab.events().size() == 2 && bob.events().size() == 1);
 		assertThat(ann.data()).containsExactly("for ann", "everyone");
 		assertThat(annSecondTab.data()).containsExactly("for ann", "everyone");
 		assertThat(bob.events()).extracting(SseEvent::id).containsExactly(marker);
@@ -225,8 +225,8 @@ class SseStreamIntegrationTests {
 			for (int t = 0; t < threads; t++) {
 				String prefix = t + ":";
 				List<String> fromThread = recorder.data().stream().filter((data) -> data.startsWith(prefix)).toList();
-				assertThat(fromThread).containsExactlyElementsOf(
-						IntStream.range(0, perThread).mapToObj((i) -> prefix + i).toList());
+				assertThat(fromThread)
+					.containsExactlyElementsOf(IntStream.range(0, perThread).mapToObj((i) -> prefix + i).toList());
 			}
 		}
 	}

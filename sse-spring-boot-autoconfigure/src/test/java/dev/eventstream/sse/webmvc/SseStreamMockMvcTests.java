@@ -26,8 +26,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * Streams tested with {@link MockMvc} and {@link MockMvcTester}, without a server: a mock response
- * supports no non-blocking writes, so the stream writes straight into it.
+ * Streams tested with {@link MockMvc} and {@link MockMvcTester}, without a server: a mock
+ * response supports no non-blocking writes, so the stream writes straight into it.
  */
 @SpringBootTest(classes = TestApplication.class)
 @AutoConfigureMockMvc
@@ -79,14 +79,12 @@ class SseStreamMockMvcTests {
 		assertThat(result).hasStatusOk().hasContentType("text/event-stream;charset=UTF-8");
 		assertThat(result.getMvcResult().getRequest().isAsyncStarted()).isTrue();
 		this.server.send("tester", SseEvent.of("only for you"));
-		await().atMost(WAIT)
-			.untilAsserted(() -> assertThat(result).bodyText().contains("data: only for you\n\n"));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(result).bodyText().contains("data: only for you\n\n"));
 	}
 
 	@Test
 	void refusalsAreAnsweredAsOnARealServer() {
-		assertThat(this.mvc.get().uri("/rest/events?user=json").accept(MediaType.APPLICATION_JSON))
-			.hasStatus(406);
+		assertThat(this.mvc.get().uri("/rest/events?user=json").accept(MediaType.APPLICATION_JSON)).hasStatus(406);
 		assertThat(this.server.connectionCount()).isZero();
 	}
 

@@ -18,15 +18,14 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * An application with one stream endpoint per controller style and source id type: two servers, one
- * of each id type, built from the auto-configured builder; the one with String ids is primary, for
- * health, metrics and the endpoint. Spring Security
- * is on the test class path for {@link PrivateStreamIntegrationTests}; its auto-configuration is
+ * An application with one stream endpoint per controller style and source id type: two
+ * servers, one of each id type, built from the auto-configured builder; the one with
+ * String ids is primary, for health, metrics and the endpoint. Spring Security is on the
+ * test class path for {@link PrivateStreamIntegrationTests}; its auto-configuration is
  * excluded here, so that these endpoints stay open.
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration(excludeName = {
-		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+@EnableAutoConfiguration(excludeName = { "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",

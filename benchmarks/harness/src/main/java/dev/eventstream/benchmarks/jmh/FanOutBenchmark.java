@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Broadcasting one event to N open in-memory connections, until every connection has flushed it: the
- * server's whole fan-out (id, encoding, history, queueing and the writer threads) without sockets.
+ * Broadcasting one event to N open in-memory connections, until every connection has
+ * flushed it: the server's whole fan-out (id, encoding, history, queueing and the writer
+ * threads) without sockets.
  *
  * @since 0.1.0
  */

@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Parsing an event stream fed in 8 KiB reads, as a client receives it; the {@code bytes} counter gives
- * the throughput in bytes per second.
+ * Parsing an event stream fed in 8 KiB reads, as a client receives it; the {@code bytes}
+ * counter gives the throughput in bytes per second.
  *
  * @since 0.1.0
  */

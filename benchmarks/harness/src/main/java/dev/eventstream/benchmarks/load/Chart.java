@@ -19,9 +19,9 @@ import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 
 /**
- * Draws the PNG chart of a run with Java2D: delivery latency p99 and server CPU per delivered event
- * against the number of streams, one line per server, both on log scales, for the 64-byte broadcast
- * at 50 events/s.
+ * Draws the PNG chart of a run with Java2D: delivery latency p99 and server CPU per
+ * delivered event against the number of streams, one line per server, both on log scales,
+ * for the 64-byte broadcast at 50 events/s.
  */
 final class Chart {
 
@@ -58,7 +58,8 @@ final class Chart {
 		g.setColor(Color.BLACK);
 		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
 		g.drawString(title, x0 + 20, 22);
-		List<Integer> sizes = new ArrayList<>(new TreeSet<>(results.stream().map(LoadResult::connections).map(Chart::bucket).toList()));
+		List<Integer> sizes = new ArrayList<>(
+				new TreeSet<>(results.stream().map(LoadResult::connections).map(Chart::bucket).toList()));
 		Map<String, List<LoadResult>> byServer = new LinkedHashMap<>();
 		results.forEach((r) -> byServer.computeIfAbsent(r.server(), (k) -> new ArrayList<>()).add(r));
 		double min = Double.MAX_VALUE;
@@ -126,7 +127,9 @@ final class Chart {
 		}
 	}
 
-	/** Rounds a count of streams that took part to the size asked for, so servers line up. */
+	/**
+	 * Rounds a count of streams that took part to the size asked for, so servers line up.
+	 */
 	private static int bucket(int connections) {
 		if (connections < 100) {
 			return connections;

@@ -8,11 +8,12 @@ import java.util.BitSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One event stream held by the load generator: its socket, an incremental decoder of the HTTP response
- * (status, headers, chunked or plain body) and of the event-stream lines in it, and what it received in
- * the current phase. Only the data line's leading sequence number is read; everything else is skipped
- * byte by byte, so the client stays cheap. Written by its reader thread only; the volatile fields are
- * read by the coordinator while it waits.
+ * One event stream held by the load generator: its socket, an incremental decoder of the
+ * HTTP response (status, headers, chunked or plain body) and of the event-stream lines in
+ * it, and what it received in the current phase. Only the data line's leading sequence
+ * number is read; everything else is skipped byte by byte, so the client stays cheap.
+ * Written by its reader thread only; the volatile fields are read by the coordinator
+ * while it waits.
  */
 final class ClientStream {
 
@@ -99,7 +100,10 @@ final class ClientStream {
 		this.received = 0;
 	}
 
-	/** Decodes the bytes just read; calls back the reader for each event's sequence number. */
+	/**
+	 * Decodes the bytes just read; calls back the reader for each event's sequence
+	 * number.
+	 */
 	void onBytes(ByteBuffer buffer, int length, long now, Histogram latencies) {
 		if (this.firstByteNanos == 0) {
 			this.firstByteNanos = now;
@@ -154,7 +158,8 @@ final class ClientStream {
 		while (i < length) {
 			this.head.append((char) (buffer.get(i++) & 0xff));
 			int n = this.head.length();
-			if (n >= 4 && this.head.charAt(n - 1) == '\n' && this.head.charAt(n - 2) == '\r' && this.head.charAt(n - 3) == '\n') {
+			if (n >= 4 && this.head.charAt(n - 1) == '\n' && this.head.charAt(n - 2) == '\r'
+					&& this.head.charAt(n - 3) == '\n') {
 				String text = this.head.toString();
 				this.status = (text.length() > 12) ? Integer.parseInt(text.substring(9, 12)) : 0;
 				boolean chunked = text.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked");
@@ -247,7 +252,10 @@ final class ClientStream {
 		return this.state == ENDED;
 	}
 
-	/** Returns how many events numbered below {@code acked} (relative to the phase) it received. */
+	/**
+	 * Returns how many events numbered below {@code acked} (relative to the phase) it
+	 * received.
+	 */
 	int receivedBelow(int acked) {
 		BitSet seen = this.seen;
 		return (seen != null) ? seen.get(0, acked).cardinality() : 0;

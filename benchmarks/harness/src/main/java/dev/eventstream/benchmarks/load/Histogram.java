@@ -1,9 +1,9 @@
 package dev.eventstream.benchmarks.load;
 
 /**
- * A log-linear histogram of non-negative values (microseconds here) with 64 buckets per power of two,
- * so any percentile is within 1.6% of the value recorded. Not thread-safe: one per recording thread,
- * merged afterwards.
+ * A log-linear histogram of non-negative values (microseconds here) with 64 buckets per
+ * power of two, so any percentile is within 1.6% of the value recorded. Not thread-safe:
+ * one per recording thread, merged afterwards.
  */
 final class Histogram {
 
@@ -43,8 +43,8 @@ final class Histogram {
 	}
 
 	/**
-	 * Returns the value below which the given fraction of the values lie (the bucket's upper bound, never
-	 * above the maximum), or {@code -1} when nothing was recorded.
+	 * Returns the value below which the given fraction of the values lie (the bucket's
+	 * upper bound, never above the maximum), or {@code -1} when nothing was recorded.
 	 */
 	long percentile(double fraction) {
 		if (this.total == 0) {

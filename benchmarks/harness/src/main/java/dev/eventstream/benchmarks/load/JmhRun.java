@@ -27,7 +27,10 @@ final class JmhRun {
 	private JmhRun() {
 	}
 
-	/** Forked, with warm-up: the figures to report. {@code quick} runs fewer and shorter iterations. */
+	/**
+	 * Forked, with warm-up: the figures to report. {@code quick} runs fewer and shorter
+	 * iterations.
+	 */
 	static List<JmhResult> run(boolean quick, Path json) throws RunnerException {
 		ChainedOptionsBuilder options = new OptionsBuilder().include(BENCHMARKS)
 			.addProfiler(GCProfiler.class)
@@ -42,7 +45,10 @@ final class JmhRun {
 		return summarize(new Runner(options.build()).run());
 	}
 
-	/** In this JVM, one short iteration of each benchmark with its smallest parameters: a smoke test. */
+	/**
+	 * In this JVM, one short iteration of each benchmark with its smallest parameters: a
+	 * smoke test.
+	 */
 	static List<JmhResult> smoke(Path json) throws RunnerException {
 		ChainedOptionsBuilder options = new OptionsBuilder().include(BENCHMARKS)
 			.addProfiler(GCProfiler.class)

@@ -5,8 +5,8 @@ import java.lang.reflect.RecordComponent;
 import java.util.Collection;
 
 /**
- * Writes records, collections, strings, numbers and booleans as JSON; enough for the results and no
- * dependency.
+ * Writes records, collections, strings, numbers and booleans as JSON; enough for the
+ * results and no dependency.
  */
 final class Json {
 
@@ -27,7 +27,8 @@ final class Json {
 			string(text, out);
 		}
 		else if (value instanceof Double number) {
-			out.append((number.isNaN() || number.isInfinite()) ? "null" : Double.toString(Math.round(number * 1000) / 1000.0));
+			out.append((number.isNaN() || number.isInfinite()) ? "null"
+					: Double.toString(Math.round(number * 1000) / 1000.0));
 		}
 		else if (value instanceof Number || value instanceof Boolean) {
 			out.append(value);

@@ -22,9 +22,9 @@ import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Holds many event streams over a few selector threads (never a thread per connection): opens them at a
- * given rate, decodes what arrives, pauses some to play slow consumers, and sums up what each phase
- * delivered.
+ * Holds many event streams over a few selector threads (never a thread per connection):
+ * opens them at a given rate, decodes what arrives, pauses some to play slow consumers,
+ * and sums up what each phase delivered.
  */
 final class LoadGenerator implements AutoCloseable {
 
@@ -46,18 +46,21 @@ final class LoadGenerator implements AutoCloseable {
 	}
 
 	/**
-	 * Opens {@code count} streams at {@code perSecond}, with the given receive buffer (0 for the system's),
-	 * and returns once each is connected or failed, at most after the timeout.
+	 * Opens {@code count} streams at {@code perSecond}, with the given receive buffer (0
+	 * for the system's), and returns once each is connected or failed, at most after the
+	 * timeout.
 	 */
 	ConnectResult connect(int count, int perSecond, int receiveBuffer, Duration timeout) {
 		return connect(count, perSecond, receiveBuffer, timeout, (i) -> "");
 	}
 
 	/**
-	 * Opens streams like {@link #connect(int, int, int, Duration)}, stream {@code i} of them with
-	 * {@code extraQuery.apply(i)} appended to its request's query (such as {@code &topic=t3}).
+	 * Opens streams like {@link #connect(int, int, int, Duration)}, stream {@code i} of
+	 * them with {@code extraQuery.apply(i)} appended to its request's query (such as
+	 * {@code &topic=t3}).
 	 */
-	ConnectResult connect(int count, int perSecond, int receiveBuffer, Duration timeout, IntFunction<String> extraQuery) {
+	ConnectResult connect(int count, int perSecond, int receiveBuffer, Duration timeout,
+			IntFunction<String> extraQuery) {
 		long start = System.nanoTime();
 		long interval = 1_000_000_000L / perSecond;
 		List<ClientStream> opened = new ArrayList<>(count);
@@ -103,7 +106,8 @@ final class LoadGenerator implements AutoCloseable {
 				stream.key = stream.channel.register(reader.selector, SelectionKey.OP_READ, stream);
 			}
 			else {
-				stream.key = stream.channel.register(reader.selector, SelectionKey.OP_CONNECT, new Pending(stream, user));
+				stream.key = stream.channel.register(reader.selector, SelectionKey.OP_CONNECT,
+						new Pending(stream, user));
 			}
 			reader.streams.add(stream);
 		}
@@ -131,7 +135,9 @@ final class LoadGenerator implements AutoCloseable {
 		throw new IllegalStateException("not a reader thread");
 	}
 
-	/** Starts a phase on every stream; the ones open and reading now are its participants. */
+	/**
+	 * Starts a phase on every stream; the ones open and reading now are its participants.
+	 */
 	void begin(Phase phase) {
 		onEveryReader((reader) -> {
 			reader.latencies = new Histogram();
@@ -143,7 +149,10 @@ final class LoadGenerator implements AutoCloseable {
 		});
 	}
 
-	/** Stops reading from the given streams: their clients stay connected but read nothing more. */
+	/**
+	 * Stops reading from the given streams: their clients stay connected but read nothing
+	 * more.
+	 */
 	void pause(List<ClientStream> streams) {
 		onEveryReader((reader) -> {
 			for (ClientStream stream : streams) {
@@ -157,8 +166,8 @@ final class LoadGenerator implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until every participant of the phase received {@code acked} events, or the timeout passed;
-	 * returns whether all did.
+	 * Waits until every participant of the phase received {@code acked} events, or the
+	 * timeout passed; returns whether all did.
 	 */
 	boolean awaitDelivery(List<ClientStream> streams, int acked, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -180,7 +189,10 @@ final class LoadGenerator implements AutoCloseable {
 		}
 	}
 
-	/** Sums up the phase over its participants, counting events numbered below {@code acked}. */
+	/**
+	 * Sums up the phase over its participants, counting events numbered below
+	 * {@code acked}.
+	 */
 	PhaseStats collect(int acked) {
 		List<PhaseStats> parts = onEveryReader((reader) -> {
 			PhaseStats stats = PhaseStats.empty();
@@ -216,8 +228,8 @@ final class LoadGenerator implements AutoCloseable {
 	}
 
 	/**
-	 * Applies the summary to each reader's streams on that reader's thread (so their per-phase state can
-	 * be read safely), and returns one result per reader.
+	 * Applies the summary to each reader's streams on that reader's thread (so their
+	 * per-phase state can be read safely), and returns one result per reader.
 	 */
 	<R> List<R> summarize(Function<List<ClientStream>, R> summary) {
 		return onEveryReader((reader) -> summary.apply(reader.streams));
@@ -264,11 +276,16 @@ final class LoadGenerator implements AutoCloseable {
 		return futures.stream().map((f) -> f.orTimeout(60, TimeUnit.SECONDS).join()).toList();
 	}
 
-	/** A stream whose connection is not established yet, with the user id of its request. */
+	/**
+	 * A stream whose connection is not established yet, with the user id of its request.
+	 */
 	private record Pending(ClientStream stream, String user) {
 	}
 
-	/** The result of a connect phase: the streams opened, how many failed, and how long opening took. */
+	/**
+	 * The result of a connect phase: the streams opened, how many failed, and how long
+	 * opening took.
+	 */
 	record ConnectResult(List<ClientStream> streams, int failed, long openingNanos) {
 	}
 

@@ -1,8 +1,8 @@
 package dev.eventstream.benchmarks.load;
 
 /**
- * One server under one load: what was published, what the streams received, and what it cost the
- * server.
+ * One server under one load: what was published, what the streams received, and what it
+ * cost the server.
  *
  * @param server the server's label
  * @param scenario the scenario's name
@@ -29,8 +29,8 @@ package dev.eventstream.benchmarks.load;
  * @param threads thread count of the server at the end
  * @param slowClients streams that stopped reading during the phase
  * @param slowClosed of those, the ones the server closed
- * @param closed participating streams the server closed during the phase (their later events count as lost:
- * the load generator does not reconnect)
+ * @param closed participating streams the server closed during the phase (their later
+ * events count as lost: the load generator does not reconnect)
  * @param note what stopped the phase early, if anything
  */
 record LoadResult(String server, String scenario, int connections, int payloadBytes, double askedRate, int published,

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs every scenario against every server, one server process at a time, with the same load generator
- * and publisher, and collects the results.
+ * Runs every scenario against every server, one server process at a time, with the same
+ * load generator and publisher, and collects the results.
  */
 final class LoadRun {
 
@@ -45,7 +45,9 @@ final class LoadRun {
 		return this.notes;
 	}
 
-	/** Runs every server; a server that fails is noted and the run goes on with the next. */
+	/**
+	 * Runs every server; a server that fails is noted and the run goes on with the next.
+	 */
 	void run() throws IOException, InterruptedException {
 		Files.createDirectories(this.options.out());
 		List<Integer> sizes = sizesWithinLimits();
@@ -68,7 +70,8 @@ final class LoadRun {
 	private void runServer(ServerKind kind, List<Integer> sizes) throws IOException, InterruptedException {
 		Path log = this.options.out().resolve(kind.label() + ".log");
 		List<String> jvm = new ArrayList<>(JVM_OPTIONS);
-		try (ServerProcess server = ServerProcess.start(kind, jvm, this.options.benchmarksDir(), log, Duration.ofSeconds(90));
+		try (ServerProcess server = ServerProcess.start(kind, jvm, this.options.benchmarksDir(), log,
+				Duration.ofSeconds(90));
 				LoadGenerator generator = new LoadGenerator(server.address(), READERS);
 				Publisher publisher = new Publisher(server.address())) {
 			log("started, pid " + server.pid());
@@ -84,7 +87,8 @@ final class LoadRun {
 				session.load("broadcast-64B", streams, 64, 50, this.options.broadcast());
 				if (kind == ServerKind.STARTER_SMALL_BUFFERS) {
 					generator.closeAll();
-					continue; // the connector setting changes buffers, not the broadcast path
+					continue; // the connector setting changes buffers, not the broadcast
+								// path
 				}
 				session.load("broadcast-4KiB", streams, 4096, 50, this.options.largeBroadcast());
 				if (size == this.options.sustainedSize()) {
@@ -106,25 +110,27 @@ final class LoadRun {
 	}
 
 	/**
-	 * Two starter servers sharing a {@code redis-server}: the streams are held by the second, events are
-	 * published to the first, so each event crosses Redis (XADD on one, XREAD on the other). CPU is the
-	 * receiving server's.
+	 * Two starter servers sharing a {@code redis-server}: the streams are held by the
+	 * second, events are published to the first, so each event crosses Redis (XADD on
+	 * one, XREAD on the other). CPU is the receiving server's.
 	 */
 	private void runCluster() throws IOException, InterruptedException {
 		if (!RedisProcess.available()) {
-			note(ServerKind.STARTER_REDIS_CLUSTER.label() + " skipped: no redis-server on the path (Debian package redis-server)");
+			note(ServerKind.STARTER_REDIS_CLUSTER.label()
+					+ " skipped: no redis-server on the path (Debian package redis-server)");
 			return;
 		}
 		ServerKind kind = ServerKind.STARTER_REDIS_CLUSTER;
 		try (RedisProcess redis = RedisProcess.start(this.options.out().resolve("redis.log"), Duration.ofSeconds(15))) {
 			List<String> arguments = List.of("--spring.data.redis.port=" + redis.port());
-			try (ServerProcess publishing = ServerProcess.start(kind, JVM_OPTIONS, this.options.benchmarksDir(), arguments,
-					this.options.out().resolve(kind.label() + "-a.log"), Duration.ofSeconds(90));
+			try (ServerProcess publishing = ServerProcess.start(kind, JVM_OPTIONS, this.options.benchmarksDir(),
+					arguments, this.options.out().resolve(kind.label() + "-a.log"), Duration.ofSeconds(90));
 					ServerProcess receiving = ServerProcess.start(kind, JVM_OPTIONS, this.options.benchmarksDir(),
 							arguments, this.options.out().resolve(kind.label() + "-b.log"), Duration.ofSeconds(90));
 					LoadGenerator generator = new LoadGenerator(receiving.address(), READERS);
 					Publisher publisher = new Publisher(publishing.address())) {
-				log("started, pids " + publishing.pid() + " (publishing) and " + receiving.pid() + " (holding the streams)");
+				log("started, pids " + publishing.pid() + " (publishing) and " + receiving.pid()
+						+ " (holding the streams)");
 				Session session = new Session(kind, receiving, generator, publisher);
 				session.warmUp();
 				List<ClientStream> streams = generator
@@ -138,7 +144,10 @@ final class LoadRun {
 		}
 	}
 
-	/** Drops the sizes this machine cannot hold: both ends need a file descriptor per stream. */
+	/**
+	 * Drops the sizes this machine cannot hold: both ends need a file descriptor per
+	 * stream.
+	 */
 	private List<Integer> sizesWithinLimits() throws IOException {
 		long limit = openFileLimit();
 		long ports = ephemeralPorts();
@@ -171,7 +180,9 @@ final class LoadRun {
 	}
 
 	private static long ephemeralPorts() throws IOException {
-		String[] range = String.join(" ", Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))).trim().split("\\s+");
+		String[] range = String.join(" ", Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")))
+			.trim()
+			.split("\\s+");
 		return Long.parseLong(range[1]) - Long.parseLong(range[0]) + 1;
 	}
 
@@ -190,7 +201,9 @@ final class LoadRun {
 		return (micros < 0) ? -1 : micros / 1000.0;
 	}
 
-	/** One server's run: its process, the load generator and the publisher pointed at it. */
+	/**
+	 * One server's run: its process, the load generator and the publisher pointed at it.
+	 */
 	private final class Session {
 
 		private final ServerKind kind;
@@ -208,7 +221,10 @@ final class LoadRun {
 			this.publisher = publisher;
 		}
 
-		/** Loads the classes of every path once, so the baseline heap and the first phase do not pay for it. */
+		/**
+		 * Loads the classes of every path once, so the baseline heap and the first phase
+		 * do not pay for it.
+		 */
 		void warmUp() throws IOException, InterruptedException {
 			List<ClientStream> streams = this.generator.connect(20, 500, 0, Duration.ofSeconds(10)).streams();
 			ready(streams);
@@ -225,7 +241,8 @@ final class LoadRun {
 					Duration.ofSeconds(30));
 			long lastConnect = System.nanoTime();
 			List<ClientStream> streams = connected.streams();
-			// Streams that get their response before any event does; give them a second to arrive.
+			// Streams that get their response before any event does; give them a second
+			// to arrive.
 			long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
 			while (System.nanoTime() < waitUntil && streams.stream().anyMatch((s) -> s.firstByteNanos == 0)) {
 				TimeUnit.MILLISECONDS.sleep(20);
@@ -242,7 +259,8 @@ final class LoadRun {
 			boolean ready = ready(streams);
 			double readyMillis = (System.nanoTime() - lastConnect) / 1e6;
 			if (!ready) {
-				note(this.kind.label() + ": not every one of " + size + " streams received the first event within 60 s");
+				note(this.kind.label() + ": not every one of " + size
+						+ " streams received the first event within 60 s");
 			}
 			TimeUnit.SECONDS.sleep(1);
 			int held = this.generator.held();
@@ -260,8 +278,9 @@ final class LoadRun {
 		}
 
 		/**
-		 * Publishes an event every half second until every stream received one: all are registered then,
-		 * however long the server took to process their requests. Gives up after a minute.
+		 * Publishes an event every half second until every stream received one: all are
+		 * registered then, however long the server took to process their requests. Gives
+		 * up after a minute.
 		 */
 		boolean ready(List<ClientStream> streams) throws IOException {
 			Phase phase = nextPhase(120);
@@ -285,7 +304,8 @@ final class LoadRun {
 
 		void burst() throws IOException, InterruptedException {
 			List<ClientStream> streams = this.generator
-				.connect(LoadRun.this.options.burstClients(), LoadRun.this.options.connectRate(), 0, Duration.ofSeconds(30))
+				.connect(LoadRun.this.options.burstClients(), LoadRun.this.options.connectRate(), 0,
+						Duration.ofSeconds(30))
 				.streams();
 			ready(streams);
 			burst("burst", streams);
@@ -293,21 +313,24 @@ final class LoadRun {
 			TimeUnit.SECONDS.sleep(1);
 		}
 
-		/** Publishes the burst's events as fast as the server answers, to streams that are ready. */
+		/**
+		 * Publishes the burst's events as fast as the server answers, to streams that are
+		 * ready.
+		 */
 		void burst(String scenario, List<ClientStream> streams) throws IOException {
 			run(scenario, streams, 64, 0, LoadRun.this.options.burstEvents(), LoadRun.this.options.burstLimit(), 0);
 		}
 
 		/**
-		 * A tenth of the streams, with a small receive buffer, stop reading after the first event; the
-		 * others should see the same delivery as without them.
+		 * A tenth of the streams, with a small receive buffer, stop reading after the
+		 * first event; the others should see the same delivery as without them.
 		 */
 		void slowConsumers() throws IOException, InterruptedException {
 			int total = LoadRun.this.options.slowClients();
 			int slow = total / 10;
-			List<ClientStream> streams = new ArrayList<>(this.generator
-				.connect(total - slow, LoadRun.this.options.connectRate(), 0, Duration.ofSeconds(30))
-				.streams());
+			List<ClientStream> streams = new ArrayList<>(
+					this.generator.connect(total - slow, LoadRun.this.options.connectRate(), 0, Duration.ofSeconds(30))
+						.streams());
 			List<ClientStream> slowStreams = this.generator
 				.connect(slow, LoadRun.this.options.connectRate(), 4096, Duration.ofSeconds(30))
 				.streams();
@@ -342,8 +365,8 @@ final class LoadRun {
 					millis(stats.latencies.max()), stats.received / Math.max(seconds, 1e-9), published.achievedRate(),
 					millis(published.postMicros().percentile(0.5)), millis(published.postMicros().max()),
 					cpu.toNanos() / 1e9, (stats.received > 0) ? cpu.toNanos() / 1000.0 / stats.received : -1,
-					this.server.residentBytes(), this.server.threads(), slowClients,
-					stats.pausedClosed, stats.closedDuringPhase, note);
+					this.server.residentBytes(), this.server.threads(), slowClients, stats.pausedClosed,
+					stats.closedDuringPhase, note);
 			log(String.valueOf(result));
 			LoadRun.this.load.add(result);
 			return result;

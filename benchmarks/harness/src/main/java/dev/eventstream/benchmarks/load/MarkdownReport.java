@@ -3,7 +3,8 @@ package dev.eventstream.benchmarks.load;
 import java.util.Locale;
 
 /**
- * Renders a run as Markdown tables: idle streams, load phases, JMH, the machine and the notes.
+ * Renders a run as Markdown tables: idle streams, load phases, JMH, the machine and the
+ * notes.
  */
 final class MarkdownReport {
 
@@ -13,23 +14,39 @@ final class MarkdownReport {
 	static String render(RunReport report) {
 		StringBuilder md = new StringBuilder();
 		Machine machine = report.machine();
-		md.append("Run: ").append(report.mode()).append(", ").append(report.started()).append(". Machine: ")
-			.append(machine.cores()).append(" cores (").append(machine.cpu()).append("), ")
-			.append(machine.memoryBytes() >> 30).append(" GiB, ").append(machine.os()).append(", ").append(machine.java())
-			.append(", open-file limit ").append(machine.openFileLimit()).append(".\n\n");
+		md.append("Run: ")
+			.append(report.mode())
+			.append(", ")
+			.append(report.started())
+			.append(". Machine: ")
+			.append(machine.cores())
+			.append(" cores (")
+			.append(machine.cpu())
+			.append("), ")
+			.append(machine.memoryBytes() >> 30)
+			.append(" GiB, ")
+			.append(machine.os())
+			.append(", ")
+			.append(machine.java())
+			.append(", open-file limit ")
+			.append(machine.openFileLimit())
+			.append(".\n\n");
 		if (!report.idle().isEmpty()) {
-			md.append("| server | streams | held | connects/s asked / achieved | first byte p99 / max (ms) | all got 1st event after (ms) | live heap per idle stream | RSS | threads |\n");
+			md.append(
+					"| server | streams | held | connects/s asked / achieved | first byte p99 / max (ms) | all got 1st event after (ms) | live heap per idle stream | RSS | threads |\n");
 			md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 			for (IdleResult r : report.idle()) {
 				md.append(row(r.server(), n(r.connections()), n(r.held()),
 						f0(r.connectRateAsked()) + " / " + f0(r.connectRateAchieved()),
-						(r.firstByteP99Millis() < 0) ? "none before 1st event" : f1(r.firstByteP99Millis()) + " / " + f1(r.firstByteMaxMillis()),
+						(r.firstByteP99Millis() < 0) ? "none before 1st event"
+								: f1(r.firstByteP99Millis()) + " / " + f1(r.firstByteMaxMillis()),
 						f0(r.readyMillis()), kb(r.liveHeapPerStreamBytes()), mb(r.rssBytes()), n(r.threads())));
 			}
 			md.append('\n');
 		}
 		if (!report.load().isEmpty()) {
-			md.append("| server | scenario | streams | payload | publish/s asked / achieved | POST p50 / max (ms) | expected | received | lost | closed by server | dup | out of order | latency p50 / p90 / p99 / max (ms) | delivered/s | server CPU µs per event | threads | note |\n");
+			md.append(
+					"| server | scenario | streams | payload | publish/s asked / achieved | POST p50 / max (ms) | expected | received | lost | closed by server | dup | out of order | latency p50 / p90 / p99 / max (ms) | delivered/s | server CPU µs per event | threads | note |\n");
 			md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
 			for (LoadResult r : report.load()) {
 				String streams = n(r.connections()) + ((r.slowClients() > 0)
@@ -38,7 +55,8 @@ final class MarkdownReport {
 						((r.askedRate() > 0) ? f0(r.askedRate()) : "max") + " / " + f1(r.achievedRate()),
 						f1(r.postP50Millis()) + " / " + f0(r.postMaxMillis()), n(r.expected()), n(r.received()),
 						n(r.lost()), n(r.closed()), n(r.duplicated()), n(r.outOfOrder()),
-						f1(r.p50Millis()) + " / " + f1(r.p90Millis()) + " / " + f1(r.p99Millis()) + " / " + f0(r.maxMillis()),
+						f1(r.p50Millis()) + " / " + f1(r.p90Millis()) + " / " + f1(r.p99Millis()) + " / "
+								+ f0(r.maxMillis()),
 						f0(r.deliveredPerSecond()), f1(r.cpuMicrosPerEvent()), n(r.threads()), r.note()));
 			}
 			md.append('\n');

@@ -1,8 +1,8 @@
 package dev.eventstream.benchmarks.load;
 
 /**
- * What the streams of a phase received, summed over the reader threads. Mutable while it is summed on
- * one thread; read only afterwards.
+ * What the streams of a phase received, summed over the reader threads. Mutable while it
+ * is summed on one thread; read only afterwards.
  */
 final class PhaseStats {
 

@@ -15,8 +15,9 @@ import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Publishes events with {@code POST /events} over one keep-alive HTTP/1.1 connection, waiting for each
- * answer before the next request, at a given rate or as fast as possible.
+ * Publishes events with {@code POST /events} over one keep-alive HTTP/1.1 connection,
+ * waiting for each answer before the next request, at a given rate or as fast as
+ * possible.
  */
 final class Publisher implements AutoCloseable {
 
@@ -29,8 +30,8 @@ final class Publisher implements AutoCloseable {
 	}
 
 	/**
-	 * Publishes up to {@code count} events of the phase at {@code perSecond} (0: as fast as possible),
-	 * stopping at the time limit or at the first failure.
+	 * Publishes up to {@code count} events of the phase at {@code perSecond} (0: as fast
+	 * as possible), stopping at the time limit or at the first failure.
 	 */
 	PublishResult publish(Phase phase, int count, double perSecond, int payloadBytes, Duration limit) {
 		Histogram postMicros = new Histogram();
@@ -52,7 +53,8 @@ final class Publisher implements AutoCloseable {
 				break;
 			}
 			try {
-				int status = publishOne(phase, i, payloadBytes, Duration.ofNanos(Math.max(deadline - now, 1_000_000_000L)));
+				int status = publishOne(phase, i, payloadBytes,
+						Duration.ofNanos(Math.max(deadline - now, 1_000_000_000L)));
 				end = System.nanoTime();
 				postMicros.record((end - now) / 1000);
 				if (status / 100 != 2) {
@@ -63,7 +65,8 @@ final class Publisher implements AutoCloseable {
 			}
 			catch (IOException ex) {
 				end = System.nanoTime();
-				failure = ((ex instanceof SocketTimeoutException) ? "POST timed out: " : "POST failed: ") + ex.getMessage();
+				failure = ((ex instanceof SocketTimeoutException) ? "POST timed out: " : "POST failed: ")
+						+ ex.getMessage();
 				disconnect();
 				break;
 			}
@@ -71,7 +74,10 @@ final class Publisher implements AutoCloseable {
 		return new PublishResult(acked, end - start, postMicros, failure);
 	}
 
-	/** Publishes event {@code index} of the phase, recording when, and returns the answer's status. */
+	/**
+	 * Publishes event {@code index} of the phase, recording when, and returns the
+	 * answer's status.
+	 */
 	int publishOne(Phase phase, int index, int payloadBytes, Duration timeout) throws IOException {
 		phase.publishedNanos.set(index, System.nanoTime());
 		return post(phase.data(index, payloadBytes), timeout);
@@ -82,7 +88,9 @@ final class Publisher implements AutoCloseable {
 		return post("/events", "text/plain;charset=UTF-8", data, timeout);
 	}
 
-	/** Posts one body to the path and returns the status, once the whole answer was read. */
+	/**
+	 * Posts one body to the path and returns the status, once the whole answer was read.
+	 */
 	int post(String path, String contentType, String data, Duration timeout) throws IOException {
 		byte[] body = data.getBytes(StandardCharsets.UTF_8);
 		Connection connection = this.connection;
@@ -123,7 +131,8 @@ final class Publisher implements AutoCloseable {
 			}
 		}
 		if (chunked) {
-			for (long size = Long.parseLong(line(in).split(";")[0].trim(), 16); size > 0; size = Long.parseLong(line(in).split(";")[0].trim(), 16)) {
+			for (long size = Long.parseLong(line(in).split(";")[0].trim(), 16); size > 0; size = Long
+				.parseLong(line(in).split(";")[0].trim(), 16)) {
 				skip(in, size);
 				line(in);
 			}
@@ -182,7 +191,10 @@ final class Publisher implements AutoCloseable {
 
 	}
 
-	/** What a publishing run achieved: events acknowledged, how long it took, each POST's time. */
+	/**
+	 * What a publishing run achieved: events acknowledged, how long it took, each POST's
+	 * time.
+	 */
 	record PublishResult(int acked, long elapsedNanos, Histogram postMicros, @Nullable String failure) {
 
 		double achievedRate() {

@@ -11,7 +11,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@code redis-server} for the cluster scenario, on a free loopback port and without persistence.
+ * A {@code redis-server} for the cluster scenario, on a free loopback port and without
+ * persistence.
  */
 final class RedisProcess implements AutoCloseable {
 

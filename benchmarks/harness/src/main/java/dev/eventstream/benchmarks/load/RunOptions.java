@@ -17,7 +17,8 @@ import java.util.List;
  * @param burstClients streams of the burst scenario
  * @param burstEvents events of the burst scenario; 0 skips it
  * @param burstLimit the longest the burst may take
- * @param slowClients streams of the slow-consumer scenario, a tenth of which stop reading; 0 skips it
+ * @param slowClients streams of the slow-consumer scenario, a tenth of which stop
+ * reading; 0 skips it
  * @param slow how long the slow-consumer scenario lasts
  * @param connectRate connects per second
  * @param drain how long to wait for the last events after publishing stopped
@@ -31,8 +32,8 @@ record RunOptions(String mode, List<ServerKind> servers, List<Integer> sizes, in
 		boolean flightRecording) {
 
 	static final List<ServerKind> ALL = List.of(ServerKind.STARTER, ServerKind.STARTER_JETTY,
-			ServerKind.STARTER_SMALL_BUFFERS, ServerKind.MVC,
-			ServerKind.WEBFLUX, ServerKind.RAW, ServerKind.STARTER_REDIS_CLUSTER);
+			ServerKind.STARTER_SMALL_BUFFERS, ServerKind.MVC, ServerKind.WEBFLUX, ServerKind.RAW,
+			ServerKind.STARTER_REDIS_CLUSTER);
 
 	/** Under about five minutes for every server on a 2-core machine. */
 	static RunOptions quick(Path benchmarksDir, Path out) {
@@ -41,7 +42,10 @@ record RunOptions(String mode, List<ServerKind> servers, List<Integer> sizes, in
 				Duration.ofSeconds(3), benchmarksDir, out, false);
 	}
 
-	/** Longer phases, 5,000 events in the burst and 20,000 streams where the file limit allows. */
+	/**
+	 * Longer phases, 5,000 events in the burst and 20,000 streams where the file limit
+	 * allows.
+	 */
 	static RunOptions full(Path benchmarksDir, Path out) {
 		return new RunOptions("full", ALL, List.of(1000, 10000, 20000), 10000, Duration.ofSeconds(20),
 				Duration.ofSeconds(10), Duration.ofSeconds(60), 1000, 5000, Duration.ofSeconds(120), 1000,

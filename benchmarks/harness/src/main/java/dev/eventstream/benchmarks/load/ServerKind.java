@@ -9,23 +9,28 @@ import dev.eventstream.benchmarks.raw.RawSseServer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A server under test and how to start it: a Spring Boot jar of the benchmarks, or the raw-NIO server
- * from the harness's own classpath.
+ * A server under test and how to start it: a Spring Boot jar of the benchmarks, or the
+ * raw-NIO server from the harness's own classpath.
  */
 enum ServerKind {
 
 	/** The starter, on Tomcat with its defaults. */
 	STARTER("starter", "starter-server"),
 
-	/** The starter on Jetty: the same sources and settings, built with Jetty instead of Tomcat. */
+	/**
+	 * The starter on Jetty: the same sources and settings, built with Jetty instead of
+	 * Tomcat.
+	 */
 	STARTER_JETTY("starter-jetty", "starter-jetty-server"),
 
-	/** The starter, with Tomcat's per-connection buffers shrunk by a connector customizer. */
+	/**
+	 * The starter, with Tomcat's per-connection buffers shrunk by a connector customizer.
+	 */
 	STARTER_SMALL_BUFFERS("starter-small-buffers", "starter-server", "--bench.tomcat.small-buffers=true"),
 
 	/**
-	 * Two starter servers clustered through a {@code redis-server} the harness starts: clients on one,
-	 * events published on the other, so every event crosses Redis.
+	 * Two starter servers clustered through a {@code redis-server} the harness starts:
+	 * clients on one, events published on the other, so every event crosses Redis.
 	 */
 	STARTER_REDIS_CLUSTER("starter-redis-cluster", "starter-server", "--sse.cluster.type=redis"),
 
@@ -35,7 +40,10 @@ enum ServerKind {
 	/** Spring WebFlux with a multicast sink, on Reactor Netty. */
 	WEBFLUX("webflux-sink", "webflux-server"),
 
-	/** One selector thread writing a pre-encoded frame to every socket: the practical limit. */
+	/**
+	 * One selector thread writing a pre-encoded frame to every socket: the practical
+	 * limit.
+	 */
 	RAW("raw-nio", null);
 
 	private final String label;
@@ -54,7 +62,9 @@ enum ServerKind {
 		return this.label;
 	}
 
-	/** Whether this is one starter server, whose flight recording {@code --jfr} asks for. */
+	/**
+	 * Whether this is one starter server, whose flight recording {@code --jfr} asks for.
+	 */
 	boolean recordsFlight() {
 		return this == STARTER || this == STARTER_JETTY;
 	}
@@ -68,7 +78,10 @@ enum ServerKind {
 		throw new IllegalArgumentException("Unknown server '" + label + "'");
 	}
 
-	/** Returns the jar this server runs from, or {@code null} for the harness's own classpath. */
+	/**
+	 * Returns the jar this server runs from, or {@code null} for the harness's own
+	 * classpath.
+	 */
 	@Nullable Path jar(Path benchmarksDir) {
 		return (this.module != null) ? moduleJar(benchmarksDir, this.module) : null;
 	}
@@ -77,7 +90,10 @@ enum ServerKind {
 		return benchmarksDir.resolve(module).resolve("target").resolve(module + ".jar");
 	}
 
-	/** The jar or folder the harness's classes come from; the raw server needs nothing else. */
+	/**
+	 * The jar or folder the harness's classes come from; the raw server needs nothing
+	 * else.
+	 */
 	private static String ownClasses() {
 		try {
 			return Path.of(RawSseServer.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();

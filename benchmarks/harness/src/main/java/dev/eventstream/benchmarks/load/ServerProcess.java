@@ -15,13 +15,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One server under test running as its own JVM process, so its CPU time, resident memory, heap and
- * threads are its own: read from {@code /proc/<pid>} and with {@code jcmd}. Every process started is
- * destroyed at the latest when the harness's JVM exits.
+ * One server under test running as its own JVM process, so its CPU time, resident memory,
+ * heap and threads are its own: read from {@code /proc/<pid>} and with {@code jcmd}.
+ * Every process started is destroyed at the latest when the harness's JVM exits.
  */
 final class ServerProcess implements AutoCloseable {
 
-	// Every process the harness started and has not stopped yet: killed if the harness exits first.
+	// Every process the harness started and has not stopped yet: killed if the harness
+	// exits first.
 	static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
 	private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
@@ -48,13 +49,19 @@ final class ServerProcess implements AutoCloseable {
 		this.ticksPerSecond = ticksPerSecond;
 	}
 
-	/** Starts the server on a free port and returns once it answers a POST, or fails after the timeout. */
+	/**
+	 * Starts the server on a free port and returns once it answers a POST, or fails after
+	 * the timeout.
+	 */
 	static ServerProcess start(ServerKind kind, List<String> jvmOptions, Path benchmarksDir, Path log, Duration timeout)
 			throws IOException, InterruptedException {
 		return start(kind, jvmOptions, benchmarksDir, List.of(), log, timeout);
 	}
 
-	/** Starts the server like {@link #start(ServerKind, List, Path, Path, Duration)}, with more arguments. */
+	/**
+	 * Starts the server like {@link #start(ServerKind, List, Path, Path, Duration)}, with
+	 * more arguments.
+	 */
 	static ServerProcess start(ServerKind kind, List<String> jvmOptions, Path benchmarksDir, List<String> arguments,
 			Path log, Duration timeout) throws IOException, InterruptedException {
 		Path jar = kind.jar(benchmarksDir);
@@ -86,7 +93,8 @@ final class ServerProcess implements AutoCloseable {
 		try (Publisher probe = new Publisher(address())) {
 			for (;;) {
 				if (!this.process.isAlive()) {
-					throw new IOException(this.kind.label() + " exited with " + this.process.exitValue() + " before it was ready");
+					throw new IOException(
+							this.kind.label() + " exited with " + this.process.exitValue() + " before it was ready");
 				}
 				try {
 					if (probe.post("0 ready", Duration.ofSeconds(5)) / 100 == 2) {
@@ -131,7 +139,10 @@ final class ServerProcess implements AutoCloseable {
 		return (int) statusField("Threads:");
 	}
 
-	/** Runs a full garbage collection in the server and returns the heap then in use: its live objects. */
+	/**
+	 * Runs a full garbage collection in the server and returns the heap then in use: its
+	 * live objects.
+	 */
 	long liveHeapBytes() throws IOException, InterruptedException {
 		jcmd("GC.run");
 		String info = jcmd("GC.heap_info");
@@ -142,7 +153,10 @@ final class ServerProcess implements AutoCloseable {
 		return Long.parseLong(matcher.group(1)) * 1024;
 	}
 
-	/** Starts a flight recording in the server, written to the given file when stopped or at exit. */
+	/**
+	 * Starts a flight recording in the server, written to the given file when stopped or
+	 * at exit.
+	 */
 	void startFlightRecording(Path file) throws IOException, InterruptedException {
 		jcmd("JFR.start", "name=bench", "settings=profile", "filename=" + file.toAbsolutePath());
 	}
@@ -178,7 +192,9 @@ final class ServerProcess implements AutoCloseable {
 		throw new IOException("No " + name + " in /proc/" + pid() + "/status");
 	}
 
-	/** Stops the server: asks first, then kills it if it has not ended within 15 seconds. */
+	/**
+	 * Stops the server: asks first, then kills it if it has not ended within 15 seconds.
+	 */
 	@Override
 	public void close() {
 		this.process.destroy();

@@ -18,11 +18,12 @@ import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Publishes events to topics with {@code POST /topics/t{j}/events} ({@code {"data": ...}}) over a few
- * keep-alive connections, one thread each, every one waiting for each answer before its next request.
- * Event {@code k} of a phase goes to topic {@code k % topics}, at {@code k / rate} seconds after the
- * start (so the topics take turns, evenly spread), always over connection {@code topic % connections}:
- * the events of one topic are published one after the other, and must arrive in that order.
+ * Publishes events to topics with {@code POST /topics/t{j}/events} ({@code {"data":
+ * ...}}) over a few keep-alive connections, one thread each, every one waiting for each
+ * answer before its next request. Event {@code k} of a phase goes to topic
+ * {@code k % topics}, at {@code k / rate} seconds after the start (so the topics take
+ * turns, evenly spread), always over connection {@code topic % connections}: the events
+ * of one topic are published one after the other, and must arrive in that order.
  */
 final class TopicPublisher implements AutoCloseable {
 
@@ -42,8 +43,9 @@ final class TopicPublisher implements AutoCloseable {
 	}
 
 	/**
-	 * Publishes up to {@code count} events of the phase at {@code perSecond} in all, round-robin over
-	 * {@code topics}; each connection stops at the time limit or at its first failure.
+	 * Publishes up to {@code count} events of the phase at {@code perSecond} in all,
+	 * round-robin over {@code topics}; each connection stops at the time limit or at its
+	 * first failure.
 	 */
 	Result publish(Phase phase, int count, double perSecond, int topics, int payloadBytes, Duration limit) {
 		long start = System.nanoTime();
@@ -115,7 +117,8 @@ final class TopicPublisher implements AutoCloseable {
 			}
 			catch (IOException ex) {
 				end = System.nanoTime();
-				failure = ((ex instanceof SocketTimeoutException) ? "POST timed out: " : "POST failed: ") + ex.getMessage();
+				failure = ((ex instanceof SocketTimeoutException) ? "POST timed out: " : "POST failed: ")
+						+ ex.getMessage();
 				publisher.close();
 				break;
 			}
@@ -129,7 +132,10 @@ final class TopicPublisher implements AutoCloseable {
 		this.publishers.forEach(Publisher::close);
 	}
 
-	/** What a publishing run achieved: the events acknowledged, how long it took, each POST's time. */
+	/**
+	 * What a publishing run achieved: the events acknowledged, how long it took, each
+	 * POST's time.
+	 */
 	record Result(BitSet acked, long elapsedNanos, Histogram postMicros, @Nullable String failure) {
 
 		double achievedRate() {

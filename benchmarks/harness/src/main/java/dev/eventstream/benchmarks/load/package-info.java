@@ -1,5 +1,6 @@
 /**
- * The loopback load harness: servers under test as processes, the NIO load generator, and the reports.
+ * The loopback load harness: servers under test as processes, the NIO load generator, and
+ * the reports.
  */
 @NullMarked
 package dev.eventstream.benchmarks.load;

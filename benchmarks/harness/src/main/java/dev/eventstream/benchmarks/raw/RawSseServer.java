@@ -18,16 +18,18 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The practical limit: one thread and one selector, the broadcast encoded once as a chunk of an
- * event-stream frame and written as is to every socket. No framework, no queue unless a socket is full.
- * Serves {@code GET /events?user=} and {@code POST /events} (the body is the data) on 127.0.0.1.
+ * The practical limit: one thread and one selector, the broadcast encoded once as a chunk
+ * of an event-stream frame and written as is to every socket. No framework, no queue
+ * unless a socket is full. Serves {@code GET /events?user=} and {@code POST /events} (the
+ * body is the data) on 127.0.0.1.
  *
  * @since 0.1.0
  */
 public final class RawSseServer {
 
 	private static final byte[] STREAM_HEADERS = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream;charset=UTF-8\r\n"
-			+ "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+			+ "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n")
+		.getBytes(StandardCharsets.US_ASCII);
 
 	private static final byte[] ACCEPTED = "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
 		.getBytes(StandardCharsets.US_ASCII);
@@ -131,7 +133,10 @@ public final class RawSseServer {
 		}
 	}
 
-	/** Handles one complete request at the start of the buffer; returns whether one was handled. */
+	/**
+	 * Handles one complete request at the start of the buffer; returns whether one was
+	 * handled.
+	 */
 	private boolean handleRequest(Connection connection) throws IOException {
 		ByteBuffer in = connection.in;
 		byte[] bytes = in.array();
@@ -186,7 +191,8 @@ public final class RawSseServer {
 
 	private void close(Connection connection) {
 		if (connection.stream) {
-			// Swap-remove: the broadcast loop runs backwards, so the element moved here was visited.
+			// Swap-remove: the broadcast loop runs backwards, so the element moved here
+			// was visited.
 			Connection last = this.streams.remove(this.streams.size() - 1);
 			if (last != connection) {
 				this.streams.set(connection.index, last);
@@ -205,7 +211,10 @@ public final class RawSseServer {
 		}
 	}
 
-	/** Encodes the body as an event-stream frame inside one HTTP chunk: data lines, then a blank line. */
+	/**
+	 * Encodes the body as an event-stream frame inside one HTTP chunk: data lines, then a
+	 * blank line.
+	 */
 	static byte[] frame(byte[] body, int offset, int length) {
 		StringBuilder event = new StringBuilder(length + 16).append("data: ");
 		String data = new String(body, offset, length, StandardCharsets.UTF_8);
@@ -256,7 +265,10 @@ public final class RawSseServer {
 		return -1;
 	}
 
-	/** One client connection: a request being read, or an event stream with what its socket could not take yet. */
+	/**
+	 * One client connection: a request being read, or an event stream with what its
+	 * socket could not take yet.
+	 */
 	private static final class Connection {
 
 		final SocketChannel channel;

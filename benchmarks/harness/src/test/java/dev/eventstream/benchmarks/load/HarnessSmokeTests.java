@@ -13,9 +13,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every part of the benchmark harness, run with tiny sizes so that it cannot rot: the JMH benchmarks,
- * each server under test started as a process, the load generator, and the reports. The figures
- * themselves mean nothing here.
+ * Every part of the benchmark harness, run with tiny sizes so that it cannot rot: the JMH
+ * benchmarks, each server under test started as a process, the load generator, and the
+ * reports. The figures themselves mean nothing here.
  */
 class HarnessSmokeTests {
 
@@ -107,8 +107,8 @@ class HarnessSmokeTests {
 	@ParameterizedTest
 	@EnumSource(names = { "STARTER", "STARTER_JETTY", "MVC", "WEBFLUX" })
 	void springServerStartsAsAProcessAndDeliversEveryEvent(ServerKind kind) throws Exception {
-		try (ServerProcess server = ServerProcess.start(kind, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), Harness.defaultBenchmarksDir(),
-				this.out.resolve(kind.label() + ".log"), Duration.ofSeconds(90));
+		try (ServerProcess server = ServerProcess.start(kind, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
+				Harness.defaultBenchmarksDir(), this.out.resolve(kind.label() + ".log"), Duration.ofSeconds(90));
 				LoadGenerator generator = new LoadGenerator(server.address(), 1);
 				Publisher publisher = new Publisher(server.address())) {
 			List<ClientStream> streams = generator.connect(10, 500, 0, Duration.ofSeconds(10)).streams();

@@ -13,7 +13,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * The usual hand-written broadcaster: a concurrent set of emitters, and a loop that sends to each.
+ * The usual hand-written broadcaster: a concurrent set of emitters, and a loop that sends
+ * to each.
  */
 @RestController
 class EventsController {

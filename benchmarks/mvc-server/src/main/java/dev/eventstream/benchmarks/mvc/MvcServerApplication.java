@@ -4,7 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Baseline server: plain Spring MVC {@code SseEmitter}s on Tomcat, written the way users write them.
+ * Baseline server: plain Spring MVC {@code SseEmitter}s on Tomcat, written the way users
+ * write them.
  *
  * @since 0.1.0
  */

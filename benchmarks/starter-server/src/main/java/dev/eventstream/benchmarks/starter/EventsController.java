@@ -16,8 +16,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The benchmark API on the starter: a stream per user (following the {@code topic} parameters, if any),
- * and a broadcast of the request body as data.
+ * The benchmark API on the starter: a stream per user (following the {@code topic}
+ * parameters, if any), and a broadcast of the request body as data.
  */
 @RestController
 class EventsController {

@@ -4,9 +4,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * The server under test built on the starter: the benchmark API ({@code GET /events?user=},
- * {@code POST /events} with the data as body) with the starter's defaults, on Tomcat (this module) or
- * on Jetty ({@code benchmarks/starter-jetty-server}, the same sources).
+ * The server under test built on the starter: the benchmark API
+ * ({@code GET /events?user=}, {@code POST /events} with the data as body) with the
+ * starter's defaults, on Tomcat (this module) or on Jetty
+ * ({@code benchmarks/starter-jetty-server}, the same sources).
  *
  * @since 0.1.0
  */

@@ -7,10 +7,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Shrinks Tomcat's per-connection buffers when {@code bench.tomcat.small-buffers} is set: the socket
- * read and write buffers that every open connection holds for its whole life, and the request and
- * response header buffers (see README, "Performance"). A class of its own, so that the Jetty build of
- * this server ({@code benchmarks/starter-jetty-server}) compiles the same sources without it.
+ * Shrinks Tomcat's per-connection buffers when {@code bench.tomcat.small-buffers} is set:
+ * the socket read and write buffers that every open connection holds for its whole life,
+ * and the request and response header buffers (see README, "Performance"). A class of its
+ * own, so that the Jetty build of this server ({@code benchmarks/starter-jetty-server})
+ * compiles the same sources without it.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty("bench.tomcat.small-buffers")

@@ -15,9 +15,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Publishing to a topic, as in the sample app's contract: {@code POST /topics/{name}/events} with
- * {@code {"event": NAME, "data": VALUE}} answers {@code 202} with {@code {"id": ...}}. Bad bodies and
- * topic names answer {@code 400}.
+ * Publishing to a topic, as in the sample app's contract: {@code POST
+ * /topics/{name}/events} with {@code {"event": NAME, "data": VALUE}} answers {@code 202}
+ * with {@code {"id": ...}}. Bad bodies and topic names answer {@code 400}.
  */
 @RestController
 class TopicsController {
@@ -32,7 +32,8 @@ class TopicsController {
 	ResponseEntity<Map<String, String>> publish(@PathVariable String name, @RequestBody JsonNode body) {
 		JsonNode data = body.get("data");
 		JsonNode event = body.get("event");
-		if (!body.isObject() || data == null || data.isNull() || (event != null && !event.isNull() && !event.isString())) {
+		if (!body.isObject() || data == null || data.isNull()
+				|| (event != null && !event.isNull() && !event.isString())) {
 			return ResponseEntity.badRequest().build();
 		}
 		String eventName = (event != null && event.isString()) ? event.asString() : null;

@@ -19,7 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class EventsController {
 
-	// autoCancel false: with the default, the sink terminates for good once the last client leaves.
+	// autoCancel false: with the default, the sink terminates for good once the last
+	// client leaves.
 	private final Sinks.Many<ServerSentEvent<String>> sink = Sinks.many().multicast().onBackpressureBuffer(256, false);
 
 	@GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

@@ -4,8 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Baseline server: Spring WebFlux on Reactor Netty, a multicast sink and a {@code Flux} of
- * {@code ServerSentEvent}s per client.
+ * Baseline server: Spring WebFlux on Reactor Netty, a multicast sink and a {@code Flux}
+ * of {@code ServerSentEvent}s per client.
  *
  * @since 0.1.0
  */

@@ -12,8 +12,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@code sse} actuator endpoint, when Spring Boot's actuator is present.
- * The endpoint is available once exposed ({@code management.endpoints.web.exposure.include}).
+ * Auto-configuration of the {@code sse} actuator endpoint, when Spring Boot's actuator is
+ * present. The endpoint is available once exposed
+ * ({@code management.endpoints.web.exposure.include}).
  *
  * @since 0.1.0
  */

@@ -15,10 +15,10 @@ import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 
 /**
- * Checks, once the web server started, that its connection limit lets the SSE limit answer first,
- * and that the process may open a file for every connection the server may hold; warns once
- * otherwise. It reads the limit from the running server, so it sees what the application set, by
- * property or customizer.
+ * Checks, once the web server started, that its connection limit lets the SSE limit
+ * answer first, and that the process may open a file for every connection the server may
+ * hold; warns once otherwise. It reads the limit from the running server, so it sees what
+ * the application set, by property or customizer.
  */
 final class ConnectionLimitCheck implements ApplicationListener<WebServerInitializedEvent> {
 
@@ -39,8 +39,8 @@ final class ConnectionLimitCheck implements ApplicationListener<WebServerInitial
 	 * @param ceiling the connections the web server should hold
 	 * @param container the name of the web server, for messages
 	 * @param property the property that sets its connection limit
-	 * @param connectionLimit reads the limit of a running server of this kind (negative: none), or
-	 * returns {@code null} for any other web server
+	 * @param connectionLimit reads the limit of a running server of this kind (negative:
+	 * none), or returns {@code null} for any other web server
 	 * @param maxFileDescriptors the files the process may open, negative when unknown
 	 */
 	ConnectionLimitCheck(ConnectionCeiling ceiling, String container, String property,

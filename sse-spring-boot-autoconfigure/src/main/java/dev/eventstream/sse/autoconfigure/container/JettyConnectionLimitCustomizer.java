@@ -14,10 +14,11 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
- * Sets Jetty's connection limit (by default none, {@code server.jetty.max-connections}) to the
- * {@link ConnectionCeiling}, unless the application set {@code server.jetty.max-connections}. Runs
- * just after Spring Boot's own Jetty customizer, and before the application's customizers, which may
- * replace the limit again.
+ * Sets Jetty's connection limit (by default none, {@code server.jetty.max-connections})
+ * to the {@link ConnectionCeiling}, unless the application set
+ * {@code server.jetty.max-connections}. Runs just after Spring Boot's own Jetty
+ * customizer, and before the application's customizers, which may replace the limit
+ * again.
  */
 final class JettyConnectionLimitCustomizer
 		implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {

@@ -14,13 +14,14 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Auto-configuration of the web server's connection limit: room for {@code sse.max-connections}
- * streams plus a tenth of it (at least 1,000) for other requests, so that a stream past the limit is
- * answered {@code 503} while health checks and publishing requests still get through. An
- * application that sets the web server's limit itself ({@code server.tomcat.max-connections},
- * {@code server.jetty.max-connections} or its own customizer) keeps it, and is warned at start-up
- * when it does not leave the SSE limit room to answer first. A warning also tells when the process
- * may not open a file per connection.
+ * Auto-configuration of the web server's connection limit: room for
+ * {@code sse.max-connections} streams plus a tenth of it (at least 1,000) for other
+ * requests, so that a stream past the limit is answered {@code 503} while health checks
+ * and publishing requests still get through. An application that sets the web server's
+ * limit itself ({@code server.tomcat.max-connections},
+ * {@code server.jetty.max-connections} or its own customizer) keeps it, and is warned at
+ * start-up when it does not leave the SSE limit room to answer first. A warning also
+ * tells when the process may not open a file per connection.
  *
  * @since 0.2.0
  */

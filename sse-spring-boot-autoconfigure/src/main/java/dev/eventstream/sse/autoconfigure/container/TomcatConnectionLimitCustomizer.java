@@ -12,10 +12,11 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
- * Sets Tomcat's connection limit (by default 8192, {@code server.tomcat.max-connections}) to the
- * {@link ConnectionCeiling}, unless the application set {@code server.tomcat.max-connections}. Runs
- * just after Spring Boot's own Tomcat customizer, whose limit it replaces, and before the
- * application's customizers, which may replace it again.
+ * Sets Tomcat's connection limit (by default 8192, {@code server.tomcat.max-connections})
+ * to the {@link ConnectionCeiling}, unless the application set
+ * {@code server.tomcat.max-connections}. Runs just after Spring Boot's own Tomcat
+ * customizer, whose limit it replaces, and before the application's customizers, which
+ * may replace it again.
  */
 final class TomcatConnectionLimitCustomizer
 		implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {

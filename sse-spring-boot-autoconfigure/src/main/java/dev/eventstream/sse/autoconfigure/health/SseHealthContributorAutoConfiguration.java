@@ -12,7 +12,8 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@code sse} health indicator, when Spring Boot's health support is present.
+ * Auto-configuration of the {@code sse} health indicator, when Spring Boot's health
+ * support is present.
  *
  * @since 0.1.0
  */

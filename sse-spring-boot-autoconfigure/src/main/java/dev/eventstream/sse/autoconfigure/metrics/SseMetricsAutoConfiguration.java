@@ -13,9 +13,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the SSE meters, when Micrometer is present. The auto-configured server gets
- * {@link SseMetrics} as a listener through an {@link SseServerCustomizer}: customizers are looked up
- * when the server bean is created, after every auto-configuration registered its beans.
+ * Auto-configuration of the SSE meters, when Micrometer is present. The auto-configured
+ * server gets {@link SseMetrics} as a listener through an {@link SseServerCustomizer}:
+ * customizers are looked up when the server bean is created, after every
+ * auto-configuration registered its beans.
  *
  * @since 0.1.0
  */

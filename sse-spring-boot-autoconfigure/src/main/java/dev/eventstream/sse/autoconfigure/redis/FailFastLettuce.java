@@ -18,12 +18,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Builds, from the application's Lettuce connection factory, one that connects to the same Redis with
- * the same client settings (TLS, credentials, client name, read preference, client options), but
- * times its commands out after a short time, rejects them while disconnected instead of queueing them,
- * and reconnects at least every second. It shares the application's event loops, timer and tracing,
- * but not its reconnection delay, which grows to 30 seconds by default: after a long outage the
- * cluster would not publish for seconds after Redis came back.
+ * Builds, from the application's Lettuce connection factory, one that connects to the
+ * same Redis with the same client settings (TLS, credentials, client name, read
+ * preference, client options), but times its commands out after a short time, rejects
+ * them while disconnected instead of queueing them, and reconnects at least every second.
+ * It shares the application's event loops, timer and tracing, but not its reconnection
+ * delay, which grows to 30 seconds by default: after a long outage the cluster would not
+ * publish for seconds after Redis came back.
  */
 final class FailFastLettuce {
 
@@ -49,7 +50,8 @@ final class FailFastLettuce {
 		client.getClientName().ifPresent(builder::clientName);
 		client.getReadFrom().ifPresent(builder::readFrom);
 		client.getRedisCredentialsProviderFactory().ifPresent(builder::redisCredentialsProviderFactory);
-		builder.clientOptions(clientOptions(client.getClientOptions().orElse(null), application.isClusterAware(), timeout))
+		builder
+			.clientOptions(clientOptions(client.getClientOptions().orElse(null), application.isClusterAware(), timeout))
 			.commandTimeout(timeout)
 			.shutdownTimeout(client.getShutdownTimeout())
 			.shutdownQuietPeriod(client.getShutdownQuietPeriod());
@@ -63,8 +65,9 @@ final class FailFastLettuce {
 	}
 
 	/**
-	 * Returns resources with the cluster's reconnection delay, sharing the threads of the application's
-	 * resources when it has any: shutting them down then leaves the application's threads alone.
+	 * Returns resources with the cluster's reconnection delay, sharing the threads of the
+	 * application's resources when it has any: shutting them down then leaves the
+	 * application's threads alone.
 	 */
 	private static ClientResources clientResources(@Nullable ClientResources application) {
 		DefaultClientResources.Builder builder = DefaultClientResources.builder()

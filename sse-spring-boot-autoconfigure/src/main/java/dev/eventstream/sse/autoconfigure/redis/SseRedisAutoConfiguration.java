@@ -22,12 +22,12 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Auto-configuration of a cluster of SSE servers through a Redis Stream, when
- * {@code sse.cluster.type=redis}: the {@link RedisSseCluster} connects to the Redis of the
- * application's single {@link RedisConnectionFactory}, so {@code spring.data.redis.*} configures the
- * connection, and the stream keeps about {@code sse.history.size} events for replay. With Lettuce the
- * cluster has a connection factory of its own, with the application's settings, whose commands time
- * out after {@code sse.cluster.redis.timeout} and are rejected while disconnected; the application's
- * own factory is left as it is.
+ * {@code sse.cluster.type=redis}: the {@link RedisSseCluster} connects to the Redis of
+ * the application's single {@link RedisConnectionFactory}, so {@code spring.data.redis.*}
+ * configures the connection, and the stream keeps about {@code sse.history.size} events
+ * for replay. With Lettuce the cluster has a connection factory of its own, with the
+ * application's settings, whose commands time out after {@code sse.cluster.redis.timeout}
+ * and are rejected while disconnected; the application's own factory is left as it is.
  *
  * @since 0.1.0
  */
@@ -63,15 +63,14 @@ public final class SseRedisAutoConfiguration {
 		RedisSseCluster<?> sseCluster(SseRedisConnection connection, SourceIdCodec<?> codec, SseProperties properties,
 				SseRedisProperties redisProperties) {
 			return new RedisSseCluster(connection.connectionFactory(), codec, redisProperties.key(),
-					Math.max(1, properties.history().size()), redisProperties.timeout(),
-					redisProperties.presenceTtl());
+					Math.max(1, properties.history().size()), redisProperties.timeout(), redisProperties.presenceTtl());
 		}
 
 	}
 
 	/**
-	 * Stops start-up when a cluster is asked for but there is no single Redis connection factory to
-	 * build it on, rather than run as a single server.
+	 * Stops start-up when a cluster is asked for but there is no single Redis connection
+	 * factory to build it on, rather than run as a single server.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(SseCluster.class)

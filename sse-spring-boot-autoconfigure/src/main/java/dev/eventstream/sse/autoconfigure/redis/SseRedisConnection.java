@@ -11,10 +11,11 @@ import org.springframework.util.ClassUtils;
 
 /**
  * The connection factory the cluster uses. When the application's is a
- * {@link LettuceConnectionFactory}, the cluster gets one of its own with the same connection settings,
- * whose commands time out after {@code sse.cluster.redis.timeout} and are rejected while disconnected,
- * so that publishing fails fast while Redis hangs or is down; the application's factory, and whatever
- * else uses it, keep their own settings. Any other factory is used as it is, with its own timeouts.
+ * {@link LettuceConnectionFactory}, the cluster gets one of its own with the same
+ * connection settings, whose commands time out after {@code sse.cluster.redis.timeout}
+ * and are rejected while disconnected, so that publishing fails fast while Redis hangs or
+ * is down; the application's factory, and whatever else uses it, keep their own settings.
+ * Any other factory is used as it is, with its own timeouts.
  */
 final class SseRedisConnection implements DisposableBean {
 

@@ -9,13 +9,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Configuration properties for a cluster of SSE servers through Redis, used when
  * {@code sse.cluster.type=redis}.
  *
- * @param key Key of the Redis Stream that holds the events; keys of the sources' locations start with
- * it
- * @param timeout How long one Redis command of the cluster may take; a publish that waits longer fails
- * with ClusterUnavailableException, and the cluster counts as unavailable until Redis answers again
- * @param presenceTtl How long the records of which sources an instance holds, and who it holds in each
- * topic, outlive the instance when it dies without withdrawing them; renewed every third of it, and the
- * same on every instance
+ * @param key Key of the Redis Stream that holds the events; keys of the sources'
+ * locations start with it
+ * @param timeout How long one Redis command of the cluster may take; a publish that waits
+ * longer fails with ClusterUnavailableException, and the cluster counts as unavailable
+ * until Redis answers again
+ * @param presenceTtl How long the records of which sources an instance holds, and who it
+ * holds in each topic, outlive the instance when it dies without withdrawing them;
+ * renewed every third of it, and the same on every instance
  * @since 0.2.0
  */
 @ConfigurationProperties("sse.cluster.redis")

@@ -13,9 +13,9 @@ import org.springframework.core.Ordered;
 
 /**
  * Keeps {@code text/event-stream} out of the web server's compressible types, for both
- * {@code Content-Encoding} and {@code TE} compression: a compressor holds events back until a block
- * fills. Runs after Spring Boot applied {@code server.compression.*}, and warns when the application
- * listed the type.
+ * {@code Content-Encoding} and {@code TE} compression: a compressor holds events back
+ * until a block fills. Runs after Spring Boot applied {@code server.compression.*}, and
+ * warns when the application listed the type.
  */
 final class EventStreamCompressionCustomizer
 		implements WebServerFactoryCustomizer<AbstractConfigurableWebServerFactory>, Ordered {

@@ -19,14 +19,15 @@ import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Auto-configuration of the browser client: serves {@code sse-client.js}, the module that exports
- * {@code SharedEventSource}, at {@code /sse/sse-client.js} unless {@code sse.client-script.enabled} is
- * {@code false}.
+ * Auto-configuration of the browser client: serves {@code sse-client.js}, the module that
+ * exports {@code SharedEventSource}, at {@code /sse/sse-client.js} unless
+ * {@code sse.client-script.enabled} is {@code false}.
  * <p>
- * The script lives outside {@code META-INF/resources}, so that nothing serves it when it is disabled.
- * Its URL carries no version, so it is served with {@code Cache-Control: no-cache} and an
- * {@code ETag} of its content: browsers revalidate it (a {@code 304} when unchanged) and pick up a
- * new version of the starter at once, which keeps a page's module and its shared worker alike.
+ * The script lives outside {@code META-INF/resources}, so that nothing serves it when it
+ * is disabled. Its URL carries no version, so it is served with
+ * {@code Cache-Control: no-cache} and an {@code ETag} of its content: browsers revalidate
+ * it (a {@code 304} when unchanged) and pick up a new version of the starter at once,
+ * which keeps a page's module and its shared worker alike.
  *
  * @since 0.2.0
  */

@@ -25,8 +25,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 
 /**
  * Auto-configuration of the Spring MVC transport: controller methods that return an
- * {@link dev.eventstream.sse.server.SseStream} stream it, what is answered before a stream starts is
- * logged at {@code DEBUG}, and streams are never compressed.
+ * {@link dev.eventstream.sse.server.SseStream} stream it, what is answered before a
+ * stream starts is logged at {@code DEBUG}, and streams are never compressed.
  *
  * @since 0.1.0
  */
@@ -55,8 +55,9 @@ public final class SseWebMvcAutoConfiguration {
 	}
 
 	/**
-	 * Puts the handler first: handlers added through {@code WebMvcConfigurer} run after the
-	 * {@code @ResponseBody} handler, which a {@code @RestController} method would reach first.
+	 * Puts the handler first: handlers added through {@code WebMvcConfigurer} run after
+	 * the {@code @ResponseBody} handler, which a {@code @RestController} method would
+	 * reach first.
 	 */
 	@Bean
 	static BeanPostProcessor sseStreamReturnValueHandlerRegistrar(ObjectProvider<SseStreamReturnValueHandler> handler) {

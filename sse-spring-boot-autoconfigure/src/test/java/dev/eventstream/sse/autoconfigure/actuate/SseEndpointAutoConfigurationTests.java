@@ -33,15 +33,15 @@ class SseEndpointAutoConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("management.endpoints.web.exposure.include=sse", "sse.shutdown-timeout=0s")
 			.run((context) -> {
-			@SuppressWarnings("unchecked")
-			SseServer<String> server = context.getBean(SseServer.class);
-			server.connect("alice", null, List.of("room-1", "room-2")).open(new IdleConnection(), null);
-			server.connect("bob", null, List.of("room-1")).open(new IdleConnection(), null);
-			SseEndpoint.SseServerDescriptor descriptor = context.getBean(SseEndpoint.class).server();
-			assertThat(descriptor.open()).isTrue();
-			assertThat(descriptor.connections()).isEqualTo(2);
-			assertThat(descriptor.topics()).containsExactly(Map.entry("room-1", 2), Map.entry("room-2", 1));
-		});
+				@SuppressWarnings("unchecked")
+				SseServer<String> server = context.getBean(SseServer.class);
+				server.connect("alice", null, List.of("room-1", "room-2")).open(new IdleConnection(), null);
+				server.connect("bob", null, List.of("room-1")).open(new IdleConnection(), null);
+				SseEndpoint.SseServerDescriptor descriptor = context.getBean(SseEndpoint.class).server();
+				assertThat(descriptor.open()).isTrue();
+				assertThat(descriptor.connections()).isEqualTo(2);
+				assertThat(descriptor.topics()).containsExactly(Map.entry("room-1", 2), Map.entry("room-2", 1));
+			});
 	}
 
 	@Test
@@ -58,7 +58,10 @@ class SseEndpointAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(SseEndpoint.class));
 	}
 
-	/** A connection that never becomes writable: the stream stays registered and writes nothing. */
+	/**
+	 * A connection that never becomes writable: the stream stays registered and writes
+	 * nothing.
+	 */
 	static final class IdleConnection implements SseConnection {
 
 		@Override

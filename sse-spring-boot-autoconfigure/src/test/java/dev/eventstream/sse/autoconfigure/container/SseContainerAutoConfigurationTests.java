@@ -27,8 +27,9 @@ import org.springframework.util.ClassUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The web server's connection limit on a started server: Tomcat in the default test run, Jetty in the
- * {@code jetty} one (the class path decides, {@link Container#current()} tells which).
+ * The web server's connection limit on a started server: Tomcat in the default test run,
+ * Jetty in the {@code jetty} one (the class path decides, {@link Container#current()}
+ * tells which).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SseContainerAutoConfigurationTests {
@@ -43,8 +44,8 @@ class SseContainerAutoConfigurationTests {
 
 	@Test
 	void runsOnTheContainerOfThisTestRun() {
-		this.contextRunner.run((context) -> assertThat(webServer(context).getClass().getName())
-			.isEqualTo(container.webServerType));
+		this.contextRunner
+			.run((context) -> assertThat(webServer(context).getClass().getName()).isEqualTo(container.webServerType));
 	}
 
 	@Test
@@ -74,8 +75,9 @@ class SseContainerAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(connectionLimit(context)).isEqualTo(5000);
 		});
-		assertThat(output).containsOnlyOnce(container.name + " accepts at most 5000 connections ('"
-				+ container.property + "'), not more than the 10000 streams of 'sse.max-connections'")
+		assertThat(output)
+			.containsOnlyOnce(container.name + " accepts at most 5000 connections ('" + container.property
+					+ "'), not more than the 10000 streams of 'sse.max-connections'")
 			.contains("Set '" + container.property + "' to at least 11000");
 	}
 
@@ -159,8 +161,7 @@ class SseContainerAutoConfigurationTests {
 
 		final String serverClass;
 
-		Container(String name, String property, String autoConfiguration, String webServerType,
-				String serverClass) {
+		Container(String name, String property, String autoConfiguration, String webServerType, String serverClass) {
 			this.name = name;
 			this.property = property;
 			this.autoConfiguration = autoConfiguration;
@@ -183,13 +184,12 @@ class SseContainerAutoConfigurationTests {
 
 		void setMaxConnections(ConfigurableWebServerFactory factory, int maxConnections) {
 			if (this == TOMCAT) {
-				((ConfigurableTomcatWebServerFactory) factory).addConnectorCustomizers(
-						(connector) -> ((AbstractProtocol<?>) connector.getProtocolHandler())
-							.setMaxConnections(maxConnections));
+				((ConfigurableTomcatWebServerFactory) factory)
+					.addConnectorCustomizers((connector) -> ((AbstractProtocol<?>) connector.getProtocolHandler())
+						.setMaxConnections(maxConnections));
 			}
 			else {
-				((ConfigurableJettyWebServerFactory) factory)
-					.setMaxConnections(maxConnections);
+				((ConfigurableJettyWebServerFactory) factory).setMaxConnections(maxConnections);
 			}
 		}
 

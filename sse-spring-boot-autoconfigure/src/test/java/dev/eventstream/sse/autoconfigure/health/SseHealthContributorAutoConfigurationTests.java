@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class SseHealthContributorAutoConfigurationTests {
 
-	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(SseAutoConfiguration.class, SseHealthContributorAutoConfiguration.class));
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(SseAutoConfiguration.class, SseHealthContributorAutoConfiguration.class));
 
 	@Test
 	void reportsHealthUpUntilContextCloses() {

@@ -70,40 +70,44 @@ class SseRedisAutoConfigurationTests {
 				.doesNotHaveBean(LettuceClientOptionsBuilderCustomizer.class)
 				.hasSingleBean(EventHistory.class);
 			assertThat(context.getBean(SseServer.class).clusterAvailable()).isEmpty();
-			assertThat(context.getBean(SseHealthIndicator.class).health(true).getDetails()).doesNotContainKey("cluster");
+			assertThat(context.getBean(SseHealthIndicator.class).health(true).getDetails())
+				.doesNotContainKey("cluster");
 		});
 	}
 
 	@Test
 	void clusterThroughTheApplicationsRedisWhenAsked() {
 		String key = "sse:test:" + UUID.randomUUID();
-		this.contextRunner.withPropertyValues("sse.cluster.type=redis", "sse.cluster.redis.key=" + key).run((context) -> {
-			assertThat(context).hasSingleBean(RedisSseCluster.class)
-				.hasSingleBean(RedisConnectionFactory.class)
-				.doesNotHaveBean(LettuceClientOptionsBuilderCustomizer.class)
-				.doesNotHaveBean(EventHistory.class);
-			@SuppressWarnings("unchecked")
-			SseServer<String> server = context.getBean(SseServer.class);
-			String id = server.broadcast(SseEvent.of("hello"));
-			assertThat(id).matches("\\d+-\\d+");
-			LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
-			try (RedisConnection connection = factory.getConnection()) {
-				assertThat(connection.streamCommands().xLen(key.getBytes())).isEqualTo(1);
-			}
-			Health health = context.getBean(SseHealthIndicator.class).health(true);
-			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("cluster", "available");
-		});
+		this.contextRunner.withPropertyValues("sse.cluster.type=redis", "sse.cluster.redis.key=" + key)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RedisSseCluster.class)
+					.hasSingleBean(RedisConnectionFactory.class)
+					.doesNotHaveBean(LettuceClientOptionsBuilderCustomizer.class)
+					.doesNotHaveBean(EventHistory.class);
+				@SuppressWarnings("unchecked")
+				SseServer<String> server = context.getBean(SseServer.class);
+				String id = server.broadcast(SseEvent.of("hello"));
+				assertThat(id).matches("\\d+-\\d+");
+				LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
+				try (RedisConnection connection = factory.getConnection()) {
+					assertThat(connection.streamCommands().xLen(key.getBytes())).isEqualTo(1);
+				}
+				Health health = context.getBean(SseHealthIndicator.class).health(true);
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat(health.getDetails()).containsEntry("cluster", "available");
+			});
 	}
 
 	@Test
 	void bindsClusterDefaults() {
 		this.contextRunner.run((context) -> {
-			assertThat(context.getBean(SseProperties.class).cluster().type()).isEqualTo(SseProperties.Cluster.Type.NONE);
+			assertThat(context.getBean(SseProperties.class).cluster().type())
+				.isEqualTo(SseProperties.Cluster.Type.NONE);
 			assertThat(context).doesNotHaveBean(SseRedisProperties.class);
 		});
 		this.contextRunner.withPropertyValues("sse.cluster.type=redis").run((context) -> {
-			assertThat(context.getBean(SseProperties.class).cluster().type()).isEqualTo(SseProperties.Cluster.Type.REDIS);
+			assertThat(context.getBean(SseProperties.class).cluster().type())
+				.isEqualTo(SseProperties.Cluster.Type.REDIS);
 			SseRedisProperties redis = context.getBean(SseRedisProperties.class);
 			assertThat(redis.key()).isEqualTo("sse:events");
 			assertThat(redis.timeout()).isEqualTo(Duration.ofSeconds(2));
@@ -153,9 +157,11 @@ class SseRedisAutoConfigurationTests {
 					StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 					template.opsForValue().set("k", "before");
 
-					// Lettuce's default: a command sent while disconnected waits for the reconnection.
+					// Lettuce's default: a command sent while disconnected waits for the
+					// reconnection.
 					own.stop();
-					CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> template.opsForValue().get("k"));
+					CompletableFuture<String> read = CompletableFuture
+						.supplyAsync(() -> template.opsForValue().get("k"));
 					own.restart();
 					assertThat(read).succeedsWithin(Duration.ofSeconds(20)).isNull();
 				});

@@ -22,13 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SseWebMvcAutoConfigurationTests {
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class,
-				SseAutoConfiguration.class, SseWebMvcAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(DispatcherServletAutoConfiguration.class,
+				WebMvcAutoConfiguration.class, SseAutoConfiguration.class, SseWebMvcAutoConfiguration.class));
 
 	@Test
 	void putsTheStreamHandlerFirstSoThatRestControllersReachIt() {
 		this.contextRunner.run((context) -> {
-			assertThat(context).hasSingleBean(SseStreamReturnValueHandler.class).hasSingleBean(SseWebMvcConfigurer.class);
+			assertThat(context).hasSingleBean(SseStreamReturnValueHandler.class)
+				.hasSingleBean(SseWebMvcConfigurer.class);
 			List<HandlerMethodReturnValueHandler> handlers = context.getBean(RequestMappingHandlerAdapter.class)
 				.getReturnValueHandlers();
 			assertThat(handlers).first().isSameAs(context.getBean(SseStreamReturnValueHandler.class));

@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A {@code @WebMvcTest} slice of a stream controller: the slice brings the {@link SseServer} and the
- * transport, configured from {@code sse.*} properties, as it brings Spring MVC.
+ * A {@code @WebMvcTest} slice of a stream controller: the slice brings the
+ * {@link SseServer} and the transport, configured from {@code sse.*} properties, as it
+ * brings Spring MVC.
  */
 @WebMvcTest(NotificationController.class)
 @TestPropertySource(properties = "sse.retry=2s")
