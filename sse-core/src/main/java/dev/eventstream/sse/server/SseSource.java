@@ -1,6 +1,5 @@
 package dev.eventstream.sse.server;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,6 +1,5 @@
 package dev.eventstream.sse.server;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;

@@ -31,7 +31,6 @@ import dev.eventstream.sse.server.ServerClosedException;
 import dev.eventstream.sse.server.transport.SseConnection;
 import dev.eventstream.sse.server.transport.StreamEndpoint;
 import dev.eventstream.sse.server.SseServer;
-import dev.eventstream.sse.server.SseStream;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
