@@ -30,16 +30,35 @@ final class Listeners {
 		each((listener) -> listener.onPublished(event));
 	}
 
+	/**
+	 * Called per connection per event: a plain loop, so that no lambda is allocated on
+	 * that path.
+	 */
 	void queued(int depth) {
-		each((listener) -> listener.onQueued(depth));
+		for (SseServerListener listener : this.listeners) {
+			try {
+				listener.onQueued(depth);
+			}
+			catch (RuntimeException ex) {
+				failed(listener, ex);
+			}
+		}
 	}
 
 	void replayed(int frames) {
 		each((listener) -> listener.onReplayed(frames));
 	}
 
+	/** Called per connection per event: a plain loop, as in {@link #queued(int)}. */
 	void delivered(long publishedNanos) {
-		each((listener) -> listener.onDelivered(publishedNanos));
+		for (SseServerListener listener : this.listeners) {
+			try {
+				listener.onDelivered(publishedNanos);
+			}
+			catch (RuntimeException ex) {
+				failed(listener, ex);
+			}
+		}
 	}
 
 	private void each(Consumer<SseServerListener> call) {
@@ -48,9 +67,13 @@ final class Listeners {
 				call.accept(listener);
 			}
 			catch (RuntimeException ex) {
-				logger.log(System.Logger.Level.WARNING, "Listener " + listener + " failed", ex);
+				failed(listener, ex);
 			}
 		}
+	}
+
+	private static void failed(SseServerListener listener, RuntimeException ex) {
+		logger.log(System.Logger.Level.WARNING, "Listener " + listener + " failed", ex);
 	}
 
 }
