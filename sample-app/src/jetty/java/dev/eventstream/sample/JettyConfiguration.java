@@ -25,13 +25,17 @@ class JettyConfiguration {
 	 * Lets a user id hold a slash or a percent sign in {@code POST /events/{user}}, as on
 	 * Tomcat: Jetty accepts {@code %2F} and {@code %25} in a path (by default it answers
 	 * 400 for an ambiguous path separator or encoding) and the servlet layer passes them
-	 * on, so that Spring MVC decodes them inside the path variable.
+	 * on, so that Spring MVC decodes them inside the path variable. An encoded control
+	 * character in a path ({@code POST /topics/a%01b/events}) reaches the application
+	 * too, which answers {@code 400} problem+json as on Tomcat, rather than Jetty's own
+	 * HTML page.
 	 * @return the customizer
 	 */
 	@Bean
 	WebServerFactoryCustomizer<JettyServletWebServerFactory> encodedSlashInUserIds() {
 		UriCompliance compliance = UriCompliance.DEFAULT.with("encoded-user-ids",
-				UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING);
+				UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+				UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS, UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS);
 		return (factory) -> factory.addServerCustomizers((server) -> {
 			for (Connector connector : server.getConnectors()) {
 				for (ConnectionFactory connectionFactory : connector.getConnectionFactories()) {
