@@ -5,9 +5,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * The server under test built on the starter: the benchmark API
- * ({@code GET /events?user=}, {@code POST /events} with the data as body) with the
- * starter's defaults, on Tomcat (this module) or on Jetty
- * ({@code benchmarks/starter-jetty-server}, the same sources).
+ * ({@code GET /events?user=}, {@code POST /events} with the data as body), and for the
+ * topics scenario {@code POST /topics/{name}/events} and its batched form
+ * {@code POST /bench/topics/events}, with the starter's defaults, on Tomcat (this module)
+ * or on Jetty ({@code benchmarks/starter-jetty-server}, the same sources).
  *
  * @since 0.1.0
  */
