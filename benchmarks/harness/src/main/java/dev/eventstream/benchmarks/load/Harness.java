@@ -22,6 +22,7 @@ import org.openjdk.jmh.runner.RunnerException;
  * java -jar benchmarks/harness/target/benchmarks.jar [--quick | --full | --smoke] [--servers a,b]
  *      [--out DIR] [--benchmarks-dir DIR] [--no-jmh] [--no-load] [--jfr]
  *      [--scenarios standard,topics] [--topic-sizes 1000x100@1000,10000x1000@1000]
+ *      [--topic-publish http,batched]
  * </pre>
  *
  * @since 0.1.0
@@ -58,9 +59,11 @@ public final class Harness {
 		String topicSizes = value(arguments, "--topic-sizes");
 		List<TopicRun.Size> sizes = (topicSizes != null)
 				? Arrays.stream(topicSizes.split(",")).map(TopicRun.Size::parse).toList() : TopicRun.sizes(mode);
+		List<TopicRun.Publishing> publishing = TopicRun.Publishing
+			.parse(value(arguments, "--topic-publish", "http,batched"));
 		RunReport report = run(options, !arguments.contains("--no-jmh"),
 				!arguments.contains("--no-load") && scenarios.contains("standard"),
-				scenarios.contains("topics") ? sizes : List.of());
+				scenarios.contains("topics") ? sizes : List.of(), publishing);
 		System.out.println();
 		System.out.println(MarkdownReport.render(report));
 		System.out.println("Results in " + out.toAbsolutePath());
@@ -72,9 +75,21 @@ public final class Harness {
 		return run(options, jmh, load, List.of());
 	}
 
-	/** Runs as above, then the topics scenario at the given sizes (none: skipped). */
+	/**
+	 * Runs as above, then the topics scenario at the given sizes (none: skipped),
+	 * publishing both ways.
+	 */
 	static RunReport run(RunOptions options, boolean jmh, boolean load, List<TopicRun.Size> topicSizes)
 			throws IOException, InterruptedException, RunnerException {
+		return run(options, jmh, load, topicSizes, List.of(TopicRun.Publishing.HTTP, TopicRun.Publishing.BATCHED));
+	}
+
+	/**
+	 * Runs as above, then the topics scenario at the given sizes (none: skipped),
+	 * publishing its events in the given ways.
+	 */
+	static RunReport run(RunOptions options, boolean jmh, boolean load, List<TopicRun.Size> topicSizes,
+			List<TopicRun.Publishing> topicPublishing) throws IOException, InterruptedException, RunnerException {
 		Files.createDirectories(options.out());
 		String started = LocalDateTime.now().toString();
 		List<JmhResult> jmhResults = new ArrayList<>();
@@ -90,7 +105,7 @@ public final class Harness {
 		List<LoadResult> loadResults = new ArrayList<>(run.load());
 		List<String> notes = new ArrayList<>(run.notes());
 		if (!topicSizes.isEmpty()) {
-			TopicRun topics = new TopicRun(options, topicSizes, TopicRun.phaseLength(options.mode()));
+			TopicRun topics = new TopicRun(options, topicSizes, topicPublishing, TopicRun.phaseLength(options.mode()));
 			topics.run();
 			loadResults.addAll(topics.load());
 			notes.addAll(topics.notes());

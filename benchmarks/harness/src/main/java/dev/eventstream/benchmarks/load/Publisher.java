@@ -1,6 +1,7 @@
 package dev.eventstream.benchmarks.load;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -92,6 +93,20 @@ final class Publisher implements AutoCloseable {
 	 * Posts one body to the path and returns the status, once the whole answer was read.
 	 */
 	int post(String path, String contentType, String data, Duration timeout) throws IOException {
+		return exchange(path, contentType, data, timeout, null);
+	}
+
+	/**
+	 * Posts one body to the path and returns the answer's status and body (UTF-8).
+	 */
+	Answer postForAnswer(String path, String contentType, String data, Duration timeout) throws IOException {
+		ByteArrayOutputStream answer = new ByteArrayOutputStream();
+		int status = exchange(path, contentType, data, timeout, answer);
+		return new Answer(status, answer.toString(StandardCharsets.UTF_8));
+	}
+
+	private int exchange(String path, String contentType, String data, Duration timeout, @Nullable OutputStream answer)
+			throws IOException {
 		byte[] body = data.getBytes(StandardCharsets.UTF_8);
 		Connection connection = this.connection;
 		if (connection == null) {
@@ -109,10 +124,10 @@ final class Publisher implements AutoCloseable {
 		out.write(head.getBytes(StandardCharsets.US_ASCII));
 		out.write(body);
 		out.flush();
-		return readResponse(connection.in());
+		return readResponse(connection.in(), answer);
 	}
 
-	private int readResponse(InputStream in) throws IOException {
+	private int readResponse(InputStream in, @Nullable OutputStream answer) throws IOException {
 		String statusLine = line(in);
 		int status = Integer.parseInt(statusLine.substring(9, 12));
 		long length = 0;
@@ -133,13 +148,13 @@ final class Publisher implements AutoCloseable {
 		if (chunked) {
 			for (long size = Long.parseLong(line(in).split(";")[0].trim(), 16); size > 0; size = Long
 				.parseLong(line(in).split(";")[0].trim(), 16)) {
-				skip(in, size);
+				copy(in, size, answer);
 				line(in);
 			}
 			line(in);
 		}
 		else {
-			skip(in, length);
+			copy(in, length, answer);
 		}
 		if (close) {
 			disconnect();
@@ -147,10 +162,15 @@ final class Publisher implements AutoCloseable {
 		return status;
 	}
 
-	private static void skip(InputStream in, long bytes) throws IOException {
+	/** Reads the bytes of a body, into the answer if there is one. */
+	private static void copy(InputStream in, long bytes, @Nullable OutputStream answer) throws IOException {
 		for (long left = bytes; left > 0; left--) {
-			if (in.read() < 0) {
+			int b = in.read();
+			if (b < 0) {
 				throw new IOException("Connection closed in a response body");
+			}
+			if (answer != null) {
+				answer.write(b);
 			}
 		}
 	}
@@ -184,6 +204,16 @@ final class Publisher implements AutoCloseable {
 	@Override
 	public void close() {
 		disconnect();
+	}
+
+	/**
+	 * An answer read whole.
+	 *
+	 * @param status the status code
+	 * @param body the body, decoded as UTF-8
+	 */
+	record Answer(int status, String body) {
+
 	}
 
 	/** The keep-alive connection and its streams. */

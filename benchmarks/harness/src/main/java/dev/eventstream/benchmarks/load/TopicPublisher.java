@@ -79,7 +79,7 @@ final class TopicPublisher implements AutoCloseable {
 				failure = "interrupted";
 			}
 		}
-		return new Result(acked, end - start, postMicros, failure);
+		return new Result(acked, end - start, postMicros, new Histogram(), failure);
 	}
 
 	private static Result publish(Publisher publisher, int connection, int connections, Phase phase, int count,
@@ -123,7 +123,7 @@ final class TopicPublisher implements AutoCloseable {
 				break;
 			}
 		}
-		return new Result(acked, end - start, postMicros, failure);
+		return new Result(acked, end - start, postMicros, new Histogram(), failure);
 	}
 
 	@Override
@@ -133,10 +133,17 @@ final class TopicPublisher implements AutoCloseable {
 	}
 
 	/**
-	 * What a publishing run achieved: the events acknowledged, how long it took, each
-	 * POST's time.
+	 * What a publishing run achieved.
+	 *
+	 * @param acked the events acknowledged
+	 * @param elapsedNanos how long it took
+	 * @param postMicros each POST's time
+	 * @param callNanos each publish call's time in the server, as the server answered it
+	 * (batches only; empty otherwise)
+	 * @param failure what stopped it early, if anything
 	 */
-	record Result(BitSet acked, long elapsedNanos, Histogram postMicros, @Nullable String failure) {
+	record Result(BitSet acked, long elapsedNanos, Histogram postMicros, Histogram callNanos,
+			@Nullable String failure) {
 
 		double achievedRate() {
 			return (this.elapsedNanos > 0) ? this.acked.cardinality() * 1e9 / this.elapsedNanos : 0;

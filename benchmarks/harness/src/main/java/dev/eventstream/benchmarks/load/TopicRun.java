@@ -17,10 +17,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The topics scenario, against the starter server only: streams spread evenly over topics
  * ({@code GET /events?user=uI&topic=tJ}, stream {@code i} on topic {@code i % topics}),
- * events published with {@code POST /topics/{name}/events} round-robin over the topics at
- * a steady total rate by {@link TopicPublisher}'s connections, each topic always from the
- * same connection. Each stream must receive exactly its topic's events, each once and in
- * order.
+ * events published round-robin over the topics at a steady total rate, in one or both of
+ * two ways ({@link Publishing}): one {@code POST /topics/{name}/events} per event by
+ * {@link TopicPublisher}'s connections, each topic always from the same connection (what
+ * an application whose clients post each message pays), and batches of events in one
+ * {@code POST /bench/topics/events} each, ten a second, published in the server with
+ * {@code sendToTopic} by {@link TopicBatchPublisher} (the topic fan-out without the HTTP
+ * cost per event; the server answers the time of each publish call). Each stream must
+ * receive exactly its topic's events, each once and in order.
  * <p>
  * For comparison, the same streams in the same server process also take the plain
  * broadcast ({@code broadcast-64B}, 50/s asked) and a broadcast at the rate each stream
@@ -62,6 +66,51 @@ final class TopicRun {
 
 	}
 
+	/** How a topic phase publishes its events. */
+	enum Publishing {
+
+		/** One {@code POST /topics/{name}/events} per event. */
+		HTTP("http", ""),
+
+		/** Batches of events, one {@code POST /bench/topics/events} each. */
+		BATCHED("batched", "-batched");
+
+		private final String option;
+
+		private final String suffix;
+
+		Publishing(String option, String suffix) {
+			this.option = option;
+			this.suffix = suffix;
+		}
+
+		/** Parses the comma-separated names of {@code --topic-publish}. */
+		static List<Publishing> parse(String text) {
+			List<Publishing> publishing = new ArrayList<>();
+			for (String name : text.split(",")) {
+				Publishing found = null;
+				for (Publishing candidate : values()) {
+					if (candidate.option.equals(name.trim())) {
+						found = candidate;
+					}
+				}
+				if (found == null) {
+					throw new IllegalArgumentException(
+							"Unknown topic publishing '" + name.trim() + "': expected http or batched");
+				}
+				if (!publishing.contains(found)) {
+					publishing.add(found);
+				}
+			}
+			return publishing;
+		}
+
+		String scenario(Size size) {
+			return size.label() + this.suffix;
+		}
+
+	}
+
 	/**
 	 * A measured phase with what {@link LoadResult} has no place for.
 	 *
@@ -69,13 +118,19 @@ final class TopicRun {
 	 * @param topics topics of the phase, 0 for a broadcast
 	 * @param postP99Millis the 99th percentile of the POSTs' times
 	 * @param wrongTopic events received by a stream not subscribed to their topic
+	 * @param callP50Micros the median time of a publish call in the server (batches only;
+	 * -1 otherwise)
+	 * @param callP99Micros the 99th percentile of the same
 	 */
-	record Result(LoadResult load, int topics, double postP99Millis, long wrongTopic) {
+	record Result(LoadResult load, int topics, double postP99Millis, long wrongTopic, double callP50Micros,
+			double callP99Micros) {
 	}
 
 	private final RunOptions options;
 
 	private final List<Size> sizes;
+
+	private final List<Publishing> publishing;
 
 	private final Duration phaseLength;
 
@@ -85,9 +140,10 @@ final class TopicRun {
 
 	private long phases;
 
-	TopicRun(RunOptions options, List<Size> sizes, Duration phaseLength) {
+	TopicRun(RunOptions options, List<Size> sizes, List<Publishing> publishing, Duration phaseLength) {
 		this.options = options;
 		this.sizes = sizes;
+		this.publishing = publishing;
 		this.phaseLength = phaseLength;
 	}
 
@@ -131,12 +187,14 @@ final class TopicRun {
 				Duration.ofSeconds(90));
 				LoadGenerator generator = new LoadGenerator(server.address(), READERS);
 				Publisher publisher = new Publisher(server.address());
-				TopicPublisher topicPublisher = new TopicPublisher(server.address(), PUBLISHERS)) {
+				TopicPublisher topicPublisher = new TopicPublisher(server.address(), PUBLISHERS);
+				TopicBatchPublisher batchPublisher = new TopicBatchPublisher(server.address())) {
 			log("started, pid " + server.pid());
-			Session session = new Session(server, generator, publisher, topicPublisher);
+			Session session = new Session(server, generator, publisher, topicPublisher, batchPublisher);
 			if (!this.options.mode().equals("smoke")) {
-				// Long enough for the JIT to compile the topic path (POST, JSON, publish)
-				// before measuring.
+				// Long enough for the JIT to compile the topic paths (POST, JSON or
+				// batch,
+				// publish) before measuring.
 				session.size(new Size(200, 20, 1000), this.phaseLength, false);
 				log("warmed up");
 			}
@@ -168,6 +226,10 @@ final class TopicRun {
 		return (micros < 0) ? -1 : micros / 1000.0;
 	}
 
+	private static double micros(long nanos) {
+		return (nanos < 0) ? -1 : nanos / 1000.0;
+	}
+
 	private Phase nextPhase(int capacity) {
 		this.phases++;
 		return new Phase(this.phases * 100_000_000L, capacity);
@@ -183,16 +245,20 @@ final class TopicRun {
 
 		private final TopicPublisher topicPublisher;
 
-		Session(ServerProcess server, LoadGenerator generator, Publisher publisher, TopicPublisher topicPublisher) {
+		private final TopicBatchPublisher batchPublisher;
+
+		Session(ServerProcess server, LoadGenerator generator, Publisher publisher, TopicPublisher topicPublisher,
+				TopicBatchPublisher batchPublisher) {
 			this.server = server;
 			this.generator = generator;
 			this.publisher = publisher;
 			this.topicPublisher = topicPublisher;
+			this.batchPublisher = batchPublisher;
 		}
 
 		/**
 		 * Connects the size's streams, then the plain broadcast, the matched broadcast
-		 * and the topics.
+		 * and the topics, published in each way asked.
 		 */
 		void size(Size size, Duration length, boolean record) throws IOException, InterruptedException {
 			int topics = size.topics();
@@ -212,11 +278,15 @@ final class TopicRun {
 			double perStream = size.publishRate() / topics;
 			Result plain = broadcast("broadcast-64B", streams, 50, length);
 			Result matched = broadcast("broadcast-matched-" + format(perStream) + "/s", streams, perStream, length);
-			Result topic = topics(size.label(), streams, topicOf, topics, size.publishRate(), length);
+			List<Result> topicResults = new ArrayList<>();
+			for (Publishing publishing : TopicRun.this.publishing) {
+				topicResults.add(topics(publishing.scenario(size), publishing, streams, topicOf, topics,
+						size.publishRate(), length));
+			}
 			if (record) {
 				TopicRun.this.results.add(plain);
 				TopicRun.this.results.add(matched);
-				TopicRun.this.results.add(topic);
+				TopicRun.this.results.addAll(topicResults);
 			}
 			this.generator.closeAll();
 			TimeUnit.SECONDS.sleep(1);
@@ -253,21 +323,23 @@ final class TopicRun {
 			PhaseStats stats = this.generator.collect(published.acked());
 			String note = (published.failure() != null) ? published.failure()
 					: (published.acked() < count) ? "published " + published.acked() + " of " + count : "";
-			return result(scenario, 0, start, rate, published.acked(), (long) published.acked() * stats.participants,
-					stats, stats.received, stats.lost, 0, published.achievedRate(), published.postMicros(), cpu,
+			return result(scenario, 0, "", start, rate, published.acked(),
+					(long) published.acked() * stats.participants, stats, stats.received, stats.lost, 0,
+					published.achievedRate(), published.postMicros(), new Histogram(), cpu,
 					compilerSeconds(this.server.pid()) - jitBefore, note);
 		}
 
-		Result topics(String scenario, List<ClientStream> streams, Map<ClientStream, Integer> topicOf, int topics,
-				double rate, Duration length) throws IOException {
+		Result topics(String scenario, Publishing publishing, List<ClientStream> streams,
+				Map<ClientStream, Integer> topicOf, int topics, double rate, Duration length) throws IOException {
 			int count = (int) Math.max(topics, Math.round(rate * length.toNanos() / 1e9));
 			Phase phase = nextPhase(count);
 			this.generator.begin(phase);
 			Duration cpuBefore = this.server.cpuTime();
 			double jitBefore = compilerSeconds(this.server.pid());
 			long start = System.nanoTime();
-			TopicPublisher.Result published = this.topicPublisher.publish(phase, count, rate, topics, 64,
-					length.plusSeconds(1));
+			TopicPublisher.Result published = (publishing == Publishing.BATCHED)
+					? this.batchPublisher.publish(phase, count, rate, topics, 64, length.plusSeconds(1))
+					: this.topicPublisher.publish(phase, count, rate, topics, 64, length.plusSeconds(1));
 			BitSet acked = published.acked();
 			int[] expectedOfTopic = new int[topics];
 			acked.stream().forEach((k) -> expectedOfTopic[k % topics]++);
@@ -285,8 +357,12 @@ final class TopicRun {
 			String note = (published.failure() != null) ? published.failure()
 					: (published.acked().cardinality() < count)
 							? "published " + published.acked().cardinality() + " of " + count : "";
-			return result(scenario, topics, start, rate, acked.cardinality(), counts[0], stats, counts[1], counts[2],
-					counts[3], published.achievedRate(), published.postMicros(), cpu,
+			String how = (publishing == Publishing.BATCHED)
+					? topics + " topics, 1 publishing connection, " + TopicBatchPublisher.BATCHES_PER_SECOND
+							+ " batches/s of " + TopicBatchPublisher.batchSize(rate) + "; "
+					: topics + " topics, " + PUBLISHERS + " publishing connections; ";
+			return result(scenario, topics, how, start, rate, acked.cardinality(), counts[0], stats, counts[1],
+					counts[2], counts[3], published.achievedRate(), published.postMicros(), published.callNanos(), cpu,
 					compilerSeconds(this.server.pid()) - jitBefore, note);
 		}
 
@@ -319,14 +395,24 @@ final class TopicRun {
 			}
 		}
 
-		private Result result(String scenario, int topics, long start, double rate, int published, long expected,
-				PhaseStats stats, long received, long lost, long wrongTopic, double achievedRate, Histogram post,
-				Duration cpu, double jitSeconds, String note) throws IOException {
+		/**
+		 * Builds a phase's result; {@code how} starts the note (how the events were
+		 * published), and {@code callNanos} holds the server's publish-call times, if
+		 * any.
+		 */
+		private Result result(String scenario, int topics, String how, long start, double rate, int published,
+				long expected, PhaseStats stats, long received, long lost, long wrongTopic, double achievedRate,
+				Histogram post, Histogram callNanos, Duration cpu, double jitSeconds, String note) throws IOException {
 			long lastReceipt = (stats.lastReceiptNanos > start) ? stats.lastReceiptNanos : System.nanoTime();
 			double seconds = (lastReceipt - start) / 1e9;
 			double postP99 = millis(post.percentile(0.99));
-			String detail = ((topics > 0) ? topics + " topics, " + PUBLISHERS + " publishing connections; " : "")
-					+ "POST p99 " + format(postP99) + " ms" + ((topics > 0) ? "; wrong-topic events " + wrongTopic : "")
+			double callP50 = micros(callNanos.percentile(0.5));
+			double callP99 = micros(callNanos.percentile(0.99));
+			String calls = (callNanos.count() > 0) ? String.format(Locale.ROOT,
+					"publish call p50 / p99 / max %.1f / %.1f / %.1f µs (server, %,d calls); ", callP50, callP99,
+					micros(callNanos.max()), callNanos.count()) : "";
+			String detail = how + calls + "POST p99 " + format(postP99) + " ms"
+					+ ((topics > 0) ? "; wrong-topic events " + wrongTopic : "")
 					+ String.format(Locale.ROOT, "; JIT compiler %.2f of %.2f CPU s", jitSeconds, cpu.toNanos() / 1e9)
 					+ (note.isEmpty() ? "" : "; " + note);
 			LoadResult load = new LoadResult(ServerKind.STARTER.label(), scenario, stats.participants, 64, rate,
@@ -337,7 +423,7 @@ final class TopicRun {
 					cpu.toNanos() / 1e9, (received > 0) ? cpu.toNanos() / 1000.0 / received : -1,
 					this.server.residentBytes(), this.server.threads(), 0, 0, stats.closedDuringPhase, detail);
 			log(String.valueOf(load));
-			return new Result(load, topics, postP99, wrongTopic);
+			return new Result(load, topics, postP99, wrongTopic, callP50, callP99);
 		}
 
 	}

@@ -3,7 +3,12 @@ package dev.eventstream.benchmarks.load;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.BitSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,14 +88,14 @@ class HarnessSmokeTests {
 	}
 
 	@Test
-	void topicScenarioDeliversEachTopicsEventsToItsSubscribersOnlyInOrder() throws Exception {
+	void topicScenarioDeliversEachTopicsEventsToItsSubscribersOnlyInOrderPublishedBothWays() throws Exception {
 		RunOptions options = RunOptions.smoke(List.of(ServerKind.STARTER), Harness.defaultBenchmarksDir(), this.out);
 
 		RunReport report = Harness.run(options, false, false, TopicRun.sizes("smoke"));
 
 		assertThat(report.notes()).isEmpty();
 		assertThat(report.load()).extracting(LoadResult::scenario)
-			.containsExactly("broadcast-64B", "broadcast-matched-10/s", "topics-4x5");
+			.containsExactly("broadcast-64B", "broadcast-matched-10/s", "topics-4x5", "topics-4x5-batched");
 		assertThat(report.load()).allSatisfy((load) -> {
 			assertThat(load.server()).isEqualTo("starter");
 			assertThat(load.connections()).isEqualTo(20);
@@ -98,10 +103,69 @@ class HarnessSmokeTests {
 			assertThat(load.received()).isEqualTo(load.expected());
 			assertThat(load.lost() + load.duplicated() + load.outOfOrder()).isZero();
 		});
-		LoadResult topics = report.load().get(2);
-		assertThat(topics.expected()).isEqualTo(topics.published() * 5L);
-		assertThat(topics.note()).contains("wrong-topic events 0");
-		assertThat(Files.readString(this.out.resolve("results.md"))).contains("| starter | topics-4x5 |");
+		assertThat(report.load().subList(2, 4)).allSatisfy((topics) -> {
+			assertThat(topics.expected()).isEqualTo(topics.published() * 5L);
+			assertThat(topics.note()).contains("wrong-topic events 0");
+		});
+		assertThat(report.load().get(2).note()).doesNotContain("publish call");
+		assertThat(report.load().get(3).note()).contains("1 publishing connection, 10 batches/s of 4")
+			.containsPattern("publish call p50 / p99 / max [0-9.]+ / [0-9.]+ / [0-9.]+ µs \\(server, [0-9]+ calls\\)");
+		assertThat(Files.readString(this.out.resolve("results.md"))).contains("| starter | topics-4x5 |")
+			.contains("| starter | topics-4x5-batched |");
+	}
+
+	@ParameterizedTest
+	@EnumSource(names = { "STARTER", "STARTER_JETTY" })
+	void starterServerPublishesABatchOfTopicEventsInOrderAndAnswersEachCallsTime(ServerKind kind) throws Exception {
+		try (ServerProcess server = ServerProcess.start(kind, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
+				Harness.defaultBenchmarksDir(), this.out.resolve(kind.label() + ".log"), Duration.ofSeconds(90));
+				LoadGenerator generator = new LoadGenerator(server.address(), 1);
+				Publisher publisher = new Publisher(server.address());
+				TopicBatchPublisher batches = new TopicBatchPublisher(server.address())) {
+			List<ClientStream> streams = generator
+				.connect(6, 500, 0, Duration.ofSeconds(10), (i) -> "&topic=t" + (i % 3))
+				.streams();
+			Phase registering = new Phase(1_000, 40);
+			generator.begin(registering);
+			boolean registered = false;
+			for (int i = 0; i < registering.capacity && !registered; i++) {
+				publisher.publishOne(registering, i, 64, Duration.ofSeconds(10));
+				registered = generator.awaitDelivery(streams, 1, Duration.ofMillis(250));
+			}
+			assertThat(registered).isTrue();
+			Map<ClientStream, BitSet> expected = new IdentityHashMap<>();
+			for (int i = 0; i < streams.size(); i++) {
+				int topic = i % 3;
+				BitSet events = new BitSet();
+				IntStream.range(0, 30).filter((k) -> k % 3 == topic).forEach(events::set);
+				expected.put(streams.get(i), events);
+			}
+
+			Phase phase = new Phase(2_000, 30);
+			generator.begin(phase);
+			// 30 events at 100/s over 3 topics: 3 batches of 10, a tenth of a second
+			// apart
+			TopicPublisher.Result published = batches.publish(phase, 30, 100, 3, 64, Duration.ofSeconds(10));
+
+			assertThat(published.failure()).isNull();
+			assertThat(published.acked().cardinality()).isEqualTo(30);
+			assertThat(published.postMicros().count()).isEqualTo(3);
+			assertThat(published.callNanos().count()).isEqualTo(30);
+			assertThat(published.callNanos().max()).isPositive();
+			assertThat(generator.awaitDelivery(streams, 10, Duration.ofSeconds(10))).isTrue();
+			List<Integer> wrong = generator.summarize((held) -> (int) held.stream()
+				.filter((stream) -> !Objects.equals(stream.seen, expected.get(stream)) || stream.duplicates > 0
+						|| stream.outOfOrder > 0)
+				.count());
+			assertThat(wrong).containsOnly(0);
+			assertThat(publisher.post(TopicBatchPublisher.PATH, "text/plain", "t0\n", Duration.ofSeconds(10)))
+				.isEqualTo(400);
+			Publisher.Answer refused = publisher.postForAnswer(TopicBatchPublisher.PATH, "text/plain",
+					"t0 1 published\nt\u0001 2 refused\n", Duration.ofSeconds(10));
+			assertThat(refused.status()).isEqualTo(400);
+			assertThat(TopicBatchPublisher.number(refused.body(), "ids")).isEqualTo(1L);
+			assertThat(TopicBatchPublisher.numbers(refused.body(), "nanos")).hasSize(1);
+		}
 	}
 
 	@ParameterizedTest
