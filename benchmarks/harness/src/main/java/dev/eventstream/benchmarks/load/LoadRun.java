@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -195,8 +197,13 @@ final class LoadRun {
 
 	private static final long STARTED = System.nanoTime();
 
+	/**
+	 * Prints a line with the seconds since the harness started and the time of day, by
+	 * which a flight recording can be cut into phases.
+	 */
 	private static void log(String line) {
-		System.out.printf("[%6.1f s] %s%n", (System.nanoTime() - STARTED) / 1e9, line);
+		System.out.printf("[%6.1f s %s] %s%n", (System.nanoTime() - STARTED) / 1e9,
+				LocalTime.now().truncatedTo(ChronoUnit.MILLIS), line);
 	}
 
 	private static double millis(long micros) {
@@ -348,6 +355,7 @@ final class LoadRun {
 				Duration limit, int slowClients) throws IOException {
 			Phase phase = nextPhase(count);
 			this.generator.begin(phase);
+			log(scenario + " to " + streams.size() + " streams begins");
 			Duration cpuBefore = this.server.cpuTime();
 			long start = System.nanoTime();
 			Publisher.PublishResult published = this.publisher.publish(phase, count, rate, payloadBytes, limit);
