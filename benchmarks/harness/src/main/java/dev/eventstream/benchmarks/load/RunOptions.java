@@ -36,8 +36,9 @@ record RunOptions(String mode, List<ServerKind> servers, List<Integer> sizes, in
 		boolean flightRecording, @Nullable Path sampleJettyJar) {
 
 	static final List<ServerKind> ALL = List.of(ServerKind.STARTER, ServerKind.STARTER_JETTY,
-			ServerKind.STARTER_SMALL_BUFFERS, ServerKind.MVC, ServerKind.WEBFLUX, ServerKind.RAW,
-			ServerKind.STARTER_REDIS_CLUSTER, ServerKind.SAMPLE_APP, ServerKind.SAMPLE_APP_JETTY);
+			ServerKind.STARTER_SMALL_BUFFERS, ServerKind.MVC, ServerKind.WEBFLUX, ServerKind.SERVLET,
+			ServerKind.SERVLET_JETTY, ServerKind.RAW, ServerKind.STARTER_REDIS_CLUSTER, ServerKind.SAMPLE_APP,
+			ServerKind.SAMPLE_APP_JETTY);
 
 	/** Under about five minutes for every server on a 2-core machine. */
 	static RunOptions quick(Path benchmarksDir, Path out) {

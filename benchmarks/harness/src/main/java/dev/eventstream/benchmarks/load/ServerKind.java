@@ -57,6 +57,16 @@ enum ServerKind {
 	WEBFLUX("webflux-sink", "webflux-server"),
 
 	/**
+	 * A hand-written non-blocking Servlet on Tomcat: the fewest container calls per event
+	 * ({@code isReady}, {@code write}, {@code isReady}, {@code flush}), on the publishing
+	 * thread; what Tomcat itself costs.
+	 */
+	SERVLET("servlet-nonblocking", "servlet-server"),
+
+	/** The same Servlet on Jetty 12. */
+	SERVLET_JETTY("servlet-nonblocking-jetty", "servlet-jetty-server"),
+
+	/**
 	 * One selector thread writing a pre-encoded frame to every socket: the practical
 	 * limit.
 	 */

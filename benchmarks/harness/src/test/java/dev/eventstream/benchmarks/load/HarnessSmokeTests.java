@@ -105,7 +105,7 @@ class HarnessSmokeTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(names = { "STARTER", "STARTER_JETTY", "MVC", "WEBFLUX", "SAMPLE_APP" })
+	@EnumSource(names = { "STARTER", "STARTER_JETTY", "MVC", "WEBFLUX", "SERVLET", "SERVLET_JETTY", "SAMPLE_APP" })
 	void springServerStartsAsAProcessAndDeliversEveryEvent(ServerKind kind) throws Exception {
 		RunOptions options = RunOptions.smoke(List.of(kind), Harness.defaultBenchmarksDir(), this.out);
 		try (ServerProcess server = ServerProcess.start(kind, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), options,
