@@ -77,6 +77,13 @@ record RunOptions(String mode, List<ServerKind> servers, List<Integer> sizes, in
 				this.connectRate, this.drain, this.benchmarksDir, this.out, this.flightRecording, this.sampleJettyJar);
 	}
 
+	/** Runs the idle and broadcast scenarios at the given numbers of streams only. */
+	RunOptions withSizes(List<Integer> sizes) {
+		return new RunOptions(this.mode, this.servers, sizes, this.sustainedSize, this.broadcast, this.largeBroadcast,
+				this.sustained, this.burstClients, this.burstEvents, this.burstLimit, this.slowClients, this.slow,
+				this.connectRate, this.drain, this.benchmarksDir, this.out, this.flightRecording, this.sampleJettyJar);
+	}
+
 	RunOptions withSampleJettyJar(Path jar) {
 		return new RunOptions(this.mode, this.servers, this.sizes, this.sustainedSize, this.broadcast,
 				this.largeBroadcast, this.sustained, this.burstClients, this.burstEvents, this.burstLimit,

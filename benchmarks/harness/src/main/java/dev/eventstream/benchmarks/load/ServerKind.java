@@ -105,10 +105,11 @@ enum ServerKind {
 	}
 
 	/**
-	 * Whether this is one starter server, whose flight recording {@code --jfr} asks for.
+	 * Whether {@code --jfr} records this server: the starter and the hand-written
+	 * Servlet, on Tomcat and on Jetty.
 	 */
 	boolean recordsFlight() {
-		return this == STARTER || this == STARTER_JETTY;
+		return this == STARTER || this == STARTER_JETTY || this == SERVLET || this == SERVLET_JETTY;
 	}
 
 	static ServerKind of(String label) {
