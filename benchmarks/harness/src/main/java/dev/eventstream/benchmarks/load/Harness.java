@@ -22,7 +22,7 @@ import org.openjdk.jmh.runner.RunnerException;
  * java -jar benchmarks/harness/target/benchmarks.jar [--quick | --full | --smoke] [--servers a,b]
  *      [--out DIR] [--benchmarks-dir DIR] [--no-jmh] [--no-load] [--jfr]
  *      [--scenarios standard,topics] [--topic-sizes 1000x100@1000,10000x1000@1000]
- *      [--topic-publish http,batched]
+ *      [--topic-publish http,batched] [--sizes 1000,10000] [--sample-jetty-jar FILE]
  * </pre>
  *
  * @since 0.1.0
@@ -51,6 +51,14 @@ public final class Harness {
 		String servers = value(arguments, "--servers");
 		if (servers != null) {
 			options = options.withServers(Arrays.stream(servers.split(",")).map(ServerKind::of).toList());
+		}
+		String streamCounts = value(arguments, "--sizes");
+		if (streamCounts != null) {
+			options = options.withSizes(Arrays.stream(streamCounts.split(",")).map(Integer::valueOf).toList());
+		}
+		String sampleJettyJar = value(arguments, "--sample-jetty-jar");
+		if (sampleJettyJar != null) {
+			options = options.withSampleJettyJar(Path.of(sampleJettyJar));
 		}
 		if (arguments.contains("--jfr")) {
 			options = options.withFlightRecording();

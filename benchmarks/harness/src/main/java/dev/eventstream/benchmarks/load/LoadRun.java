@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,9 @@ final class LoadRun {
 				if (kind == ServerKind.STARTER_REDIS_CLUSTER) {
 					runCluster();
 				}
+				else if (kind == ServerKind.SAMPLE_APP_JETTY && this.options.sampleJettyJar() == null) {
+					note(kind.label() + " skipped: no --sample-jetty-jar (the sample app's jar built with -Pjetty)");
+				}
 				else {
 					runServer(kind, sizes);
 				}
@@ -70,10 +75,9 @@ final class LoadRun {
 	private void runServer(ServerKind kind, List<Integer> sizes) throws IOException, InterruptedException {
 		Path log = this.options.out().resolve(kind.label() + ".log");
 		List<String> jvm = new ArrayList<>(JVM_OPTIONS);
-		try (ServerProcess server = ServerProcess.start(kind, jvm, this.options.benchmarksDir(), log,
-				Duration.ofSeconds(90));
+		try (ServerProcess server = ServerProcess.start(kind, jvm, this.options, log, Duration.ofSeconds(90));
 				LoadGenerator generator = new LoadGenerator(server.address(), READERS);
-				Publisher publisher = new Publisher(server.address())) {
+				Publisher publisher = new Publisher(server.address(), kind.publishesJson())) {
 			log("started, pid " + server.pid());
 			Session session = new Session(kind, server, generator, publisher);
 			session.warmUp();
@@ -85,22 +89,22 @@ final class LoadRun {
 			for (int size : sizes) {
 				List<ClientStream> streams = session.idle(size, baselineHeap);
 				session.load("broadcast-64B", streams, 64, 50, this.options.broadcast());
-				if (kind == ServerKind.STARTER_SMALL_BUFFERS) {
-					generator.closeAll();
-					continue; // the connector setting changes buffers, not the broadcast
-								// path
+				// The small buffers change buffers, not the broadcast path; the sample
+				// app
+				// shows that its defaults hold the streams.
+				if (kind.runsEveryScenario()) {
+					session.load("broadcast-4KiB", streams, 4096, 50, this.options.largeBroadcast());
 				}
-				session.load("broadcast-4KiB", streams, 4096, 50, this.options.largeBroadcast());
-				if (size == this.options.sustainedSize()) {
+				if (kind != ServerKind.STARTER_SMALL_BUFFERS && size == this.options.sustainedSize()) {
 					session.load("sustained-10/s", streams, 64, 10, this.options.sustained());
 				}
 				generator.closeAll();
 				TimeUnit.SECONDS.sleep(1);
 			}
-			if (kind != ServerKind.STARTER_SMALL_BUFFERS && this.options.burstEvents() > 0) {
+			if (kind.runsEveryScenario() && this.options.burstEvents() > 0) {
 				session.burst();
 			}
-			if (kind != ServerKind.STARTER_SMALL_BUFFERS && this.options.slowClients() > 0) {
+			if (kind.runsEveryScenario() && this.options.slowClients() > 0) {
 				session.slowConsumers();
 			}
 			if (this.options.flightRecording() && kind.recordsFlight()) {
@@ -123,10 +127,10 @@ final class LoadRun {
 		ServerKind kind = ServerKind.STARTER_REDIS_CLUSTER;
 		try (RedisProcess redis = RedisProcess.start(this.options.out().resolve("redis.log"), Duration.ofSeconds(15))) {
 			List<String> arguments = List.of("--spring.data.redis.port=" + redis.port());
-			try (ServerProcess publishing = ServerProcess.start(kind, JVM_OPTIONS, this.options.benchmarksDir(),
-					arguments, this.options.out().resolve(kind.label() + "-a.log"), Duration.ofSeconds(90));
-					ServerProcess receiving = ServerProcess.start(kind, JVM_OPTIONS, this.options.benchmarksDir(),
-							arguments, this.options.out().resolve(kind.label() + "-b.log"), Duration.ofSeconds(90));
+			try (ServerProcess publishing = ServerProcess.start(kind, JVM_OPTIONS, this.options, arguments,
+					this.options.out().resolve(kind.label() + "-a.log"), Duration.ofSeconds(90));
+					ServerProcess receiving = ServerProcess.start(kind, JVM_OPTIONS, this.options, arguments,
+							this.options.out().resolve(kind.label() + "-b.log"), Duration.ofSeconds(90));
 					LoadGenerator generator = new LoadGenerator(receiving.address(), READERS);
 					Publisher publisher = new Publisher(publishing.address())) {
 				log("started, pids " + publishing.pid() + " (publishing) and " + receiving.pid()
@@ -193,8 +197,13 @@ final class LoadRun {
 
 	private static final long STARTED = System.nanoTime();
 
+	/**
+	 * Prints a line with the seconds since the harness started and the time of day, by
+	 * which a flight recording can be cut into phases.
+	 */
 	private static void log(String line) {
-		System.out.printf("[%6.1f s] %s%n", (System.nanoTime() - STARTED) / 1e9, line);
+		System.out.printf("[%6.1f s %s] %s%n", (System.nanoTime() - STARTED) / 1e9,
+				LocalTime.now().truncatedTo(ChronoUnit.MILLIS), line);
 	}
 
 	private static double millis(long micros) {
@@ -346,6 +355,7 @@ final class LoadRun {
 				Duration limit, int slowClients) throws IOException {
 			Phase phase = nextPhase(count);
 			this.generator.begin(phase);
+			log(scenario + " to " + streams.size() + " streams begins");
 			Duration cpuBefore = this.server.cpuTime();
 			long start = System.nanoTime();
 			Publisher.PublishResult published = this.publisher.publish(phase, count, rate, payloadBytes, limit);

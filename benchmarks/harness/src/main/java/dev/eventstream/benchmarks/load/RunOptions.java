@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a load run covers and for how long.
  *
@@ -25,21 +27,24 @@ import java.util.List;
  * @param benchmarksDir the {@code benchmarks} folder, where the server jars are built
  * @param out where results are written
  * @param flightRecording whether the starter servers (Tomcat and Jetty) record a JFR file
+ * @param sampleJettyJar the sample app's jar built with {@code -Pjetty}, for
+ * {@code sample-app-jetty}; {@code null} skips that server
  */
 record RunOptions(String mode, List<ServerKind> servers, List<Integer> sizes, int sustainedSize, Duration broadcast,
 		Duration largeBroadcast, Duration sustained, int burstClients, int burstEvents, Duration burstLimit,
 		int slowClients, Duration slow, int connectRate, Duration drain, Path benchmarksDir, Path out,
-		boolean flightRecording) {
+		boolean flightRecording, @Nullable Path sampleJettyJar) {
 
 	static final List<ServerKind> ALL = List.of(ServerKind.STARTER, ServerKind.STARTER_JETTY,
-			ServerKind.STARTER_SMALL_BUFFERS, ServerKind.MVC, ServerKind.WEBFLUX, ServerKind.RAW,
-			ServerKind.STARTER_REDIS_CLUSTER);
+			ServerKind.STARTER_SMALL_BUFFERS, ServerKind.MVC, ServerKind.WEBFLUX, ServerKind.SERVLET,
+			ServerKind.SERVLET_JETTY, ServerKind.RAW, ServerKind.STARTER_REDIS_CLUSTER, ServerKind.SAMPLE_APP,
+			ServerKind.SAMPLE_APP_JETTY);
 
 	/** Under about five minutes for every server on a 2-core machine. */
 	static RunOptions quick(Path benchmarksDir, Path out) {
 		return new RunOptions("quick", ALL, List.of(1000, 10000), 10000, Duration.ofSeconds(4), Duration.ofSeconds(3),
 				Duration.ofSeconds(8), 1000, 5000, Duration.ofSeconds(10), 1000, Duration.ofSeconds(5), 2000,
-				Duration.ofSeconds(3), benchmarksDir, out, false);
+				Duration.ofSeconds(3), benchmarksDir, out, false, null);
 	}
 
 	/**
@@ -49,33 +54,48 @@ record RunOptions(String mode, List<ServerKind> servers, List<Integer> sizes, in
 	static RunOptions full(Path benchmarksDir, Path out) {
 		return new RunOptions("full", ALL, List.of(1000, 10000, 20000), 10000, Duration.ofSeconds(20),
 				Duration.ofSeconds(10), Duration.ofSeconds(60), 1000, 5000, Duration.ofSeconds(120), 1000,
-				Duration.ofSeconds(30), 2000, Duration.ofSeconds(10), benchmarksDir, out, false);
+				Duration.ofSeconds(30), 2000, Duration.ofSeconds(10), benchmarksDir, out, false, null);
 	}
 
 	/** Tiny sizes, to check that every part works. */
 	static RunOptions smoke(List<ServerKind> servers, Path benchmarksDir, Path out) {
 		return new RunOptions("smoke", servers, List.of(20), 20, Duration.ofMillis(400), Duration.ofMillis(200),
 				Duration.ofMillis(300), 20, 50, Duration.ofSeconds(5), 20, Duration.ofMillis(300), 500,
-				Duration.ofSeconds(5), benchmarksDir, out, false);
+				Duration.ofSeconds(5), benchmarksDir, out, false, null);
 	}
 
 	RunOptions withServers(List<ServerKind> servers) {
 		return new RunOptions(this.mode, servers, this.sizes, this.sustainedSize, this.broadcast, this.largeBroadcast,
 				this.sustained, this.burstClients, this.burstEvents, this.burstLimit, this.slowClients, this.slow,
-				this.connectRate, this.drain, this.benchmarksDir, this.out, this.flightRecording);
+				this.connectRate, this.drain, this.benchmarksDir, this.out, this.flightRecording, this.sampleJettyJar);
 	}
 
 	/** Keeps the idle and broadcast scenarios only. */
 	RunOptions withoutBurstAndSlowConsumers() {
 		return new RunOptions(this.mode, this.servers, this.sizes, this.sustainedSize, this.broadcast,
 				this.largeBroadcast, this.sustained, this.burstClients, 0, this.burstLimit, 0, this.slow,
-				this.connectRate, this.drain, this.benchmarksDir, this.out, this.flightRecording);
+				this.connectRate, this.drain, this.benchmarksDir, this.out, this.flightRecording, this.sampleJettyJar);
+	}
+
+	/** Runs the idle and broadcast scenarios at the given numbers of streams only. */
+	RunOptions withSizes(List<Integer> sizes) {
+		return new RunOptions(this.mode, this.servers, sizes, this.sustainedSize, this.broadcast, this.largeBroadcast,
+				this.sustained, this.burstClients, this.burstEvents, this.burstLimit, this.slowClients, this.slow,
+				this.connectRate, this.drain, this.benchmarksDir, this.out, this.flightRecording, this.sampleJettyJar);
+	}
+
+	RunOptions withSampleJettyJar(Path jar) {
+		return new RunOptions(this.mode, this.servers, this.sizes, this.sustainedSize, this.broadcast,
+				this.largeBroadcast, this.sustained, this.burstClients, this.burstEvents, this.burstLimit,
+				this.slowClients, this.slow, this.connectRate, this.drain, this.benchmarksDir, this.out,
+				this.flightRecording, jar);
 	}
 
 	RunOptions withFlightRecording() {
 		return new RunOptions(this.mode, this.servers, this.sizes, this.sustainedSize, this.broadcast,
 				this.largeBroadcast, this.sustained, this.burstClients, this.burstEvents, this.burstLimit,
-				this.slowClients, this.slow, this.connectRate, this.drain, this.benchmarksDir, this.out, true);
+				this.slowClients, this.slow, this.connectRate, this.drain, this.benchmarksDir, this.out, true,
+				this.sampleJettyJar);
 	}
 
 }

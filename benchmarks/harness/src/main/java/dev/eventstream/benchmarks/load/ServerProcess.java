@@ -53,25 +53,25 @@ final class ServerProcess implements AutoCloseable {
 	 * Starts the server on a free port and returns once it answers a POST, or fails after
 	 * the timeout.
 	 */
-	static ServerProcess start(ServerKind kind, List<String> jvmOptions, Path benchmarksDir, Path log, Duration timeout)
+	static ServerProcess start(ServerKind kind, List<String> jvmOptions, RunOptions options, Path log, Duration timeout)
 			throws IOException, InterruptedException {
-		return start(kind, jvmOptions, benchmarksDir, List.of(), log, timeout);
+		return start(kind, jvmOptions, options, List.of(), log, timeout);
 	}
 
 	/**
-	 * Starts the server like {@link #start(ServerKind, List, Path, Path, Duration)}, with
-	 * more arguments.
+	 * Starts the server like
+	 * {@link #start(ServerKind, List, RunOptions, Path, Duration)}, with more arguments.
 	 */
-	static ServerProcess start(ServerKind kind, List<String> jvmOptions, Path benchmarksDir, List<String> arguments,
+	static ServerProcess start(ServerKind kind, List<String> jvmOptions, RunOptions options, List<String> arguments,
 			Path log, Duration timeout) throws IOException, InterruptedException {
-		Path jar = kind.jar(benchmarksDir);
+		Path jar = kind.jar(options);
 		if (jar != null && !Files.isRegularFile(jar)) {
 			throw new IOException("No " + jar + ": build it first (mvn -B -DskipTests package)");
 		}
 		Path javaHome = Path.of(System.getProperty("java.home"));
 		String java = javaHome.resolve("bin").resolve("java").toString();
 		int port = freePort();
-		ProcessBuilder builder = new ProcessBuilder(kind.command(java, jvmOptions, benchmarksDir, port, arguments));
+		ProcessBuilder builder = new ProcessBuilder(kind.command(java, jvmOptions, jar, port, arguments));
 		builder.redirectErrorStream(true);
 		builder.redirectOutput(log.toFile());
 		Process process = builder.start();
@@ -90,7 +90,7 @@ final class ServerProcess implements AutoCloseable {
 
 	private void awaitReady(Duration timeout) throws IOException, InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		try (Publisher probe = new Publisher(address())) {
+		try (Publisher probe = new Publisher(address(), this.kind.publishesJson())) {
 			for (;;) {
 				if (!this.process.isAlive()) {
 					throw new IOException(

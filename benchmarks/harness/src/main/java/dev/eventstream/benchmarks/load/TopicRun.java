@@ -183,8 +183,7 @@ final class TopicRun {
 		ServerKind kind = ServerKind.STARTER;
 		log("== " + kind.label() + " (topics)");
 		Path log = this.options.out().resolve(kind.label() + "-topics.log");
-		try (ServerProcess server = ServerProcess.start(kind, JVM_OPTIONS, this.options.benchmarksDir(), log,
-				Duration.ofSeconds(90));
+		try (ServerProcess server = ServerProcess.start(kind, JVM_OPTIONS, this.options, log, Duration.ofSeconds(90));
 				LoadGenerator generator = new LoadGenerator(server.address(), READERS);
 				Publisher publisher = new Publisher(server.address());
 				TopicPublisher topicPublisher = new TopicPublisher(server.address(), PUBLISHERS);

@@ -117,8 +117,9 @@ class HarnessSmokeTests {
 	@ParameterizedTest
 	@EnumSource(names = { "STARTER", "STARTER_JETTY" })
 	void starterServerPublishesABatchOfTopicEventsInOrderAndAnswersEachCallsTime(ServerKind kind) throws Exception {
-		try (ServerProcess server = ServerProcess.start(kind, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
-				Harness.defaultBenchmarksDir(), this.out.resolve(kind.label() + ".log"), Duration.ofSeconds(90));
+		RunOptions options = RunOptions.smoke(List.of(kind), Harness.defaultBenchmarksDir(), this.out);
+		try (ServerProcess server = ServerProcess.start(kind, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), options,
+				this.out.resolve(kind.label() + ".log"), Duration.ofSeconds(90));
 				LoadGenerator generator = new LoadGenerator(server.address(), 1);
 				Publisher publisher = new Publisher(server.address());
 				TopicBatchPublisher batches = new TopicBatchPublisher(server.address())) {
@@ -169,12 +170,13 @@ class HarnessSmokeTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(names = { "STARTER", "STARTER_JETTY", "MVC", "WEBFLUX" })
+	@EnumSource(names = { "STARTER", "STARTER_JETTY", "MVC", "WEBFLUX", "SERVLET", "SERVLET_JETTY", "SAMPLE_APP" })
 	void springServerStartsAsAProcessAndDeliversEveryEvent(ServerKind kind) throws Exception {
-		try (ServerProcess server = ServerProcess.start(kind, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
-				Harness.defaultBenchmarksDir(), this.out.resolve(kind.label() + ".log"), Duration.ofSeconds(90));
+		RunOptions options = RunOptions.smoke(List.of(kind), Harness.defaultBenchmarksDir(), this.out);
+		try (ServerProcess server = ServerProcess.start(kind, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), options,
+				this.out.resolve(kind.label() + ".log"), Duration.ofSeconds(90));
 				LoadGenerator generator = new LoadGenerator(server.address(), 1);
-				Publisher publisher = new Publisher(server.address())) {
+				Publisher publisher = new Publisher(server.address(), kind.publishesJson())) {
 			List<ClientStream> streams = generator.connect(10, 500, 0, Duration.ofSeconds(10)).streams();
 			Phase registering = new Phase(1_000, 40);
 			generator.begin(registering);
