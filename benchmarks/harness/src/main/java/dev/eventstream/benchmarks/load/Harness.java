@@ -15,13 +15,14 @@ import org.openjdk.jmh.runner.RunnerException;
 
 /**
  * The benchmark command: JMH benchmarks of the hot path, then every server under every
- * load scenario, written as {@code results.json}, {@code results.md} and
- * {@code chart.png}.
+ * load scenario (the standard ones end with the dead-clients scenario, which
+ * {@code --scenarios dead-clients} runs alone), written as {@code results.json},
+ * {@code results.md} and {@code chart.png}.
  *
  * <pre>
  * java -jar benchmarks/harness/target/benchmarks.jar [--quick | --full | --smoke] [--servers a,b]
  *      [--out DIR] [--benchmarks-dir DIR] [--no-jmh] [--no-load] [--jfr]
- *      [--scenarios standard,topics] [--topic-sizes 1000x100@1000,10000x1000@1000]
+ *      [--scenarios standard,dead-clients,topics] [--topic-sizes 1000x100@1000,10000x1000@1000]
  * </pre>
  *
  * @since 0.1.0
@@ -55,11 +56,15 @@ public final class Harness {
 			options = options.withFlightRecording();
 		}
 		List<String> scenarios = Arrays.asList(value(arguments, "--scenarios", "standard").split(","));
+		boolean standard = scenarios.contains("standard");
+		if (!standard && scenarios.contains("dead-clients")) {
+			options = options.onlyDeadClients();
+		}
 		String topicSizes = value(arguments, "--topic-sizes");
 		List<TopicRun.Size> sizes = (topicSizes != null)
 				? Arrays.stream(topicSizes.split(",")).map(TopicRun.Size::parse).toList() : TopicRun.sizes(mode);
 		RunReport report = run(options, !arguments.contains("--no-jmh"),
-				!arguments.contains("--no-load") && scenarios.contains("standard"),
+				!arguments.contains("--no-load") && (standard || scenarios.contains("dead-clients")),
 				scenarios.contains("topics") ? sizes : List.of());
 		System.out.println();
 		System.out.println(MarkdownReport.render(report));
@@ -96,7 +101,7 @@ public final class Harness {
 			notes.addAll(topics.notes());
 		}
 		RunReport report = new RunReport(options.mode(), started, Machine.current(), jmhResults, run.idle(),
-				loadResults, notes);
+				loadResults, run.deadClients(), notes);
 		Files.writeString(options.out().resolve("results.json"), Json.write(report));
 		Files.writeString(options.out().resolve("results.md"), MarkdownReport.render(report));
 		Chart.write(report.load(), options.out().resolve("chart.png"));

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Publishes events with {@code POST /events} over one keep-alive HTTP/1.1 connection,
  * waiting for each answer before the next request, at a given rate or as fast as
- * possible.
+ * possible; over the same connection, it also reads what a server answers to a
+ * {@code GET}.
  */
 final class Publisher implements AutoCloseable {
 
@@ -83,6 +84,26 @@ final class Publisher implements AutoCloseable {
 		return post(phase.data(index, payloadBytes), timeout);
 	}
 
+	/**
+	 * Sends {@code GET} for the path over the same connection and returns the answer's
+	 * body.
+	 * @throws IOException if the connection fails or the answer is not 2xx
+	 */
+	String get(String path, Duration timeout) throws IOException {
+		Connection connection = connection(timeout);
+		String head = "GET " + path + " HTTP/1.1\r\nHost: " + this.server.getHostString() + ":" + this.server.getPort()
+				+ "\r\n\r\n";
+		OutputStream out = connection.out();
+		out.write(head.getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+		StringBuilder body = new StringBuilder();
+		int status = readResponse(connection.in(), body);
+		if (status / 100 != 2) {
+			throw new IOException("GET " + path + " answered " + status);
+		}
+		return body.toString();
+	}
+
 	/** Posts one body and returns the status, once the whole answer was read. */
 	int post(String data, Duration timeout) throws IOException {
 		return post("/events", "text/plain;charset=UTF-8", data, timeout);
@@ -93,6 +114,17 @@ final class Publisher implements AutoCloseable {
 	 */
 	int post(String path, String contentType, String data, Duration timeout) throws IOException {
 		byte[] body = data.getBytes(StandardCharsets.UTF_8);
+		Connection connection = connection(timeout);
+		String head = "POST " + path + " HTTP/1.1\r\nHost: " + this.server.getHostString() + ":" + this.server.getPort()
+				+ "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n";
+		OutputStream out = connection.out();
+		out.write(head.getBytes(StandardCharsets.US_ASCII));
+		out.write(body);
+		out.flush();
+		return readResponse(connection.in(), null);
+	}
+
+	private Connection connection(Duration timeout) throws IOException {
 		Connection connection = this.connection;
 		if (connection == null) {
 			Socket socket = new Socket();
@@ -103,16 +135,14 @@ final class Publisher implements AutoCloseable {
 			this.connection = connection;
 		}
 		connection.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-		String head = "POST " + path + " HTTP/1.1\r\nHost: " + this.server.getHostString() + ":" + this.server.getPort()
-				+ "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n";
-		OutputStream out = connection.out();
-		out.write(head.getBytes(StandardCharsets.US_ASCII));
-		out.write(body);
-		out.flush();
-		return readResponse(connection.in());
+		return connection;
 	}
 
-	private int readResponse(InputStream in) throws IOException {
+	/**
+	 * Reads one answer and returns its status; its body goes to {@code body} (as
+	 * ISO-8859-1), or is skipped when that is {@code null}.
+	 */
+	private int readResponse(InputStream in, @Nullable StringBuilder body) throws IOException {
 		String statusLine = line(in);
 		int status = Integer.parseInt(statusLine.substring(9, 12));
 		long length = 0;
@@ -133,13 +163,13 @@ final class Publisher implements AutoCloseable {
 		if (chunked) {
 			for (long size = Long.parseLong(line(in).split(";")[0].trim(), 16); size > 0; size = Long
 				.parseLong(line(in).split(";")[0].trim(), 16)) {
-				skip(in, size);
+				skip(in, size, body);
 				line(in);
 			}
 			line(in);
 		}
 		else {
-			skip(in, length);
+			skip(in, length, body);
 		}
 		if (close) {
 			disconnect();
@@ -147,10 +177,14 @@ final class Publisher implements AutoCloseable {
 		return status;
 	}
 
-	private static void skip(InputStream in, long bytes) throws IOException {
+	private static void skip(InputStream in, long bytes, @Nullable StringBuilder body) throws IOException {
 		for (long left = bytes; left > 0; left--) {
-			if (in.read() < 0) {
+			int b = in.read();
+			if (b < 0) {
 				throw new IOException("Connection closed in a response body");
+			}
+			if (body != null) {
+				body.append((char) b);
 			}
 		}
 	}

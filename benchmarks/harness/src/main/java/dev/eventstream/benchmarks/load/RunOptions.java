@@ -22,13 +22,15 @@ import java.util.List;
  * @param slow how long the slow-consumer scenario lasts
  * @param connectRate connects per second
  * @param drain how long to wait for the last events after publishing stopped
+ * @param deadClients streams of the dead-clients scenario, whose clients all close before
+ * two broadcasts; 0 skips it
  * @param benchmarksDir the {@code benchmarks} folder, where the server jars are built
  * @param out where results are written
  * @param flightRecording whether the starter servers (Tomcat and Jetty) record a JFR file
  */
 record RunOptions(String mode, List<ServerKind> servers, List<Integer> sizes, int sustainedSize, Duration broadcast,
 		Duration largeBroadcast, Duration sustained, int burstClients, int burstEvents, Duration burstLimit,
-		int slowClients, Duration slow, int connectRate, Duration drain, Path benchmarksDir, Path out,
+		int slowClients, Duration slow, int connectRate, Duration drain, int deadClients, Path benchmarksDir, Path out,
 		boolean flightRecording) {
 
 	static final List<ServerKind> ALL = List.of(ServerKind.STARTER, ServerKind.STARTER_JETTY,
@@ -39,7 +41,7 @@ record RunOptions(String mode, List<ServerKind> servers, List<Integer> sizes, in
 	static RunOptions quick(Path benchmarksDir, Path out) {
 		return new RunOptions("quick", ALL, List.of(1000, 10000), 10000, Duration.ofSeconds(4), Duration.ofSeconds(3),
 				Duration.ofSeconds(8), 1000, 5000, Duration.ofSeconds(10), 1000, Duration.ofSeconds(5), 2000,
-				Duration.ofSeconds(3), benchmarksDir, out, false);
+				Duration.ofSeconds(3), 10000, benchmarksDir, out, false);
 	}
 
 	/**
@@ -49,33 +51,44 @@ record RunOptions(String mode, List<ServerKind> servers, List<Integer> sizes, in
 	static RunOptions full(Path benchmarksDir, Path out) {
 		return new RunOptions("full", ALL, List.of(1000, 10000, 20000), 10000, Duration.ofSeconds(20),
 				Duration.ofSeconds(10), Duration.ofSeconds(60), 1000, 5000, Duration.ofSeconds(120), 1000,
-				Duration.ofSeconds(30), 2000, Duration.ofSeconds(10), benchmarksDir, out, false);
+				Duration.ofSeconds(30), 2000, Duration.ofSeconds(10), 10000, benchmarksDir, out, false);
 	}
 
 	/** Tiny sizes, to check that every part works. */
 	static RunOptions smoke(List<ServerKind> servers, Path benchmarksDir, Path out) {
 		return new RunOptions("smoke", servers, List.of(20), 20, Duration.ofMillis(400), Duration.ofMillis(200),
 				Duration.ofMillis(300), 20, 50, Duration.ofSeconds(5), 20, Duration.ofMillis(300), 500,
-				Duration.ofSeconds(5), benchmarksDir, out, false);
+				Duration.ofSeconds(5), 20, benchmarksDir, out, false);
 	}
 
 	RunOptions withServers(List<ServerKind> servers) {
 		return new RunOptions(this.mode, servers, this.sizes, this.sustainedSize, this.broadcast, this.largeBroadcast,
 				this.sustained, this.burstClients, this.burstEvents, this.burstLimit, this.slowClients, this.slow,
-				this.connectRate, this.drain, this.benchmarksDir, this.out, this.flightRecording);
+				this.connectRate, this.drain, this.deadClients, this.benchmarksDir, this.out, this.flightRecording);
 	}
 
 	/** Keeps the idle and broadcast scenarios only. */
 	RunOptions withoutBurstAndSlowConsumers() {
 		return new RunOptions(this.mode, this.servers, this.sizes, this.sustainedSize, this.broadcast,
 				this.largeBroadcast, this.sustained, this.burstClients, 0, this.burstLimit, 0, this.slow,
-				this.connectRate, this.drain, this.benchmarksDir, this.out, this.flightRecording);
+				this.connectRate, this.drain, this.deadClients, this.benchmarksDir, this.out, this.flightRecording);
+	}
+
+	/**
+	 * Keeps the dead-clients scenario only: no idle, broadcast, burst or slow-consumer
+	 * phases.
+	 */
+	RunOptions onlyDeadClients() {
+		return new RunOptions(this.mode, this.servers, List.of(), this.sustainedSize, this.broadcast,
+				this.largeBroadcast, this.sustained, this.burstClients, 0, this.burstLimit, 0, this.slow,
+				this.connectRate, this.drain, this.deadClients, this.benchmarksDir, this.out, this.flightRecording);
 	}
 
 	RunOptions withFlightRecording() {
 		return new RunOptions(this.mode, this.servers, this.sizes, this.sustainedSize, this.broadcast,
 				this.largeBroadcast, this.sustained, this.burstClients, this.burstEvents, this.burstLimit,
-				this.slowClients, this.slow, this.connectRate, this.drain, this.benchmarksDir, this.out, true);
+				this.slowClients, this.slow, this.connectRate, this.drain, this.deadClients, this.benchmarksDir,
+				this.out, true);
 	}
 
 }
