@@ -605,6 +605,11 @@ public final class SseServer<T> implements AutoCloseable {
 		this.writers.execute(drain);
 	}
 
+	/** Drains the stream on the writers after a short pause; see {@link Ticker}. */
+	void drainLater(SseStream<?> stream) {
+		this.ticker.drainLater(stream);
+	}
+
 	Listeners listeners() {
 		return this.listeners;
 	}
