@@ -605,9 +605,12 @@ public final class SseServer<T> implements AutoCloseable {
 		this.writers.execute(drain);
 	}
 
-	/** Drains the stream on the writers after a short pause; see {@link Ticker}. */
-	void drainLater(SseStream<?> stream) {
-		this.ticker.drainLater(stream);
+	/**
+	 * Drains the stream on the writers at the given time ({@link System#nanoTime()}); see
+	 * {@link Ticker}.
+	 */
+	void drainLater(SseStream<?> stream, long atNanos) {
+		this.ticker.drainLater(stream, atNanos);
 	}
 
 	Listeners listeners() {

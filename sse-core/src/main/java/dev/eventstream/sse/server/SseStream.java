@@ -44,6 +44,10 @@ public final class SseStream<T> {
 	// stream that is kept busy, so a backlog never pays for it.
 	private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+	// How long a stream that flushed such an event waits before it writes more: long
+	// enough for a reset from a peer on the same host or network to arrive.
+	private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
 	// Who drains: nobody, a writer thread (with or without more work signalled, or while
 	// it asks
 	// isReady()), or the transport's next onWritePossible; see drain().
@@ -114,6 +118,10 @@ public final class SseStream<T> {
 	// Set, with flushDue, when the frame just written is the first after an idle period:
 	// the stream pauses after its flush. Drainer only.
 	private boolean probing;
+
+	// Until when (System.nanoTime()) a frame found to write waits, after such a flush; 0
+	// for no pause. Drainer only.
+	private long pausedUntilNanos;
 
 	SseStream(SseServer<T> server, T sourceId, @Nullable String lastEventId, Set<String> topics, int capacity) {
 		this.server = server;
@@ -352,11 +360,11 @@ public final class SseStream<T> {
 	 * A client that closed its socket is found only by a write that fails, and the first
 	 * write after the close usually succeeds: the peer's kernel answers it with a reset,
 	 * which fails the next one. So an event that finds the stream idle for a while goes
-	 * out in a flush of its own, and the stream pauses briefly before it writes anything
-	 * more, so that the reset can arrive: frames queued meanwhile (a burst, or a second
-	 * publish while the writers were busy) would otherwise leave right after it, or in
-	 * the same flush, and succeed too, leaving a dead connection open until the next
-	 * write. A stream kept busy never pauses.
+	 * out in a flush of its own, and frames found to write shortly after it wait for a
+	 * brief pause, so that the reset can arrive: they (a burst, or a second publish while
+	 * the writers were busy) would otherwise leave right after it, or in the same flush,
+	 * and succeed too, leaving a dead connection open until the next write. A stream kept
+	 * busy never pauses, and one that gets a single event pays nothing more.
 	 */
 	void drain() {
 		drain(false);
@@ -387,6 +395,15 @@ public final class SseStream<T> {
 						// asks then.
 						break;
 					}
+					if (this.pausedUntilNanos != 0) {
+						if (System.nanoTime() - this.pausedUntilNanos < 0) {
+							// The later drain owns the state, still RUNNING or
+							// RUNNING_MORE, and sees an abort() made meanwhile.
+							this.server.drainLater(this, this.pausedUntilNanos);
+							return;
+						}
+						this.pausedUntilNanos = 0;
+					}
 					this.state.set(CHECKING_READY);
 					if (!connection.isReady()) {
 						this.stalled = true;
@@ -407,12 +424,8 @@ public final class SseStream<T> {
 					if (this.flushDue) {
 						flush(connection);
 						if (this.probing) {
-							// The later drain owns the state, still RUNNING or
-							// RUNNING_MORE: frames queued meanwhile wait for it, and it
-							// sees an abort() made meanwhile.
 							this.probing = false;
-							this.server.drainLater(this);
-							return;
+							this.pausedUntilNanos = System.nanoTime() + PAUSE_NANOS;
 						}
 						continue;
 					}

@@ -33,11 +33,6 @@ final class Ticker<T> {
 
 	private static final long MIN_GRACE_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-	// How long a stream pauses after the first write that follows an idle period: long
-	// enough for a reset from a peer on the same host or network to arrive, so the next
-	// write fails if the client went away; see SseStream.drain().
-	private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-
 	private final Registry<T> registry;
 
 	private final Admission<T> admission;
@@ -54,7 +49,7 @@ final class Ticker<T> {
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
-	// Streams pausing, oldest first; polled under this ticker's monitor only.
+	// Streams pausing, in the order they paused; polled under this ticker's monitor only.
 	private final ConcurrentLinkedQueue<Pause> paused = new ConcurrentLinkedQueue<>();
 
 	private final AtomicBoolean resumeScheduled = new AtomicBoolean();
@@ -102,14 +97,16 @@ final class Ticker<T> {
 	}
 
 	/**
-	 * Drains the stream on the writers after a short pause; the caller hands over the
-	 * stream's state, as to {@link WriterPool#execute(Runnable)}. One scheduled task
-	 * serves every stream pausing at once.
+	 * Drains the stream on the writers at the given time ({@link System#nanoTime()}), a
+	 * short pause away: after a first write that follows an idle period, so that a reset
+	 * from a client that went away arrives before the next (see SseStream.drain()). The
+	 * caller hands over the stream's state, as to {@link WriterPool#execute(Runnable)}.
+	 * One scheduled task serves every stream pausing at once.
 	 */
-	void drainLater(SseStream<?> stream) {
-		this.paused.add(new Pause(stream, System.nanoTime() + PAUSE_NANOS));
+	void drainLater(SseStream<?> stream, long atNanos) {
+		this.paused.add(new Pause(stream, atNanos));
 		if (this.resumeScheduled.compareAndSet(false, true)) {
-			scheduleResume(PAUSE_NANOS);
+			scheduleResume(Math.max(0, atNanos - System.nanoTime()));
 		}
 	}
 

@@ -164,6 +164,21 @@ class SseStreamTests {
 	}
 
 	@Test
+	void eventPublishedJustAfterOneThatEndedAQuietWhileWaitsForThePause() {
+		SseServer<String> server = this.servers.start();
+		TestConnection connection = TestConnection.open(server, "alice");
+		awaitQuietWhile(connection);
+		server.broadcast(SseEvent.of("first"));
+		await().atMost(TestConnection.TIMEOUT).until(() -> connection.flushedWrites() == 3);
+		server.broadcast(SseEvent.of("second"));
+		assertThat(connection.awaitEvents(2)).extracting(RecordedFrame::data).containsExactly("first", "second");
+		List<TestConnection.TimedFrame> frames = connection.timedFrames();
+		long pause = frames.get(3).nanos() - frames.get(2).nanos();
+		assertThat(Duration.ofNanos(pause)).isGreaterThanOrEqualTo(Duration.ofMillis(45));
+		assertThat(connection.flushes()).containsExactly(2, 3, 4);
+	}
+
+	@Test
 	void eventsQueuedTogetherOnABusyStreamGoOutInOneFlush() {
 		SseServer<String> server = this.servers.start();
 		TestConnection connection = TestConnection.open(server, "alice");
