@@ -605,6 +605,14 @@ public final class SseServer<T> implements AutoCloseable {
 		this.writers.execute(drain);
 	}
 
+	/**
+	 * Drains the stream on the writers at the given time ({@link System#nanoTime()}); see
+	 * {@link Ticker}.
+	 */
+	void drainLater(SseStream<?> stream, long atNanos) {
+		this.ticker.drainLater(stream, atNanos);
+	}
+
 	Listeners listeners() {
 		return this.listeners;
 	}

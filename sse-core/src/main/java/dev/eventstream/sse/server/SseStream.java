@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,6 +38,15 @@ public final class SseStream<T> {
 	private static final int MAX_UNFLUSHED_EVENTS = 16;
 
 	private static final int BUSY_WRITERS_FACTOR = 16;
+
+	// How long a stream must have had nothing to write for its next event to go out in a
+	// flush of its own (see drain()): much longer than the gap between the events of a
+	// stream that is kept busy, so a backlog never pays for it.
+	private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	// How long a stream that flushed such an event waits before it writes more: long
+	// enough for a reset from a peer on the same host or network to arrive.
+	private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
 	// Who drains: nobody, a writer thread (with or without more work signalled, or while
 	// it asks
@@ -105,6 +115,14 @@ public final class SseStream<T> {
 	// another call.
 	private boolean flushDue;
 
+	// Set, with flushDue, when the frame just written is the first after an idle period:
+	// the stream pauses after its flush. Drainer only.
+	private boolean probing;
+
+	// Until when (System.nanoTime()) a frame found to write waits, after such a flush; 0
+	// for no pause. Drainer only.
+	private long pausedUntilNanos;
+
 	SseStream(SseServer<T> server, T sourceId, @Nullable String lastEventId, Set<String> topics, int capacity) {
 		this.server = server;
 		this.sourceId = sourceId;
@@ -172,7 +190,7 @@ public final class SseStream<T> {
 		// the drainer
 		// that asked got to record it: then it takes over from CHECKING_READY.
 		if (this.state.compareAndSet(AWAITING_WRITABLE, RUNNING) || this.state.compareAndSet(CHECKING_READY, RUNNING)) {
-			drain();
+			drain(true);
 		}
 	}
 
@@ -337,8 +355,26 @@ public final class SseStream<T> {
 	 * answer hands the work to the transport's onWritePossible() without a window in
 	 * which the callback could be lost, while abort() leaves the connection alone until
 	 * isReady() returned.
+	 *
+	 * <p>
+	 * A client that closed its socket is found only by a write that fails, and the first
+	 * write after the close usually succeeds: the peer's kernel answers it with a reset,
+	 * which fails the next one. So an event that finds the stream idle for a while goes
+	 * out in a flush of its own, and frames found to write shortly after it wait for a
+	 * brief pause, so that the reset can arrive: they (a burst, or a second publish while
+	 * the writers were busy) would otherwise leave right after it, or in the same flush,
+	 * and succeed too, leaving a dead connection open until the next write. A stream kept
+	 * busy never pauses, and one that gets a single event pays nothing more.
 	 */
 	void drain() {
+		drain(false);
+	}
+
+	/**
+	 * Drains as above; {@code resumed} when called back by the transport after a stall,
+	 * when the stream was not idle but blocked.
+	 */
+	private void drain(boolean resumed) {
 		SseConnection connection = this.connection;
 		if (connection == null) {
 			throw new IllegalStateException("stream is not open");
@@ -359,6 +395,15 @@ public final class SseStream<T> {
 						// asks then.
 						break;
 					}
+					if (this.pausedUntilNanos != 0) {
+						if (System.nanoTime() - this.pausedUntilNanos < 0) {
+							// The later drain owns the state, still RUNNING or
+							// RUNNING_MORE, and sees an abort() made meanwhile.
+							this.server.drainLater(this, this.pausedUntilNanos);
+							return;
+						}
+						this.pausedUntilNanos = 0;
+					}
 					this.state.set(CHECKING_READY);
 					if (!connection.isReady()) {
 						this.stalled = true;
@@ -378,6 +423,10 @@ public final class SseStream<T> {
 					}
 					if (this.flushDue) {
 						flush(connection);
+						if (this.probing) {
+							this.probing = false;
+							this.pausedUntilNanos = System.nanoTime() + PAUSE_NANOS;
+						}
 						continue;
 					}
 					byte[] preamble = this.preamble.poll();
@@ -395,9 +444,15 @@ public final class SseStream<T> {
 						return;
 					}
 					if (frame != null) {
+						boolean afterIdle = !resumed && !this.needsFlush && frame.event
+								&& frame.publishedNanos - this.lastWriteNanos >= IDLE_NANOS;
 						connection.write(frame.bytes);
 						this.needsFlush = true;
 						if (frame.event && unflushedEventsFull(frame.publishedNanos)) {
+							this.flushDue = true;
+						}
+						if (afterIdle) {
+							this.probing = true;
 							this.flushDue = true;
 						}
 					}
@@ -455,6 +510,7 @@ public final class SseStream<T> {
 		this.state.set(DONE);
 		this.unflushedCount = 0;
 		this.flushDue = false;
+		this.probing = false;
 		this.queue.clear();
 		this.preamble.clear();
 		SseConnection connection = this.connection;

@@ -3,9 +3,12 @@ package dev.eventstream.sse.server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.eventstream.sse.SseEncoder;
 import dev.eventstream.sse.SseEvent;
@@ -13,8 +16,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The server's one background clock: writes keep-alives to idle connections, ends
- * connections past their lifetime, forgets ended refusals, and ends the presence grace of
- * sources and topic members that did not come back. No task per connection.
+ * connections past their lifetime, forgets ended refusals, ends the presence grace of
+ * sources and topic members that did not come back, and hands streams that paused after a
+ * first write back to the writers. No task per connection.
  *
  * @param <T> the type of source ids
  */
@@ -43,7 +47,12 @@ final class Ticker<T> {
 
 	private final long graceTickNanos;
 
-	private @Nullable ScheduledExecutorService scheduler;
+	private volatile @Nullable ScheduledExecutorService scheduler;
+
+	// Streams pausing, in the order they paused; polled under this ticker's monitor only.
+	private final ConcurrentLinkedQueue<Pause> paused = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean resumeScheduled = new AtomicBoolean();
 
 	/**
 	 * Keep-alive ticks at half the interval, so a connection is never idle for longer
@@ -76,10 +85,68 @@ final class Ticker<T> {
 	}
 
 	synchronized void stop() {
-		if (this.scheduler != null) {
-			this.scheduler.shutdownNow();
+		ScheduledExecutorService scheduler = this.scheduler;
+		if (scheduler != null) {
+			scheduler.shutdownNow();
 			this.scheduler = null;
 		}
+		// The paused streams' drains must still run, to write the end of their streams;
+		// the run that was scheduled for them is cancelled.
+		this.resumeScheduled.set(false);
+		resume(Long.MAX_VALUE);
+	}
+
+	/**
+	 * Drains the stream on the writers at the given time ({@link System#nanoTime()}), a
+	 * short pause away: after a first write that follows an idle period, so that a reset
+	 * from a client that went away arrives before the next (see SseStream.drain()). The
+	 * caller hands over the stream's state, as to {@link WriterPool#execute(Runnable)}.
+	 * One scheduled task serves every stream pausing at once.
+	 */
+	void drainLater(SseStream<?> stream, long atNanos) {
+		this.paused.add(new Pause(stream, atNanos));
+		if (this.resumeScheduled.compareAndSet(false, true)) {
+			scheduleResume(Math.max(0, atNanos - System.nanoTime()));
+		}
+	}
+
+	private void scheduleResume(long delayNanos) {
+		ScheduledExecutorService scheduler = this.scheduler;
+		if (scheduler != null) {
+			try {
+				scheduler.schedule(this::resumeDue, delayNanos, TimeUnit.NANOSECONDS);
+				return;
+			}
+			catch (RejectedExecutionException ex) {
+				// stopped: hand them over now
+			}
+		}
+		this.resumeScheduled.set(false);
+		resume(Long.MAX_VALUE);
+	}
+
+	private void resumeDue() {
+		// Cleared before polling: a stream added from now on schedules another run.
+		this.resumeScheduled.set(false);
+		Pause next = resume(System.nanoTime());
+		if (next != null && this.resumeScheduled.compareAndSet(false, true)) {
+			scheduleResume(Math.max(0, next.dueNanos() - System.nanoTime()));
+		}
+	}
+
+	/**
+	 * Hands the streams whose pause ended by the given time to the writers, and returns
+	 * the first one left, if any.
+	 */
+	private synchronized @Nullable Pause resume(long now) {
+		List<SseStream<?>> due = new ArrayList<>();
+		Pause head;
+		while ((head = this.paused.peek()) != null && (now == Long.MAX_VALUE || head.dueNanos() - now <= 0)) {
+			this.paused.poll();
+			due.add(head.stream());
+		}
+		this.writers.drain(due);
+		return head;
 	}
 
 	private void tickStreams() {
@@ -117,6 +184,10 @@ final class Ticker<T> {
 		catch (RuntimeException ex) {
 			logger.log(System.Logger.Level.WARNING, "Presence grace tick failed", ex);
 		}
+	}
+
+	/** A stream pausing until the given time ({@link System#nanoTime()}). */
+	private record Pause(SseStream<?> stream, long dueNanos) {
 	}
 
 	/** What happens when a topic member's grace ends without a new connection. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SseStreamTests {
 
@@ -129,6 +130,67 @@ class SseStreamTests {
 		assertThat(gone.stream().isOpen()).isFalse();
 		assertThat(gone.closeCalls()).isEqualTo(1);
 		assertThat(other.awaitEvents(1)).extracting(RecordedFrame::data).containsExactly("into the void");
+	}
+
+	@Test
+	void eventsQueuedTogetherAfterAQuietWhileGoOutInTwoFlushes() {
+		SseServer<String> server = this.servers.start();
+		TestConnection connection = TestConnection.open(server, "alice");
+		// The retry field and the priming id, flushed when the stream opened.
+		awaitQuietWhile(connection);
+		// The second is queued while the writer asks whether it may write the first.
+		connection.duringNextIsReady(() -> server.broadcast(SseEvent.of("second")));
+		server.broadcast(SseEvent.of("first"));
+		assertThat(connection.awaitEvents(2)).extracting(RecordedFrame::data).containsExactly("first", "second");
+		await().atMost(TestConnection.TIMEOUT).until(() -> connection.flushedWrites() == 4);
+		assertThat(connection.flushes()).containsExactly(2, 3, 4);
+		assertThat(connection.callsWithoutReady()).isZero();
+		assertThat(connection.overlappingCalls()).isZero();
+	}
+
+	@Test
+	void eventsQueuedTogetherAfterAQuietWhileReleaseAClientThatClosed() {
+		SseServer<String> server = this.servers.start();
+		TestConnection gone = TestConnection.open(server, "gone");
+		awaitQuietWhile(gone);
+		gone.failWritesAfterNextFlush();
+		gone.duringNextIsReady(() -> server.broadcast(SseEvent.of("second")));
+		server.broadcast(SseEvent.of("first"));
+		gone.awaitClosed();
+		await().atMost(TestConnection.TIMEOUT).until(() -> server.connectionCount() == 0);
+		assertThat(server.closedConnections(CloseReason.CLIENT)).isEqualTo(1);
+		assertThat(gone.eventData()).containsExactly("first");
+		assertThat(gone.callsAfterClose()).isZero();
+	}
+
+	@Test
+	void eventPublishedJustAfterOneThatEndedAQuietWhileWaitsForThePause() {
+		SseServer<String> server = this.servers.start();
+		TestConnection connection = TestConnection.open(server, "alice");
+		awaitQuietWhile(connection);
+		server.broadcast(SseEvent.of("first"));
+		await().atMost(TestConnection.TIMEOUT).until(() -> connection.flushedWrites() == 3);
+		server.broadcast(SseEvent.of("second"));
+		assertThat(connection.awaitEvents(2)).extracting(RecordedFrame::data).containsExactly("first", "second");
+		List<TestConnection.TimedFrame> frames = connection.timedFrames();
+		long pause = frames.get(3).nanos() - frames.get(2).nanos();
+		assertThat(Duration.ofNanos(pause)).isGreaterThanOrEqualTo(Duration.ofMillis(45));
+		assertThat(connection.flushes()).containsExactly(2, 3, 4);
+	}
+
+	@Test
+	void eventsQueuedTogetherOnABusyStreamGoOutInOneFlush() {
+		SseServer<String> server = this.servers.start();
+		TestConnection connection = TestConnection.open(server, "alice");
+		long opened = System.nanoTime();
+		connection.duringNextIsReady(() -> server.broadcast(SseEvent.of("second")));
+		server.broadcast(SseEvent.of("first"));
+		assertThat(connection.awaitEvents(2)).extracting(RecordedFrame::data).containsExactly("first", "second");
+		// A stream counts as idle after a second without writes; a slow run proves
+		// nothing here.
+		assumeTrue(System.nanoTime() - opened < TimeUnit.MILLISECONDS.toNanos(500));
+		await().atMost(TestConnection.TIMEOUT).until(() -> connection.flushedWrites() == 4);
+		assertThat(connection.flushes()).containsExactly(2, 4);
 	}
 
 	@Test
@@ -279,6 +341,16 @@ class SseStreamTests {
 		Duration silence = keepAlive.dividedBy(2);
 		assertCommentsFollowSilence(busy, silence);
 		assertCommentsFollowSilence(idle, silence);
+	}
+
+	/**
+	 * Waits, asserting that nothing is written meanwhile, for longer than a stream must
+	 * have been idle for its next event to be flushed on its own.
+	 */
+	private static void awaitQuietWhile(TestConnection connection) {
+		await().during(Duration.ofMillis(1200))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> connection.writes().size() == 2 && connection.flushedWrites() == 2);
 	}
 
 	private static void assertCommentsFollowSilence(TestConnection connection, Duration silence) {

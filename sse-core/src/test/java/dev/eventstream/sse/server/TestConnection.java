@@ -48,6 +48,8 @@ final class TestConnection implements SseConnection {
 
 	private final AtomicInteger flushedWrites = new AtomicInteger();
 
+	private final List<Integer> flushes = new ArrayList<>();
+
 	private final AtomicInteger callsWithoutReady = new AtomicInteger();
 
 	private volatile boolean readySinceLastCall;
@@ -59,6 +61,8 @@ final class TestConnection implements SseConnection {
 	private volatile boolean ready;
 
 	private volatile boolean failWrites;
+
+	private volatile boolean failWritesAfterNextFlush;
 
 	private volatile @Nullable SseStream<?> stream;
 
@@ -147,6 +151,14 @@ final class TestConnection implements SseConnection {
 	}
 
 	/**
+	 * The peer closed its socket: the next flush still succeeds (its kernel answers it
+	 * with a reset), every write and flush after it throws.
+	 */
+	void failWritesAfterNextFlush() {
+		this.failWritesAfterNextFlush = true;
+	}
+
+	/**
 	 * Runs the action inside the next {@link #isReady()} call, as if it happened at that
 	 * moment.
 	 */
@@ -208,6 +220,10 @@ final class TestConnection implements SseConnection {
 			}
 			synchronized (this.bytes) {
 				this.flushedWrites.set(this.writes.size());
+				this.flushes.add(this.writes.size());
+			}
+			if (this.failWritesAfterNextFlush) {
+				this.failWrites = true;
 			}
 		}
 		finally {
@@ -336,6 +352,13 @@ final class TestConnection implements SseConnection {
 	/** The number of frames written before the last flush. */
 	int flushedWrites() {
 		return this.flushedWrites.get();
+	}
+
+	/** For each flush so far, in order, the number of frames written before it. */
+	List<Integer> flushes() {
+		synchronized (this.bytes) {
+			return List.copyOf(this.flushes);
+		}
 	}
 
 	/**

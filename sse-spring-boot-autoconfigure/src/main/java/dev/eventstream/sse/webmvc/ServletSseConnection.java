@@ -57,6 +57,13 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 
 	private boolean closed;
 
+	// Whether a write or a flush failed: the container recorded the error before it
+	// threw, so a completion made after it already ended the request.
+	private boolean writeFailed;
+
+	// Whether a call to complete() was accepted.
+	private boolean completed;
+
 	ServletSseConnection(Object sourceId) {
 		this.sourceId = sourceId;
 	}
@@ -100,12 +107,24 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 
 	@Override
 	public synchronized void write(byte[] frame) throws IOException {
-		output().write(frame);
+		try {
+			output().write(frame);
+		}
+		catch (IOException ex) {
+			this.writeFailed = true;
+			throw ex;
+		}
 	}
 
 	@Override
 	public synchronized void flush() throws IOException {
-		output().flush();
+		try {
+			output().flush();
+		}
+		catch (IOException ex) {
+			this.writeFailed = true;
+			throw ex;
+		}
 	}
 
 	@Override
@@ -154,7 +173,8 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	 * error page (Servlet specification, 2.3.3.3), which cannot write into an event
 	 * stream and logs that it failed. That holds even when the stream closed earlier: the
 	 * error may end the completion of an overflowed stream whose client stopped reading,
-	 * or follow the write listener's {@code onError}.
+	 * or follow the write listener's {@code onError}. Only a completion made after a
+	 * write failed holds, and is not repeated.
 	 */
 	@Override
 	public void onError(AsyncEvent event) {
@@ -190,7 +210,12 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 		}
 		synchronized (this) {
 			this.closed = true;
-			complete(async);
+			// Not again when close() completed the request after a failed write: the
+			// container had moved it to its error state first, so that completion holds,
+			// and another would only throw (an exception per dead client).
+			if (!this.writeFailed || !this.completed) {
+				complete(async);
+			}
 		}
 		endpoint().onDisconnect();
 	}
@@ -198,6 +223,7 @@ final class ServletSseConnection implements SseConnection, WriteListener, AsyncL
 	private void complete(AsyncContext async) {
 		try {
 			async.complete();
+			this.completed = true;
 		}
 		catch (RuntimeException ex) {
 			if (logger.isDebugEnabled()) {

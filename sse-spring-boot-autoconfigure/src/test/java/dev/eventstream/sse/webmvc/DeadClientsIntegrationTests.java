@@ -23,8 +23,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * Many clients that closed their sockets at once, on a real server, are released by the
  * next two broadcasts: the first write to a closed peer is accepted by the kernel and
- * answered with a reset, so the second fails. Keep-alive is off, so that only the
- * broadcasts write.
+ * answered with a reset, so the second fails. Also when the second broadcast is queued
+ * before the first was written, as it is when both are published back to back: the first
+ * event after a quiet while goes out in a write of its own. Keep-alive is off, so that
+ * only the broadcasts write.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "sse.keep-alive=0s")
@@ -40,6 +42,10 @@ class DeadClientsIntegrationTests {
 	// 500 even on a loaded machine; a release that waited on something per connection
 	// would not be.
 	private static final Duration RELEASED_WITHIN = Duration.ofSeconds(5);
+
+	// Longer than the second a stream must have been idle for its next event to be
+	// written on its own.
+	private static final Duration QUIET = Duration.ofMillis(1500);
 
 	@Autowired
 	private SseServer<String> server;
@@ -73,6 +79,30 @@ class DeadClientsIntegrationTests {
 				+ (CLIENTS - afterFirst) + " released by it), all released " + released.toMillis()
 				+ " ms after the second");
 		assertThat(released).isLessThan(RELEASED_WITHIN);
+		assertThat(this.server.closedConnections(CloseReason.CLIENT) - closedBefore).isEqualTo(CLIENTS);
+	}
+
+	@Test
+	void twoBroadcastsBackToBackReleaseClientsThatClosedAfterAQuietWhile() {
+		List<LoopbackClient.Stream> streams = IntStream.range(0, CLIENTS)
+			.mapToObj((i) -> this.client.open("/rest/events?user=quiet" + i))
+			.toList();
+		for (LoopbackClient.Stream stream : streams) {
+			assertThat(stream.awaitStarted()).isEqualTo(200);
+		}
+		assertThat(this.server.connectionCount()).isEqualTo(CLIENTS);
+		await().during(QUIET)
+			.atMost(QUIET.plus(RELEASED_WITHIN))
+			.until(() -> streams.stream().noneMatch(LoopbackClient.Stream::ended));
+		long closedBefore = this.server.closedConnections(CloseReason.CLIENT);
+		streams.forEach(LoopbackClient.Stream::close);
+		this.client.awaitSelection();
+		long first = System.nanoTime();
+		this.server.broadcast(SseEvent.of("first"));
+		this.server.broadcast(SseEvent.of("second"));
+		await().atMost(RELEASED_WITHIN).until(() -> this.server.connectionCount() == 0);
+		logger.info(CLIENTS + " dead clients, two broadcasts back to back: all released "
+				+ (System.nanoTime() - first) / 1_000_000 + " ms after the first");
 		assertThat(this.server.closedConnections(CloseReason.CLIENT) - closedBefore).isEqualTo(CLIENTS);
 	}
 

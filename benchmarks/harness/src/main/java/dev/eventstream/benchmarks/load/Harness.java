@@ -15,13 +15,14 @@ import org.openjdk.jmh.runner.RunnerException;
 
 /**
  * The benchmark command: JMH benchmarks of the hot path, then every server under every
- * load scenario, written as {@code results.json}, {@code results.md} and
- * {@code chart.png}.
+ * load scenario (the standard ones end with the dead-clients scenario, which
+ * {@code --scenarios dead-clients} runs alone), written as {@code results.json},
+ * {@code results.md} and {@code chart.png}.
  *
  * <pre>
  * java -jar benchmarks/harness/target/benchmarks.jar [--quick | --full | --smoke] [--servers a,b]
  *      [--out DIR] [--benchmarks-dir DIR] [--no-jmh] [--no-load] [--jfr]
- *      [--scenarios standard,topics] [--topic-sizes 1000x100@1000,10000x1000@1000]
+ *      [--scenarios standard,dead-clients,topics] [--topic-sizes 1000x100@1000,10000x1000@1000]
  *      [--topic-publish http,batched] [--sizes 1000,10000] [--sample-jetty-jar FILE]
  * </pre>
  *
@@ -64,13 +65,17 @@ public final class Harness {
 			options = options.withFlightRecording();
 		}
 		List<String> scenarios = Arrays.asList(value(arguments, "--scenarios", "standard").split(","));
+		boolean standard = scenarios.contains("standard");
+		if (!standard && scenarios.contains("dead-clients")) {
+			options = options.onlyDeadClients();
+		}
 		String topicSizes = value(arguments, "--topic-sizes");
 		List<TopicRun.Size> sizes = (topicSizes != null)
 				? Arrays.stream(topicSizes.split(",")).map(TopicRun.Size::parse).toList() : TopicRun.sizes(mode);
 		List<TopicRun.Publishing> publishing = TopicRun.Publishing
 			.parse(value(arguments, "--topic-publish", "http,batched"));
 		RunReport report = run(options, !arguments.contains("--no-jmh"),
-				!arguments.contains("--no-load") && scenarios.contains("standard"),
+				!arguments.contains("--no-load") && (standard || scenarios.contains("dead-clients")),
 				scenarios.contains("topics") ? sizes : List.of(), publishing);
 		System.out.println();
 		System.out.println(MarkdownReport.render(report));
@@ -119,7 +124,7 @@ public final class Harness {
 			notes.addAll(topics.notes());
 		}
 		RunReport report = new RunReport(options.mode(), started, Machine.current(), jmhResults, run.idle(),
-				loadResults, notes);
+				loadResults, run.deadClients(), notes);
 		Files.writeString(options.out().resolve("results.json"), Json.write(report));
 		Files.writeString(options.out().resolve("results.md"), MarkdownReport.render(report));
 		Chart.write(report.load(), options.out().resolve("chart.png"));

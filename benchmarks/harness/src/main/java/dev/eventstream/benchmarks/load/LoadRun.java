@@ -21,11 +21,26 @@ final class LoadRun {
 
 	private static final int READERS = 2;
 
+	// How long the dead-clients scenario watches the server's count after the second
+	// broadcast.
+	private static final Duration DEAD_CLIENTS_WAIT = Duration.ofSeconds(15);
+
+	private static final String CONNECTIONS_PATH = "/bench/connections";
+
+	private static final Duration POLL = Duration.ofMillis(20);
+
+	// How long the dead-clients scenario's streams stay idle, once each received an
+	// event,
+	// before their clients close: they went away after a quiet while, as clients do.
+	private static final Duration IDLE_BEFORE_CLOSE = Duration.ofSeconds(2);
+
 	private final RunOptions options;
 
 	private final List<IdleResult> idle = new ArrayList<>();
 
 	private final List<LoadResult> load = new ArrayList<>();
+
+	private final List<DeadClientsResult> deadClients = new ArrayList<>();
 
 	private final List<String> notes = new ArrayList<>();
 
@@ -41,6 +56,10 @@ final class LoadRun {
 
 	List<LoadResult> load() {
 		return this.load;
+	}
+
+	List<DeadClientsResult> deadClients() {
+		return this.deadClients;
 	}
 
 	List<String> notes() {
@@ -89,9 +108,8 @@ final class LoadRun {
 			for (int size : sizes) {
 				List<ClientStream> streams = session.idle(size, baselineHeap);
 				session.load("broadcast-64B", streams, 64, 50, this.options.broadcast());
-				// The small buffers change buffers, not the broadcast path; the sample
-				// app
-				// shows that its defaults hold the streams.
+				// The small buffers change buffers, not the broadcast path; the
+				// sample app shows that its defaults hold the streams.
 				if (kind.runsEveryScenario()) {
 					session.load("broadcast-4KiB", streams, 4096, 50, this.options.largeBroadcast());
 				}
@@ -106,6 +124,10 @@ final class LoadRun {
 			}
 			if (kind.runsEveryScenario() && this.options.slowClients() > 0) {
 				session.slowConsumers();
+			}
+			if (kind.countsStreams() && this.options.deadClients() > 0) {
+				session.deadClients(Duration.ZERO);
+				session.deadClients(Duration.ofSeconds(1));
 			}
 			if (this.options.flightRecording() && kind.recordsFlight()) {
 				server.stopFlightRecording();
@@ -349,6 +371,105 @@ final class LoadRun {
 			int count = (int) Math.round(50 * LoadRun.this.options.slow().toNanos() / 1e9);
 			run("slow-consumer", streams, 4096, 50, count, LoadRun.this.options.slow().plusSeconds(1), slow);
 			this.generator.closeAll();
+		}
+
+		/**
+		 * Opens streams, closes every client socket once each stream received an event
+		 * and stayed idle for a while, then publishes two broadcasts, the given pause
+		 * apart, and watches the server's count of open streams: a server that does not
+		 * watch its streams' sockets for reads finds a client gone only by a write that
+		 * fails, and the first write after the close usually succeeds.
+		 */
+		void deadClients(Duration pause) throws IOException, InterruptedException {
+			int size = LoadRun.this.options.deadClients();
+			String scenario = pause.isZero() ? "back-to-back" : pause.toSeconds() + " s apart";
+			String label = this.kind.label() + " dead-clients " + scenario;
+			// Streams closed by earlier phases may still be counted: broadcasts find
+			// them.
+			if (!releaseEarlierStreams()) {
+				note(label + " skipped: the server still counted " + count() + " streams of earlier phases");
+				return;
+			}
+			List<ClientStream> streams = this.generator
+				.connect(size, LoadRun.this.options.connectRate(), 0, Duration.ofSeconds(30))
+				.streams();
+			if (!ready(streams)) {
+				note(label + ": not every one of " + size + " streams received the first event within 60 s");
+			}
+			int before = count();
+			TimeUnit.NANOSECONDS.sleep(IDLE_BEFORE_CLOSE.toNanos());
+			this.generator.closeAll();
+			Phase phase = nextPhase(2);
+			Duration cpuBefore = this.server.cpuTime();
+			String failure = "";
+			int atSecond = -1;
+			if (this.publisher.publishOne(phase, 0, 64, Duration.ofSeconds(30)) / 100 != 2) {
+				failure = "first broadcast failed";
+			}
+			if (!pause.isZero()) {
+				TimeUnit.NANOSECONDS.sleep(pause.toNanos());
+				atSecond = count();
+			}
+			if (this.publisher.publishOne(phase, 1, 64, Duration.ofSeconds(30)) / 100 != 2) {
+				failure = "second broadcast failed";
+			}
+			long second = System.nanoTime();
+			long oneSecondAfter = second + TimeUnit.SECONDS.toNanos(1);
+			long deadline = second + DEAD_CLIENTS_WAIT.toNanos();
+			int afterOneSecond = -1;
+			long releasedAt = -1;
+			int count;
+			for (;;) {
+				long now = System.nanoTime();
+				if (afterOneSecond < 0 && now < oneSecondAfter && now + POLL.toNanos() > oneSecondAfter) {
+					// Read the count one second after, not up to a poll interval later.
+					TimeUnit.NANOSECONDS.sleep(oneSecondAfter - now);
+					now = System.nanoTime();
+				}
+				count = count();
+				if (afterOneSecond < 0 && now >= oneSecondAfter) {
+					afterOneSecond = count;
+				}
+				if (count == 0) {
+					releasedAt = System.nanoTime();
+					break;
+				}
+				if (now > deadline) {
+					break;
+				}
+				TimeUnit.NANOSECONDS.sleep(POLL.toNanos());
+			}
+			if (afterOneSecond < 0) {
+				afterOneSecond = count; // released within the second
+			}
+			Duration cpu = this.server.cpuTime().minus(cpuBefore);
+			DeadClientsResult result = new DeadClientsResult(this.kind.label(), scenario, size, before, atSecond,
+					afterOneSecond, (releasedAt < 0) ? -1 : (releasedAt - second) / 1e6, count,
+					DEAD_CLIENTS_WAIT.toMillis(), cpu.toNanos() / 1e9, failure);
+			log(String.valueOf(result));
+			LoadRun.this.deadClients.add(result);
+		}
+
+		/**
+		 * Publishes an event every half second until the server counts no open stream;
+		 * gives up after 30 s.
+		 */
+		private boolean releaseEarlierStreams() throws IOException, InterruptedException {
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			Phase phase = nextPhase(60);
+			for (int i = 0; count() > 0; i++) {
+				if (System.nanoTime() > deadline || i >= phase.capacity) {
+					return false;
+				}
+				this.publisher.publishOne(phase, i, 64, Duration.ofSeconds(30));
+				TimeUnit.MILLISECONDS.sleep(500);
+			}
+			return true;
+		}
+
+		/** Returns the number of streams the server counts as open. */
+		private int count() throws IOException {
+			return Integer.parseInt(this.publisher.get(CONNECTIONS_PATH, Duration.ofSeconds(30)).trim());
 		}
 
 		private LoadResult run(String scenario, List<ClientStream> streams, int payloadBytes, double rate, int count,

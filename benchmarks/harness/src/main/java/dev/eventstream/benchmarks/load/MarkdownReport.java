@@ -3,8 +3,8 @@ package dev.eventstream.benchmarks.load;
 import java.util.Locale;
 
 /**
- * Renders a run as Markdown tables: idle streams, load phases, JMH, the machine and the
- * notes.
+ * Renders a run as Markdown tables: idle streams, load phases, dead clients, JMH, the
+ * machine and the notes.
  */
 final class MarkdownReport {
 
@@ -58,6 +58,18 @@ final class MarkdownReport {
 						f1(r.p50Millis()) + " / " + f1(r.p90Millis()) + " / " + f1(r.p99Millis()) + " / "
 								+ f0(r.maxMillis()),
 						f0(r.deliveredPerSecond()), f1(r.cpuMicrosPerEvent()), n(r.threads()), r.note()));
+			}
+			md.append('\n');
+		}
+		if (!report.deadClients().isEmpty()) {
+			md.append(
+					"| server | dead clients | streams | counted before the close | counted at the 2nd broadcast | counted 1 s after the 2nd | all released after (ms) | left at the end of the wait | server CPU (s) | note |\n");
+			md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n");
+			for (DeadClientsResult r : report.deadClients()) {
+				md.append(row(r.server(), r.scenario(), n(r.streams()), n(r.countedBefore()),
+						(r.countedAtSecond() < 0) ? "–" : n(r.countedAtSecond()), n(r.countedAfter1s()),
+						(r.releasedMillis() < 0) ? "not within " + f0(r.waitMillis()) : f0(r.releasedMillis()),
+						n(r.left()), f1(r.cpuSeconds()), r.note()));
 			}
 			md.append('\n');
 		}

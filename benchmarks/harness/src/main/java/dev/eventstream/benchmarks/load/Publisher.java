@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * Publishes events with {@code POST /events} over one keep-alive HTTP/1.1 connection,
  * waiting for each answer before the next request, at a given rate or as fast as
  * possible. The body is the data as text, or for the sample app {@code {"data": TEXT}}.
+ * Over the same connection, it also reads what a server answers to a {@code GET}.
  */
 final class Publisher implements AutoCloseable {
 
@@ -91,6 +92,26 @@ final class Publisher implements AutoCloseable {
 		return post(phase.data(index, payloadBytes), timeout);
 	}
 
+	/**
+	 * Sends {@code GET} for the path over the same connection and returns the answer's
+	 * body.
+	 * @throws IOException if the connection fails or the answer is not 2xx
+	 */
+	String get(String path, Duration timeout) throws IOException {
+		Connection connection = connection(timeout);
+		String head = "GET " + path + " HTTP/1.1\r\nHost: " + this.server.getHostString() + ":" + this.server.getPort()
+				+ "\r\n\r\n";
+		OutputStream out = connection.out();
+		out.write(head.getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		int status = readResponse(connection.in(), body);
+		if (status / 100 != 2) {
+			throw new IOException("GET " + path + " answered " + status);
+		}
+		return body.toString(StandardCharsets.UTF_8);
+	}
+
 	/** Posts one body and returns the status, once the whole answer was read. */
 	int post(String data, Duration timeout) throws IOException {
 		if (this.json) {
@@ -119,6 +140,17 @@ final class Publisher implements AutoCloseable {
 	private int exchange(String path, String contentType, String data, Duration timeout, @Nullable OutputStream answer)
 			throws IOException {
 		byte[] body = data.getBytes(StandardCharsets.UTF_8);
+		Connection connection = connection(timeout);
+		String head = "POST " + path + " HTTP/1.1\r\nHost: " + this.server.getHostString() + ":" + this.server.getPort()
+				+ "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n";
+		OutputStream out = connection.out();
+		out.write(head.getBytes(StandardCharsets.US_ASCII));
+		out.write(body);
+		out.flush();
+		return readResponse(connection.in(), answer);
+	}
+
+	private Connection connection(Duration timeout) throws IOException {
 		Connection connection = this.connection;
 		if (connection == null) {
 			Socket socket = new Socket();
@@ -129,13 +161,7 @@ final class Publisher implements AutoCloseable {
 			this.connection = connection;
 		}
 		connection.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-		String head = "POST " + path + " HTTP/1.1\r\nHost: " + this.server.getHostString() + ":" + this.server.getPort()
-				+ "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n";
-		OutputStream out = connection.out();
-		out.write(head.getBytes(StandardCharsets.US_ASCII));
-		out.write(body);
-		out.flush();
-		return readResponse(connection.in(), answer);
+		return connection;
 	}
 
 	private int readResponse(InputStream in, @Nullable OutputStream answer) throws IOException {

@@ -11,8 +11,9 @@ import java.util.List;
  * @param jmh the JMH results
  * @param idle idle streams per server and size
  * @param load every load phase per server
+ * @param deadClients the release of streams whose clients closed, per server
  * @param notes what did not go as asked
  */
 record RunReport(String mode, String started, Machine machine, List<JmhResult> jmh, List<IdleResult> idle,
-		List<LoadResult> load, List<String> notes) {
+		List<LoadResult> load, List<DeadClientsResult> deadClients, List<String> notes) {
 }

@@ -112,6 +112,16 @@ enum ServerKind {
 		return this == STARTER || this == STARTER_JETTY || this == SERVLET || this == SERVLET_JETTY;
 	}
 
+	/**
+	 * Whether the dead-clients scenario runs against this server: it answers
+	 * {@code GET /bench/connections} with its count of open streams. Not the
+	 * small-buffers variant (the connector setting does not change how streams are
+	 * released), nor the Redis cluster.
+	 */
+	boolean countsStreams() {
+		return this != STARTER_SMALL_BUFFERS && this != STARTER_REDIS_CLUSTER;
+	}
+
 	static ServerKind of(String label) {
 		for (ServerKind kind : values()) {
 			if (kind.label.equals(label) || kind.name().equalsIgnoreCase(label)) {

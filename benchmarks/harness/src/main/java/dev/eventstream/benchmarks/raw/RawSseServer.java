@@ -20,8 +20,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The practical limit: one thread and one selector, the broadcast encoded once as a chunk
  * of an event-stream frame and written as is to every socket. No framework, no queue
- * unless a socket is full. Serves {@code GET /events?user=} and {@code POST /events} (the
- * body is the data) on 127.0.0.1.
+ * unless a socket is full. Serves {@code GET /events?user=}, {@code POST /events} (the
+ * body is the data) and {@code GET /bench/connections} (the count of open streams) on
+ * 127.0.0.1.
  *
  * @since 0.1.0
  */
@@ -164,6 +165,17 @@ public final class RawSseServer {
 			int next = bodyStart + length;
 			in.flip();
 			in.position(next);
+			in.compact();
+			return in.position() > 0;
+		}
+		if (head.startsWith("GET /bench/connections")) {
+			byte[] count = Integer.toString(this.streams.size()).getBytes(StandardCharsets.US_ASCII);
+			connection.send(ByteBuffer
+				.wrap(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + count.length + "\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII)));
+			connection.send(ByteBuffer.wrap(count));
+			in.flip();
+			in.position(bodyStart);
 			in.compact();
 			return in.position() > 0;
 		}

@@ -64,9 +64,40 @@ class HarnessSmokeTests {
 			assertThat(load.cpuSeconds()).isNotNegative();
 		});
 		assertThat(report.load().get(4).slowClients()).isEqualTo(2);
+		assertThat(report.deadClients()).extracting(DeadClientsResult::scenario)
+			.containsExactly("back-to-back", "1 s apart");
+		assertThat(report.deadClients()).allSatisfy((dead) -> {
+			assertThat(dead.countedBefore()).isEqualTo(20);
+			assertThat(dead.left()).isZero();
+		});
 		assertThat(Files.readString(this.out.resolve("results.json"))).contains("\"scenario\": \"slow-consumer\"");
 		assertThat(Files.readString(this.out.resolve("results.md"))).contains("| raw-nio | burst |");
 		assertThat(Files.size(this.out.resolve("chart.png"))).isPositive();
+	}
+
+	@Test
+	void deadClientsScenarioWatchesTheStarterReleaseStreamsWhoseClientsClosed() throws Exception {
+		RunOptions options = RunOptions.smoke(List.of(ServerKind.STARTER), Harness.defaultBenchmarksDir(), this.out)
+			.onlyDeadClients();
+
+		RunReport report = Harness.run(options, false, true);
+
+		assertThat(report.notes()).isEmpty();
+		assertThat(report.idle()).isEmpty();
+		assertThat(report.load()).isEmpty();
+		assertThat(report.deadClients()).extracting(DeadClientsResult::scenario)
+			.containsExactly("back-to-back", "1 s apart");
+		assertThat(report.deadClients()).allSatisfy((dead) -> {
+			assertThat(dead.server()).isEqualTo("starter");
+			assertThat(dead.streams()).isEqualTo(20);
+			assertThat(dead.countedBefore()).isEqualTo(20);
+			assertThat(dead.releasedMillis()).isNotNegative();
+			assertThat(dead.left()).isZero();
+			assertThat(dead.note()).isEmpty();
+		});
+		assertThat(report.deadClients().get(1).countedAtSecond()).isBetween(0, 20);
+		assertThat(Files.readString(this.out.resolve("results.json"))).contains("\"scenario\": \"1 s apart\"");
+		assertThat(Files.readString(this.out.resolve("results.md"))).contains("| starter | back-to-back | 20 | 20 |");
 	}
 
 	@Test
@@ -195,6 +226,7 @@ class HarnessSmokeTests {
 			PhaseStats stats = generator.collect(5);
 			assertThat(stats.received).isEqualTo(50);
 			assertThat(stats.lost + stats.duplicated + stats.outOfOrder).isZero();
+			assertThat(publisher.get("/bench/connections", Duration.ofSeconds(10)).trim()).isEqualTo("10");
 			assertThat(server.cpuTime()).isPositive();
 			assertThat(server.threads()).isPositive();
 		}

@@ -14,7 +14,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * The usual hand-written broadcaster: a concurrent set of emitters, and a loop that sends
- * to each.
+ * to each. {@code GET /bench/connections} answers how many emitters the set holds.
  */
 @RestController
 class EventsController {
@@ -42,6 +42,11 @@ class EventsController {
 			}
 		}
 		return ResponseEntity.accepted().build();
+	}
+
+	@GetMapping("/bench/connections")
+	int connections() {
+		return this.emitters.size();
 	}
 
 }

@@ -17,7 +17,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The benchmark API on the starter: a stream per user (following the {@code topic}
- * parameters, if any), and a broadcast of the request body as data.
+ * parameters, if any), a broadcast of the request body as data, and the count of open
+ * streams.
  */
 @RestController
 class EventsController {
@@ -40,6 +41,11 @@ class EventsController {
 	ResponseEntity<Void> broadcast(@RequestBody String data) {
 		this.server.broadcast(SseEvent.of(data));
 		return ResponseEntity.accepted().build();
+	}
+
+	@GetMapping("/bench/connections")
+	int connections() {
+		return this.server.connectionCount();
 	}
 
 }

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The usual reactive broadcaster: one multicast sink, every client subscribes to it.
+ * {@code GET /bench/connections} answers how many subscribers the sink has.
  */
 @RestController
 class EventsController {
@@ -32,6 +33,11 @@ class EventsController {
 	Mono<ResponseEntity<Void>> broadcast(@RequestBody String data) {
 		this.sink.tryEmitNext(ServerSentEvent.builder(data).build());
 		return Mono.just(ResponseEntity.accepted().build());
+	}
+
+	@GetMapping("/bench/connections")
+	Mono<Integer> connections() {
+		return Mono.fromSupplier(this.sink::currentSubscriberCount);
 	}
 
 }
