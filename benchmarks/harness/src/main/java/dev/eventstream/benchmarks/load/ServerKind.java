@@ -119,7 +119,7 @@ enum ServerKind {
 	 * released), nor the Redis cluster.
 	 */
 	boolean countsStreams() {
-		return this != STARTER_SMALL_BUFFERS && this != STARTER_REDIS_CLUSTER;
+		return this != STARTER_SMALL_BUFFERS && this != STARTER_REDIS_CLUSTER && !publishesJson();
 	}
 
 	static ServerKind of(String label) {

@@ -32,6 +32,10 @@ final class EventsServlet extends HttpServlet {
 		response.getOutputStream().setWriteListener(stream);
 	}
 
+	int connections() {
+		return this.streams.size();
+	}
+
 	@Override
 	protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		String data = new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

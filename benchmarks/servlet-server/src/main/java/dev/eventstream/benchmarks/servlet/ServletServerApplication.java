@@ -1,5 +1,11 @@
 package dev.eventstream.benchmarks.servlet;
 
+import java.io.IOException;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -24,11 +30,30 @@ public class ServletServerApplication {
 	}
 
 	@Bean
-	ServletRegistrationBean<EventsServlet> eventsServlet() {
-		ServletRegistrationBean<EventsServlet> registration = new ServletRegistrationBean<>(new EventsServlet(),
-				"/events");
+	EventsServlet eventsServlet() {
+		return new EventsServlet();
+	}
+
+	@Bean
+	ServletRegistrationBean<EventsServlet> eventsServletRegistration(EventsServlet events) {
+		ServletRegistrationBean<EventsServlet> registration = new ServletRegistrationBean<>(events, "/events");
 		registration.setAsyncSupported(true);
 		return registration;
+	}
+
+	/** {@code GET /bench/connections}: the number of open streams, for the harness. */
+	@Bean
+	ServletRegistrationBean<HttpServlet> connectionsServlet(EventsServlet events) {
+		HttpServlet servlet = new HttpServlet() {
+
+			@Override
+			protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+				response.setContentType("text/plain");
+				response.getWriter().print(events.connections());
+			}
+
+		};
+		return new ServletRegistrationBean<>(servlet, "/bench/connections");
 	}
 
 }
