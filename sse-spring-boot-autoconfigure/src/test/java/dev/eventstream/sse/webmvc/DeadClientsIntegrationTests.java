@@ -55,13 +55,7 @@ class DeadClientsIntegrationTests {
 
 	@Test
 	void twoBroadcastsReleaseClientsThatClosed() {
-		List<LoopbackClient.Stream> streams = IntStream.range(0, CLIENTS)
-			.mapToObj((i) -> this.client.open("/rest/events?user=dead" + i))
-			.toList();
-		for (LoopbackClient.Stream stream : streams) {
-			assertThat(stream.awaitStarted()).isEqualTo(200);
-		}
-		assertThat(this.server.connectionCount()).isEqualTo(CLIENTS);
+		List<LoopbackClient.Stream> streams = openStreams("dead");
 		long closedBefore = this.server.closedConnections(CloseReason.CLIENT);
 		streams.forEach(LoopbackClient.Stream::close);
 		this.client.awaitSelection();
@@ -84,13 +78,7 @@ class DeadClientsIntegrationTests {
 
 	@Test
 	void twoBroadcastsBackToBackReleaseClientsThatClosedAfterAQuietWhile() {
-		List<LoopbackClient.Stream> streams = IntStream.range(0, CLIENTS)
-			.mapToObj((i) -> this.client.open("/rest/events?user=quiet" + i))
-			.toList();
-		for (LoopbackClient.Stream stream : streams) {
-			assertThat(stream.awaitStarted()).isEqualTo(200);
-		}
-		assertThat(this.server.connectionCount()).isEqualTo(CLIENTS);
+		List<LoopbackClient.Stream> streams = openStreams("quiet");
 		await().during(QUIET)
 			.atMost(QUIET.plus(RELEASED_WITHIN))
 			.until(() -> streams.stream().noneMatch(LoopbackClient.Stream::ended));
@@ -104,6 +92,18 @@ class DeadClientsIntegrationTests {
 		logger.info(CLIENTS + " dead clients, two broadcasts back to back: all released "
 				+ (System.nanoTime() - first) / 1_000_000 + " ms after the first");
 		assertThat(this.server.closedConnections(CloseReason.CLIENT) - closedBefore).isEqualTo(CLIENTS);
+	}
+
+	/** Opens {@link #CLIENTS} streams, one per user of the given prefix, all started. */
+	private List<LoopbackClient.Stream> openStreams(String userPrefix) {
+		List<LoopbackClient.Stream> streams = IntStream.range(0, CLIENTS)
+			.mapToObj((i) -> this.client.open("/rest/events?user=" + userPrefix + i))
+			.toList();
+		for (LoopbackClient.Stream stream : streams) {
+			assertThat(stream.awaitStarted()).isEqualTo(200);
+		}
+		assertThat(this.server.connectionCount()).isEqualTo(CLIENTS);
+		return streams;
 	}
 
 	private int queuedFrames() {
