@@ -14,6 +14,7 @@ import dev.eventstream.sse.server.EventIdGenerator;
 import dev.eventstream.sse.server.InMemoryEventHistory;
 import dev.eventstream.sse.server.SseServer;
 import dev.eventstream.sse.server.TopicAuthorizer;
+import dev.eventstream.sse.server.transport.NeverWritableConnection;
 import dev.eventstream.sse.server.transport.SseConnection;
 import dev.eventstream.sse.webmvc.SseStreamReturnValueHandler;
 import org.junit.jupiter.api.Test;
@@ -104,8 +105,8 @@ class SseAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(TopicAuthorizerConfiguration.class).run((context) -> {
 			@SuppressWarnings("unchecked")
 			SseServer<String> server = context.getBean(SseServer.class);
-			assertThatExceptionOfType(ConnectionRefusedException.class)
-				.isThrownBy(() -> server.connect("alice", null, List.of("secret")).open(new NoConnection(), null))
+			assertThatExceptionOfType(ConnectionRefusedException.class).isThrownBy(
+					() -> server.connect("alice", null, List.of("secret")).open(new NeverWritableConnection(), null))
 				.satisfies(
 						(ex) -> assertThat(ex.reason()).isEqualTo(ConnectionRefusedException.Reason.TOPIC_FORBIDDEN));
 			assertThat(server.connectionCount()).isZero();
@@ -358,28 +359,6 @@ class SseAutoConfigurationTests {
 		@Override
 		public void write(byte[] frame) {
 			this.text.append(new String(frame, StandardCharsets.UTF_8));
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
-
-	}
-
-	/** A transport's connection that is never written to. */
-	static final class NoConnection implements SseConnection {
-
-		@Override
-		public boolean isReady() {
-			return false;
-		}
-
-		@Override
-		public void write(byte[] frame) {
 		}
 
 		@Override

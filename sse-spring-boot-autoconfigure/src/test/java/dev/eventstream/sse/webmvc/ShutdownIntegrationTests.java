@@ -28,7 +28,7 @@ import dev.eventstream.sse.server.CloseReason;
 import dev.eventstream.sse.server.EventHistory;
 import dev.eventstream.sse.server.InMemoryEventHistory;
 import dev.eventstream.sse.server.ServerClosedException;
-import dev.eventstream.sse.server.transport.SseConnection;
+import dev.eventstream.sse.server.transport.NeverWritableConnection;
 import dev.eventstream.sse.server.transport.StreamEndpoint;
 import dev.eventstream.sse.server.SseServer;
 import org.apache.commons.logging.Log;
@@ -120,7 +120,7 @@ class ShutdownIntegrationTests {
 		// A stream that never becomes writable holds SseServer.close() until it is
 		// released, so the web
 		// server keeps accepting requests for as long as the test needs.
-		StreamEndpoint holder = server.connect("holder", null).open(new UnwritableConnection(), null);
+		StreamEndpoint holder = server.connect("holder", null).open(new NeverWritableConnection(), null);
 		this.holder = holder;
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
 		await().atMost(WAIT).until(() -> !server.isRunning());
@@ -292,28 +292,6 @@ class ShutdownIntegrationTests {
 		final List<String> ids = new ArrayList<>();
 
 		@Nullable RuntimeException failure;
-
-	}
-
-	/** A connection whose client never reads: the transport never calls back. */
-	static class UnwritableConnection implements SseConnection {
-
-		@Override
-		public boolean isReady() {
-			return false;
-		}
-
-		@Override
-		public void write(byte[] frame) {
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
 
 	}
 

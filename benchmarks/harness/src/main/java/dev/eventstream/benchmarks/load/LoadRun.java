@@ -314,17 +314,8 @@ final class LoadRun {
 		 * up after a minute.
 		 */
 		boolean ready(List<ClientStream> streams) throws IOException {
-			Phase phase = nextPhase(120);
-			this.generator.begin(phase);
-			for (int i = 0; i < phase.capacity; i++) {
-				if (this.publisher.publishOne(phase, i, 64, Duration.ofSeconds(60)) / 100 != 2) {
-					return false;
-				}
-				if (this.generator.awaitDelivery(streams, 1, Duration.ofMillis(500))) {
-					return true;
-				}
-			}
-			return false;
+			return this.publisher.publishUntilEveryStreamHasOne(nextPhase(120), this.generator, streams,
+					Duration.ofMillis(500));
 		}
 
 		LoadResult load(String scenario, List<ClientStream> streams, int payloadBytes, double rate, Duration duration)

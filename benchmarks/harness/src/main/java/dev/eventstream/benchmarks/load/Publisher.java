@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
@@ -90,6 +91,25 @@ final class Publisher implements AutoCloseable {
 	int publishOne(Phase phase, int index, int payloadBytes, Duration timeout) throws IOException {
 		phase.publishedNanos.set(index, System.nanoTime());
 		return post(phase.data(index, payloadBytes), timeout);
+	}
+
+	/**
+	 * Publishes the phase's 64-byte events one by one until every stream received one, so
+	 * that the server has registered every stream; returns whether that happened within
+	 * the phase's capacity (and every answer was 2xx).
+	 */
+	boolean publishUntilEveryStreamHasOne(Phase phase, LoadGenerator generator, List<ClientStream> streams,
+			Duration waitPerEvent) throws IOException {
+		generator.begin(phase);
+		for (int i = 0; i < phase.capacity; i++) {
+			if (publishOne(phase, i, 64, Duration.ofSeconds(60)) / 100 != 2) {
+				return false;
+			}
+			if (generator.awaitDelivery(streams, 1, waitPerEvent)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

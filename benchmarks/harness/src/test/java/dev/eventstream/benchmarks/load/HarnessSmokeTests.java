@@ -1,6 +1,5 @@
 package dev.eventstream.benchmarks.load;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -158,7 +157,9 @@ class HarnessSmokeTests {
 			List<ClientStream> streams = generator
 				.connect(6, 500, 0, Duration.ofSeconds(10), (i) -> "&topic=t" + (i % 3))
 				.streams();
-			assertThat(registered(generator, publisher, streams)).isTrue();
+			assertThat(publisher.publishUntilEveryStreamHasOne(new Phase(1_000, 40), generator, streams,
+					Duration.ofMillis(250)))
+				.isTrue();
 			Map<ClientStream, BitSet> expected = new IdentityHashMap<>();
 			for (int i = 0; i < streams.size(); i++) {
 				int topic = i % 3;
@@ -203,7 +204,9 @@ class HarnessSmokeTests {
 				LoadGenerator generator = new LoadGenerator(server.address(), 1);
 				Publisher publisher = new Publisher(server.address(), kind.publishesJson())) {
 			List<ClientStream> streams = generator.connect(10, 500, 0, Duration.ofSeconds(10)).streams();
-			assertThat(registered(generator, publisher, streams)).isTrue();
+			assertThat(publisher.publishUntilEveryStreamHasOne(new Phase(1_000, 40), generator, streams,
+					Duration.ofMillis(250)))
+				.isTrue();
 
 			Phase phase = new Phase(2_000, 5);
 			generator.begin(phase);
@@ -219,23 +222,6 @@ class HarnessSmokeTests {
 			assertThat(server.cpuTime()).isPositive();
 			assertThat(server.threads()).isPositive();
 		}
-	}
-
-	/**
-	 * Publishes events until every stream received one, so that the server registered
-	 * every stream; returns whether that happened within 40 events.
-	 */
-	private static boolean registered(LoadGenerator generator, Publisher publisher, List<ClientStream> streams)
-			throws IOException {
-		Phase registering = new Phase(1_000, 40);
-		generator.begin(registering);
-		for (int i = 0; i < registering.capacity; i++) {
-			publisher.publishOne(registering, i, 64, Duration.ofSeconds(10));
-			if (generator.awaitDelivery(streams, 1, Duration.ofMillis(250))) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 import dev.eventstream.sse.actuate.SseEndpoint;
 import dev.eventstream.sse.autoconfigure.SseAutoConfiguration;
 import dev.eventstream.sse.server.SseServer;
-import dev.eventstream.sse.server.transport.SseConnection;
+import dev.eventstream.sse.server.transport.NeverWritableConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -35,8 +35,8 @@ class SseEndpointAutoConfigurationTests {
 			.run((context) -> {
 				@SuppressWarnings("unchecked")
 				SseServer<String> server = context.getBean(SseServer.class);
-				server.connect("alice", null, List.of("room-1", "room-2")).open(new IdleConnection(), null);
-				server.connect("bob", null, List.of("room-1")).open(new IdleConnection(), null);
+				server.connect("alice", null, List.of("room-1", "room-2")).open(new NeverWritableConnection(), null);
+				server.connect("bob", null, List.of("room-1")).open(new NeverWritableConnection(), null);
 				SseEndpoint.SseServerDescriptor descriptor = context.getBean(SseEndpoint.class).server();
 				assertThat(descriptor.open()).isTrue();
 				assertThat(descriptor.connections()).isEqualTo(2);
@@ -56,31 +56,6 @@ class SseEndpointAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=sse")
 			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(SseEndpoint.class));
-	}
-
-	/**
-	 * A connection that never becomes writable: the stream stays registered and writes
-	 * nothing.
-	 */
-	static final class IdleConnection implements SseConnection {
-
-		@Override
-		public boolean isReady() {
-			return false;
-		}
-
-		@Override
-		public void write(byte[] frame) {
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)
