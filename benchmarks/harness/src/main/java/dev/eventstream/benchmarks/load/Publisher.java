@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
@@ -24,11 +25,16 @@ import org.jspecify.annotations.Nullable;
  */
 final class Publisher implements AutoCloseable {
 
+	private static final long IDLE_RECONNECT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
 	private final InetSocketAddress server;
 
 	private final boolean json;
 
 	private @Nullable Connection connection;
+
+	// When the connection last carried an exchange, as System.nanoTime().
+	private long lastUsedNanos;
 
 	Publisher(InetSocketAddress server) {
 		this(server, false);
@@ -126,6 +132,7 @@ final class Publisher implements AutoCloseable {
 		out.flush();
 		ByteArrayOutputStream body = new ByteArrayOutputStream();
 		int status = readResponse(connection.in(), body);
+		this.lastUsedNanos = System.nanoTime();
 		if (status / 100 != 2) {
 			throw new IOException("GET " + path + " answered " + status);
 		}
@@ -167,10 +174,21 @@ final class Publisher implements AutoCloseable {
 		out.write(head.getBytes(StandardCharsets.US_ASCII));
 		out.write(body);
 		out.flush();
-		return readResponse(connection.in(), answer);
+		int status = readResponse(connection.in(), answer);
+		this.lastUsedNanos = System.nanoTime();
+		return status;
 	}
 
+	/**
+	 * Returns the keep-alive connection, or a new one: also when the last one was idle
+	 * for a while, as between the sizes of a run, since a server closes an idle
+	 * keep-alive connection after its own timeout (20 s to a minute) and the next POST
+	 * would fail on it.
+	 */
 	private Connection connection(Duration timeout) throws IOException {
+		if (this.connection != null && System.nanoTime() - this.lastUsedNanos > IDLE_RECONNECT_NANOS) {
+			disconnect();
+		}
 		Connection connection = this.connection;
 		if (connection == null) {
 			Socket socket = new Socket();
