@@ -78,11 +78,9 @@ class SharedEventSourceBrowserIntegrationTests {
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary("/usr/bin/chromium");
 		// Background tabs keep their timers: the tabs of a test are all in the background
-		// but one. A page
-		// that a tab leaves is unloaded at once, as on a reload, rather than frozen in
-		// the back/forward
-		// cache, which would hold its part of the shared connection until the cache drops
-		// it.
+		// but one. A page that a tab leaves is unloaded at once, as on a reload, rather
+		// than frozen in the back/forward cache, which would hold its part of the shared
+		// connection until the cache drops it.
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
 				"--disable-sync", "--disable-background-timer-throttling", "--disable-renderer-backgrounding",

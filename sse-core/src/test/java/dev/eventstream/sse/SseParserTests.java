@@ -29,8 +29,7 @@ class SseParserTests {
 	private static final byte[] BOM = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
 
 	// Vectors after the examples of WHATWG HTML 9.2.6 "Interpreting an event stream";
-	// written with LF
-	// and run with each line ending.
+	// written with LF and run with each line ending.
 
 	static Stream<Arguments> specExamples() {
 		List<Vector> vectors = List.of(new Vector("three data lines make one event", """

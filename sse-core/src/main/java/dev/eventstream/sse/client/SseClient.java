@@ -367,8 +367,7 @@ public final class SseClient implements AutoCloseable {
 		notifyListeners((listener) -> listener.onStateChange(ReadyState.CONNECTING));
 		notifyListeners((listener) -> listener.onReconnecting(delay, cause));
 		// Scheduled only after the listeners heard of the drop, so that they never hear
-		// of the next
-		// connection first, even with a zero delay.
+		// of the next connection first, even with a zero delay.
 		RejectedExecutionException refused = null;
 		synchronized (this.lock) {
 			if (next == this.generation && this.state != ReadyState.CLOSED) {

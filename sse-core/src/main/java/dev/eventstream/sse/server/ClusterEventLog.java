@@ -24,8 +24,7 @@ final class ClusterEventLog<T> implements EventLog<T> {
 	private static final System.Logger logger = System.getLogger(ClusterEventLog.class.getName());
 
 	// How long a reconnecting client waits for this server to read, from the cluster's
-	// log, the event it
-	// last received from another server.
+	// log, the event it last received from another server.
 	private static final Duration CATCH_UP = Duration.ofSeconds(2);
 
 	private final ReentrantLock publishLock;

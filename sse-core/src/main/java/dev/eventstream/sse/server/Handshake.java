@@ -56,15 +56,13 @@ final class Handshake<T> {
 			replayed = replay.frames().size();
 		}
 		// Priming: the client records the newest id without dispatching anything, so it
-		// resumes from
-		// here even if it disconnects before its first event.
+		// resumes from here even if it disconnects before its first event.
 		preamble.add(SseEncoder.encode(new SseEvent(upToId, null, null, null, null)));
 		stream.queuePreamble(preamble);
 		if (this.maxLifetimeNanos > 0) {
 			// Each stream gets 90 to 95% of the lifetime, so clients that connected
-			// together do not all
-			// reconnect at the same moment, and the tick that ends it (every twentieth)
-			// comes in time.
+			// together do not all reconnect at the same moment, and the tick that ends it
+			// (every twentieth) comes in time.
 			double factor = ThreadLocalRandom.current().nextDouble(0.9, 0.95);
 			stream.expiresAt(System.nanoTime() + (long) (this.maxLifetimeNanos * factor));
 		}

@@ -72,8 +72,8 @@ final class LocalEventLog<T> implements EventLog<T> {
 				Audience<T> audience = Audience.source(entry.getKey());
 				this.history.append(id, audience, bytes);
 				// Looked up again by id: the source may have reconnected as a new
-				// SseSource since its
-				// payload was computed, and its new connections must get the frame.
+				// SseSource since its payload was computed, and its new connections must
+				// get the frame.
 				this.registry.fanOut(id, audience, Frame.event(bytes, now), woken);
 			}
 		}

@@ -63,8 +63,7 @@ final class Registry<T> {
 		boolean[] added = new boolean[1];
 		this.sources.compute(id, (key, source) -> {
 			// Checked inside the compute, which release serializes with: a stream
-			// released before it
-			// registers must not stay registered.
+			// released before it registers must not stay registered.
 			if (!stream.isOpen()) {
 				return source;
 			}
@@ -75,8 +74,7 @@ final class Registry<T> {
 			target.add(stream);
 			created[0] = (source == null);
 			// Also inside the compute: a release of this very stream, which serializes
-			// with it, must
-			// find it counted and leave its own grace in place.
+			// with it, must find it counted and leave its own grace in place.
 			returned[0] = created[0] && this.lingering.remove(key) != null;
 			if (created[0] && !returned[0]) {
 				this.presence.sourcePresent(key, true);

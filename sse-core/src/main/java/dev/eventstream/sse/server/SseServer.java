@@ -50,22 +50,18 @@ public final class SseServer<T> implements AutoCloseable {
 	private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(3);
 
 	// The presence grace when none is set: the retry time and this, so a client that
-	// reconnects after
-	// its retry time is still within it.
+	// reconnects after its retry time is still within it.
 	private static final Duration GRACE_BEYOND_RETRY = Duration.ofSeconds(2);
 
 	// Long refusals and lifetimes are cut to this, so that deadlines stay comparable as
-	// differences of
-	// nanoTime.
+	// differences of nanoTime.
 	private static final Duration MAX_DEADLINE = Duration.ofDays(36500);
 
 	private final AtomicLongArray closedByReason = new AtomicLongArray(CloseReason.values().length);
 
 	// Held while an event gets its id, enters history and is queued, and while a
-	// connection registers
-	// and takes the newest id as the end of its replay: so every connection sees events
-	// in id order,
-	// with no gap and no duplicate.
+	// connection registers and takes the newest id as the end of its replay: so every
+	// connection sees events in id order, with no gap and no duplicate.
 	private final ReentrantLock publishLock = new ReentrantLock();
 
 	private final Object lifecycleMonitor = new Object();
@@ -432,8 +428,7 @@ public final class SseServer<T> implements AutoCloseable {
 			throw new IllegalArgumentException("'refuseFor' must not be negative");
 		}
 		// Under the lock that registration holds: no connection of the source can slip in
-		// between the
-		// refusal and the end of its streams.
+		// between the refusal and the end of its streams.
 		this.publishLock.lock();
 		try {
 			if (!refuseFor.isZero()) {

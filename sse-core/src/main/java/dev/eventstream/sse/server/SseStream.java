@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,25 +31,10 @@ public final class SseStream<T> {
 	/** Marks the end of a graceful close in the queue; compared by identity. */
 	private static final Frame END = Frame.control(new byte[0]);
 
-	// Most event frames written between two flushes: their publishing times wait in a
-	// small array
-	// until the flush, when listeners learn they were delivered.
-	private static final int MAX_UNFLUSHED_EVENTS = 16;
-
 	private static final int BUSY_WRITERS_FACTOR = 16;
 
-	// How long a stream must have had nothing to write for its next event to go out in a
-	// flush of its own (see drain()): much longer than the gap between the events of a
-	// stream that is kept busy, so a backlog never pays for it.
-	private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-	// How long a stream that flushed such an event waits before it writes more: long
-	// enough for a reset from a peer on the same host or network to arrive.
-	private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-
 	// Who drains: nobody, a writer thread (with or without more work signalled, or while
-	// it asks
-	// isReady()), or the transport's next onWritePossible; see drain().
+	// it asks isReady()), or the transport's next onWritePossible; see drain().
 	private static final int IDLE = 0;
 
 	private static final int RUNNING = 1;
@@ -90,11 +74,9 @@ public final class SseStream<T> {
 	private volatile long lastWriteNanos = System.nanoTime();
 
 	// When the stream reaches its maximum lifetime, as System.nanoTime(); set once it
-	// registers, after
-	// the scheduler thread can already see the stream. Read and expired only by that
-	// thread, which
-	// reads the volatile flag first: so it never sees the flag without the deadline
-	// written before it.
+	// registers, after the scheduler thread can already see the stream. Read and expired
+	// only by that thread, which reads the volatile flag first: so it never sees the flag
+	// without the deadline written before it.
 	private long expiresAtNanos;
 
 	private volatile boolean expires;
@@ -105,23 +87,14 @@ public final class SseStream<T> {
 
 	private boolean needsFlush = true;
 
-	// Written by the drainer only, like needsFlush; allocated at the first event when
-	// listeners observe.
-	private long @Nullable [] unflushedEvents;
+	// Used by the drainer only, like needsFlush and flushDue.
+	private final UnflushedEvents unflushedEvents;
 
-	private int unflushedCount;
+	private final ResetProbe resetProbe = new ResetProbe();
 
-	// Set when unflushedEvents is full: the next turn flushes, after isReady() allowed
-	// another call.
+	// Set when unflushedEvents is full or a probe was written: the next turn flushes,
+	// after isReady() allowed another call.
 	private boolean flushDue;
-
-	// Set, with flushDue, when the frame just written is the first after an idle period:
-	// the stream pauses after its flush. Drainer only.
-	private boolean probing;
-
-	// Until when (System.nanoTime()) a frame found to write waits, after such a flush; 0
-	// for no pause. Drainer only.
-	private long pausedUntilNanos;
 
 	SseStream(SseServer<T> server, T sourceId, @Nullable String lastEventId, Set<String> topics, int capacity) {
 		this.server = server;
@@ -129,6 +102,7 @@ public final class SseStream<T> {
 		this.lastEventId = lastEventId;
 		this.topics = topics;
 		this.capacity = capacity;
+		this.unflushedEvents = new UnflushedEvents(server.listeners());
 	}
 
 	/**
@@ -187,8 +161,8 @@ public final class SseStream<T> {
 	/** Called back by the container when writing can continue. */
 	void onWritePossible() {
 		// The transport calls back only after isReady() answered false, possibly before
-		// the drainer
-		// that asked got to record it: then it takes over from CHECKING_READY.
+		// the drainer that asked got to record it: then it takes over from
+		// CHECKING_READY.
 		if (this.state.compareAndSet(AWAITING_WRITABLE, RUNNING) || this.state.compareAndSet(CHECKING_READY, RUNNING)) {
 			drain(true);
 		}
@@ -308,8 +282,8 @@ public final class SseStream<T> {
 				}
 			}
 			else if (current == CHECKING_READY) {
-				return; // the drainer is inside isReady() and sees abortReason when it
-						// returns
+				// The drainer is inside isReady() and sees abortReason when it returns.
+				return;
 			}
 			else if (this.state.compareAndSet(current, RUNNING_MORE)) {
 				return; // the running drainer sees abortReason
@@ -343,8 +317,8 @@ public final class SseStream<T> {
 				}
 			}
 			else {
-				return false; // more work is already signalled, or the transport will
-								// call back
+				// More work is already signalled, or the transport will call back.
+				return false;
 			}
 		}
 	}
@@ -354,17 +328,9 @@ public final class SseStream<T> {
 	 * to RUNNING. Before each isReady() the state becomes CHECKING_READY, so that a false
 	 * answer hands the work to the transport's onWritePossible() without a window in
 	 * which the callback could be lost, while abort() leaves the connection alone until
-	 * isReady() returned.
-	 *
-	 * <p>
-	 * A client that closed its socket is found only by a write that fails, and the first
-	 * write after the close usually succeeds: the peer's kernel answers it with a reset,
-	 * which fails the next one. So an event that finds the stream idle for a while goes
-	 * out in a flush of its own, and frames found to write shortly after it wait for a
-	 * brief pause, so that the reset can arrive: they (a burst, or a second publish while
-	 * the writers were busy) would otherwise leave right after it, or in the same flush,
-	 * and succeed too, leaving a dead connection open until the next write. A stream kept
-	 * busy never pauses, and one that gets a single event pays nothing more.
+	 * isReady() returned. An event that finds the stream idle is flushed on its own and
+	 * followed by a pause, so that a client that went away is found at once (see
+	 * {@link ResetProbe}).
 	 */
 	void drain() {
 		drain(false);
@@ -390,19 +356,16 @@ public final class SseStream<T> {
 					}
 					if (!this.flushDue && !this.needsFlush && this.preamble.isEmpty() && this.queue.size() == 0) {
 						// Nothing to write: no isReady() (it costs the container a write
-						// registration); a
-						// later frame finds the stream IDLE, or RUNNING_MORE below, and
-						// asks then.
+						// registration); a later frame finds the stream IDLE, or
+						// RUNNING_MORE below, and asks then.
 						break;
 					}
-					if (this.pausedUntilNanos != 0) {
-						if (System.nanoTime() - this.pausedUntilNanos < 0) {
-							// The later drain owns the state, still RUNNING or
-							// RUNNING_MORE, and sees an abort() made meanwhile.
-							this.server.drainLater(this, this.pausedUntilNanos);
-							return;
-						}
-						this.pausedUntilNanos = 0;
+					long pausedUntil = this.resetProbe.pausedUntil();
+					if (pausedUntil != 0) {
+						// The later drain owns the state, still RUNNING or RUNNING_MORE,
+						// and sees an abort() made meanwhile.
+						this.server.drainLater(this, pausedUntil);
+						return;
 					}
 					this.state.set(CHECKING_READY);
 					if (!connection.isReady()) {
@@ -423,10 +386,6 @@ public final class SseStream<T> {
 					}
 					if (this.flushDue) {
 						flush(connection);
-						if (this.probing) {
-							this.probing = false;
-							this.pausedUntilNanos = System.nanoTime() + PAUSE_NANOS;
-						}
 						continue;
 					}
 					byte[] preamble = this.preamble.poll();
@@ -444,15 +403,15 @@ public final class SseStream<T> {
 						return;
 					}
 					if (frame != null) {
-						boolean afterIdle = !resumed && !this.needsFlush && frame.event
-								&& frame.publishedNanos - this.lastWriteNanos >= IDLE_NANOS;
+						boolean probe = !resumed && !this.needsFlush && frame.event
+								&& ResetProbe.findsIdle(frame.publishedNanos, this.lastWriteNanos);
 						connection.write(frame.bytes);
 						this.needsFlush = true;
-						if (frame.event && unflushedEventsFull(frame.publishedNanos)) {
+						if (frame.event && this.unflushedEvents.add(frame.publishedNanos)) {
 							this.flushDue = true;
 						}
-						if (afterIdle) {
-							this.probing = true;
+						if (probe) {
+							this.resetProbe.written();
 							this.flushDue = true;
 						}
 					}
@@ -471,53 +430,26 @@ public final class SseStream<T> {
 		}
 	}
 
-	/**
-	 * Records an event frame written but not flushed yet; returns whether a flush must
-	 * come first.
-	 */
-	private boolean unflushedEventsFull(long publishedNanos) {
-		if (!this.server.listeners().any()) {
-			return false;
-		}
-		long[] unflushed = this.unflushedEvents;
-		if (unflushed == null) {
-			unflushed = new long[MAX_UNFLUSHED_EVENTS];
-			this.unflushedEvents = unflushed;
-		}
-		unflushed[this.unflushedCount++] = publishedNanos;
-		return this.unflushedCount == unflushed.length;
-	}
-
 	private void flush(SseConnection connection) throws IOException {
 		connection.flush();
 		this.needsFlush = false;
 		this.flushDue = false;
 		this.lastWriteNanos = System.nanoTime();
-		long[] unflushed = this.unflushedEvents;
-		int count = this.unflushedCount;
-		this.unflushedCount = 0;
-		// Without listeners nothing is recorded: the array is allocated with the first
-		// event recorded.
-		if (unflushed == null) {
-			return;
-		}
-		for (int i = 0; i < count; i++) {
-			this.server.listeners().delivered(unflushed[i]);
-		}
+		this.unflushedEvents.flushed();
+		this.resetProbe.flushed();
 	}
 
 	private void finish(CloseReason reason) {
 		this.state.set(DONE);
-		this.unflushedCount = 0;
+		this.unflushedEvents.clear();
 		this.flushDue = false;
-		this.probing = false;
+		this.resetProbe.clear();
 		this.queue.clear();
 		this.preamble.clear();
 		SseConnection connection = this.connection;
 		if (this.released.compareAndSet(false, true)) {
 			// Close before releasing: SseServer.close() returns once every stream is
-			// released, and by
-			// then every connection must be closed.
+			// released, and by then every connection must be closed.
 			try {
 				if (connection != null) {
 					connection.close();

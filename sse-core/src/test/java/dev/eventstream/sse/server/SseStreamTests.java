@@ -334,10 +334,8 @@ class SseStreamTests {
 		busy.awaitEvents(sent.get());
 		await().atMost(Duration.ofSeconds(5)).until(() -> !idle.comments().isEmpty());
 		// The scheduler ticks at half the interval and comments on a connection silent
-		// for a tick, so
-		// that none stays silent for the whole interval. However threads are scheduled, a
-		// comment
-		// never follows a write by less than that.
+		// for a tick, so that none stays silent for the whole interval. However threads
+		// are scheduled, a comment never follows a write by less than that.
 		Duration silence = keepAlive.dividedBy(2);
 		assertCommentsFollowSilence(busy, silence);
 		assertCommentsFollowSilence(idle, silence);

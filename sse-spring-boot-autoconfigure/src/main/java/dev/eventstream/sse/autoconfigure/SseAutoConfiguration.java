@@ -104,8 +104,8 @@ public final class SseAutoConfiguration {
 			ObjectProvider<TopicAuthorizer<String>> topicAuthorizer) {
 		history.ifAvailable((each) -> builder.history((EventHistory<String>) (EventHistory) each));
 		// Only here: the builder also builds servers of other id types, which an
-		// authorizer of String ids
-		// does not fit. Such a server takes its own: builder.topicAuthorizer(...).
+		// authorizer of String ids does not fit. Such a server takes its own:
+		// builder.topicAuthorizer(...).
 		topicAuthorizer.ifAvailable(builder::topicAuthorizer);
 		return builder.build();
 	}

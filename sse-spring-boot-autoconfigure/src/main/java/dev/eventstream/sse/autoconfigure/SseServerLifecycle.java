@@ -45,8 +45,7 @@ public final class SseServerLifecycle implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		// Higher phases stop first: this one stops just before the web server's graceful
-		// shutdown
-		// (WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE) begins.
+		// shutdown (WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE) begins.
 		return SmartLifecycle.DEFAULT_PHASE - 1024 + 1;
 	}
 

@@ -51,23 +51,20 @@ class ConnectionChurnIntegrationTests {
 	private static final Log logger = LogFactory.getLog(ConnectionChurnIntegrationTests.class);
 
 	// A stream that stayed reachable after it closed would keep about 1.1 KB (measured by
-	// keeping every
-	// closed stream in a list): 500 cycles would grow the heap by some 550 KB, 5000 by
-	// 5.5 MB. Without
-	// Tomcat's caches, the heap after GC returns to within 50 KB after the warm-up.
+	// keeping every closed stream in a list): 500 cycles would grow the heap by some 550
+	// KB, 5000 by 5.5 MB. Without Tomcat's caches, the heap after GC returns to within 50
+	// KB after the warm-up.
 	private static final long MAX_HEAP_GROWTH = 256 * 1024;
 
 	// JDK-internal threads come and go (the common pool's, Awaitility's); one thread per
-	// connection, or
-	// one that a closed stream never stopped, would exceed it by hundreds.
+	// connection, or one that a closed stream never stopped, would exceed it by hundreds.
 	private static final int THREAD_SLACK = 2;
 
 	// The loopback client's selector and the JDK's own files.
 	private static final int DESCRIPTOR_SLACK = 10;
 
 	// The server whose warm-up is done, and its open file descriptors before any
-	// connection: the test
-	// methods share one application context.
+	// connection: the test methods share one application context.
 	private static int warmedUp;
 
 	private static long idleDescriptors;
@@ -148,10 +145,8 @@ class ConnectionChurnIntegrationTests {
 	 */
 	private Snapshot snapshot() {
 		// Tomcat counts its acceptor's next connection while it waits for it, hence one
-		// when idle. A
-		// socket closed while registered with a selector stays open until the selector's
-		// next turn
-		// (Tomcat's poller turns at least every second).
+		// when idle. A socket closed while registered with a selector stays open until
+		// the selector's next turn (Tomcat's poller turns at least every second).
 		await().atMost(LoopbackClient.WAIT).untilAsserted(() -> {
 			assertThat(this.server.connectionCount()).as("connections").isZero();
 			assertThat(this.server.size()).as("sources").isZero();

@@ -75,8 +75,7 @@ class ContainerIntegrationTests {
 		streams.forEach((stream) -> assertThat(stream.awaitStarted()).isEqualTo(200));
 		assertThat(this.server.connectionCount()).isEqualTo(20);
 		// Connections that send nothing hold a slot of the web server, as slow clients
-		// and idle
-		// keep-alive connections do.
+		// and idle keep-alive connections do.
 		for (int i = 0; i < 50; i++) {
 			this.idleConnections.add(SocketChannel.open(new InetSocketAddress("127.0.0.1", this.port)));
 		}

@@ -38,9 +38,8 @@ class DeadClientsIntegrationTests {
 	private static final int CLIENTS = Integer.getInteger("sse.test.dead-clients", 500);
 
 	// Each release is a failed write and a completed request: cheap work, well under a
-	// second for
-	// 500 even on a loaded machine; a release that waited on something per connection
-	// would not be.
+	// second for 500 even on a loaded machine; a release that waited on something per
+	// connection would not be.
 	private static final Duration RELEASED_WITHIN = Duration.ofSeconds(5);
 
 	// Longer than the second a stream must have been idle for its next event to be

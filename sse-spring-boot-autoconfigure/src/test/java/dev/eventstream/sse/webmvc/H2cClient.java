@@ -100,9 +100,8 @@ final class H2cClient implements AutoCloseable {
 	private void start(int port, String pathAndQuery) throws IOException {
 		ByteArrayOutputStream block = new ByteArrayOutputStream();
 		// Pseudo-header names only from the static table (RFC 7541, appendix A): :method
-		// GET and
-		// :scheme http indexed whole, :authority (1) and :path (4) as indexed names with
-		// literal values.
+		// GET and :scheme http indexed whole, :authority (1) and :path (4) as indexed
+		// names with literal values.
 		block.write(0x82);
 		block.write(0x86);
 		block.write(0x01);

@@ -69,8 +69,7 @@ class PublishingUnderChurnIntegrationTests {
 			.mapToObj((i) -> new Churner("churner" + i, firsts.get(i)))
 			.toList();
 		// Publishing is spread over the churn: every so many reconnections let each
-		// publisher publish
-		// one more event.
+		// publisher publish one more event.
 		Semaphore permits = new Semaphore(0);
 		AtomicInteger reconnections = new AtomicInteger();
 		Map<String, String> published = new ConcurrentHashMap<>();

@@ -68,8 +68,7 @@ class ReplayIntegrationTests {
 	@BeforeAll
 	static void startSmallHistoryApplication() {
 		// The larger header limit lets an overlong Last-Event-ID reach the application
-		// instead of
-		// Tomcat answering 400 itself.
+		// instead of Tomcat answering 400 itself.
 		smallHistory = RunningApplication.start("sse.history.size=3", "server.max-http-request-header-size=32KB");
 	}
 
@@ -168,11 +167,9 @@ class ReplayIntegrationTests {
 		awaitConnections(2);
 		int total = 10_000;
 		// Publishers wait at the first gate until the client is about to reconnect, then
-		// publish while it
-		// registers; they wait at the second gate only if it has not registered by then.
-		// The client has
-		// received at least 5,000 when it leaves, so history (5,000) covers what it
-		// missed.
+		// publish while it registers; they wait at the second gate only if it has not
+		// registered by then. The client has received at least 5,000 when it leaves, so
+		// history (5,000) covers what it missed.
 		int reconnecting = 6_000;
 		int registered = 9_000;
 		AtomicInteger published = new AtomicInteger();
@@ -286,8 +283,8 @@ class ReplayIntegrationTests {
 			for (int i = 1; i <= total; i++) {
 				ids.add(server.broadcast(SseEvent.of(payload)));
 				// Never more than 32 frames ahead of the reader, so that it stays within
-				// its buffer of 64
-				// even while its socket is full, which is when the buffer applies.
+				// its buffer of 64 even while its socket is full, which is when the
+				// buffer applies.
 				if (i % 16 == 0) {
 					awaitEvents(reader, i - 16);
 				}

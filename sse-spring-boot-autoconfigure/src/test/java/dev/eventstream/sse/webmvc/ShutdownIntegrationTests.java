@@ -118,8 +118,8 @@ class ShutdownIntegrationTests {
 		SseServer<String> server = this.server;
 		int port = port(context);
 		// A stream that never becomes writable holds SseServer.close() until it is
-		// released, so the web
-		// server keeps accepting requests for as long as the test needs.
+		// released, so the web server keeps accepting requests for as long as the test
+		// needs.
 		StreamEndpoint holder = server.connect("holder", null).open(new NeverWritableConnection(), null);
 		this.holder = holder;
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
@@ -154,8 +154,7 @@ class ShutdownIntegrationTests {
 			streams.put("reader" + i, client.open("/rest/events?user=reader" + i));
 		}
 		// Stops reading at once: once the socket buffers are full, its frames wait in the
-		// server until
-		// shutdown drops them.
+		// server until shutdown drops them.
 		streams.put("stalled", client.open("/rest/events?user=stalled", 4096));
 		streams.values().forEach((stream) -> assertThat(stream.awaitStarted()).isEqualTo(200));
 		streams.get("stalled").pauseReadingAfter(0);
@@ -272,8 +271,7 @@ class ShutdownIntegrationTests {
 		}
 
 		// Fixed small socket send buffers, instead of ones that grow to megabytes: a
-		// client that does
-		// not read stalls its stream after some 100 KB.
+		// client that does not read stalls its stream after some 100 KB.
 		@Bean
 		TomcatConnectorCustomizer smallSendBuffers() {
 			return (connector) -> connector.setProperty("socket.txBufSize", "65536");

@@ -52,8 +52,8 @@ class SlowClientIntegrationTests {
 		stream.shutdownOutput();
 		long halfClosed = System.nanoTime();
 		// Keep-alive writes go on after the half-close, for longer than Tomcat's
-		// connection timeout:
-		// neither the server nor Tomcat took it for an error or the end of the stream.
+		// connection timeout: neither the server nor Tomcat took it for an error or the
+		// end of the stream.
 		await().atMost(LoopbackClient.WAIT)
 			.until(() -> System.nanoTime() - halfClosed > CONNECTION_TIMEOUT.toNanos() * 3 / 2
 					&& stream.commentCount() >= 10);
@@ -84,8 +84,7 @@ class SlowClientIntegrationTests {
 		String payload = "x".repeat(64 * 1024);
 		List<String> published = new ArrayList<>();
 		// The stalled client's socket buffers fill up first, then its 8 queued frames
-		// overflow: a few
-		// megabytes. Paced by the reader, whose queue must never fill.
+		// overflow: a few megabytes. Paced by the reader, whose queue must never fill.
 		for (int i = 0; i < 1000 && this.server.get("stalled").isPresent(); i++) {
 			published.add(this.server.broadcast(SseEvent.of(payload)));
 			int count = published.size();
@@ -105,17 +104,15 @@ class SlowClientIntegrationTests {
 		assertThat(reader.ids()).containsExactlyElementsOf(published);
 		assertThat(reader.ended()).isFalse();
 		// The response was completed at the overflow; Tomcat drops the socket, with the
-		// bytes it still
-		// holds, once the client did not read for its connection timeout.
+		// bytes it still holds, once the client did not read for its connection timeout.
 		await().atMost(LoopbackClient.WAIT)
 			.until(() -> LoopbackClient.serverConnections(this.context) <= socketsBefore + 1);
 		// Nor does the container dispatch the ended stream to the error page when it
 		// drops the socket.
 		QuietLog.assertStaysQuiet(output, logged);
 		// The stalled client gets what reached its socket, the last event maybe cut off
-		// and never
-		// dispatched, then the end; it resumes from its last event id and history fills
-		// the gap.
+		// and never dispatched, then the end; it resumes from its last event id and
+		// history fills the gap.
 		stalled.resumeReading();
 		await().atMost(LoopbackClient.WAIT).until(stalled::ended);
 		List<String> received = stalled.ids();

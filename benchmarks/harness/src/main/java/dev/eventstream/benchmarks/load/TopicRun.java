@@ -192,8 +192,7 @@ final class TopicRun {
 			Session session = new Session(server, generator, publisher, topicPublisher, batchPublisher);
 			if (!this.options.mode().equals("smoke")) {
 				// Long enough for the JIT to compile the topic paths (POST, JSON or
-				// batch,
-				// publish) before measuring.
+				// batch, publish) before measuring.
 				session.size(new Size(200, 20, 1000), this.phaseLength, false);
 				log("warmed up");
 			}
