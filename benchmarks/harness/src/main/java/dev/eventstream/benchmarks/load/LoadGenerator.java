@@ -142,6 +142,7 @@ final class LoadGenerator implements AutoCloseable {
 		onEveryReader((reader) -> {
 			reader.latencies = new Histogram();
 			reader.lastReceiptNanos = 0;
+			reader.closedInPhase.clear();
 			for (ClientStream stream : reader.streams) {
 				stream.begin(phase);
 			}
@@ -198,7 +199,9 @@ final class LoadGenerator implements AutoCloseable {
 			PhaseStats stats = PhaseStats.empty();
 			stats.latencies.add(reader.latencies);
 			stats.lastReceiptNanos = reader.lastReceiptNanos;
-			for (ClientStream stream : reader.streams) {
+			List<ClientStream> streams = new ArrayList<>(reader.streams);
+			streams.addAll(reader.closedInPhase);
+			for (ClientStream stream : streams) {
 				if (!stream.closed) {
 					stats.open++;
 				}
@@ -298,6 +301,9 @@ final class LoadGenerator implements AutoCloseable {
 
 		final List<ClientStream> streams = new ArrayList<>();
 
+		// The streams that closed since the phase began: still counted in its results.
+		final List<ClientStream> closedInPhase = new ArrayList<>();
+
 		final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
 
 		volatile boolean running = true;
@@ -387,6 +393,7 @@ final class LoadGenerator implements AutoCloseable {
 		void close(ClientStream stream) {
 			stream.closed = true;
 			this.streams.remove(stream);
+			this.closedInPhase.add(stream);
 			try {
 				stream.channel.close();
 			}
