@@ -25,6 +25,8 @@ package dev.eventstream.benchmarks.load;
  * @param postMaxMillis time of a POST, maximum
  * @param cpuSeconds server CPU time (user and system) during the phase
  * @param cpuMicrosPerEvent server CPU time per delivered event
+ * @param jitMicrosPerEvent the part of it the JIT compiler threads used: compiling, which
+ * a server in its steady state no longer does
  * @param rssBytes resident set size of the server at the end
  * @param threads thread count of the server at the end
  * @param slowClients streams that stopped reading during the phase
@@ -36,6 +38,6 @@ package dev.eventstream.benchmarks.load;
 record LoadResult(String server, String scenario, int connections, int payloadBytes, double askedRate, int published,
 		long expected, long received, long lost, long duplicated, long outOfOrder, double p50Millis, double p90Millis,
 		double p99Millis, double maxMillis, double deliveredPerSecond, double achievedRate, double postP50Millis,
-		double postMaxMillis, double cpuSeconds, double cpuMicrosPerEvent, long rssBytes, int threads, int slowClients,
-		int slowClosed, int closed, String note) {
+		double postMaxMillis, double cpuSeconds, double cpuMicrosPerEvent, double jitMicrosPerEvent, long rssBytes,
+		int threads, int slowClients, int slowClosed, int closed, String note) {
 }

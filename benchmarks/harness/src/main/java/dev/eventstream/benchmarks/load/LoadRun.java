@@ -487,10 +487,12 @@ final class LoadRun {
 			this.generator.begin(phase);
 			log(scenario + " to " + streams.size() + " streams begins");
 			Duration cpuBefore = this.server.cpuTime();
+			Duration jitBefore = this.server.compilerCpuTime();
 			long start = System.nanoTime();
 			Publisher.PublishResult published = this.publisher.publish(phase, count, rate, payloadBytes, limit);
 			this.generator.awaitDelivery(streams, published.acked(), LoadRun.this.options.drain());
 			Duration cpu = this.server.cpuTime().minus(cpuBefore);
+			Duration jit = this.server.compilerCpuTime().minus(jitBefore);
 			PhaseStats stats = this.generator.collect(published.acked());
 			long lastReceipt = (stats.lastReceiptNanos > start) ? stats.lastReceiptNanos : System.nanoTime();
 			double seconds = (lastReceipt - start) / 1e9;
@@ -505,8 +507,8 @@ final class LoadRun {
 					millis(stats.latencies.max()), stats.received / Math.max(seconds, 1e-9), published.achievedRate(),
 					millis(published.postMicros().percentile(0.5)), millis(published.postMicros().max()),
 					cpu.toNanos() / 1e9, (stats.received > 0) ? cpu.toNanos() / 1000.0 / stats.received : -1,
-					this.server.residentBytes(), this.server.threads(), slowClients, stats.pausedClosed,
-					stats.closedDuringPhase, note);
+					(stats.received > 0) ? jit.toNanos() / 1000.0 / stats.received : -1, this.server.residentBytes(),
+					this.server.threads(), slowClients, stats.pausedClosed, stats.closedDuringPhase, note);
 			log(String.valueOf(result));
 			LoadRun.this.load.add(result);
 			return result;

@@ -46,8 +46,8 @@ final class MarkdownReport {
 		}
 		if (!report.load().isEmpty()) {
 			md.append(
-					"| server | scenario | streams | payload | publish/s asked / achieved | POST p50 / max (ms) | expected | received | lost | closed by server | dup | out of order | latency p50 / p90 / p99 / max (ms) | delivered/s | server CPU µs per event | threads | note |\n");
-			md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+					"| server | scenario | streams | payload | publish/s asked / achieved | POST p50 / max (ms) | expected | received | lost | closed by server | dup | out of order | latency p50 / p90 / p99 / max (ms) | delivered/s | server CPU µs per event | of it, JIT compiler | threads | note |\n");
+			md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
 			for (LoadResult r : report.load()) {
 				String streams = n(r.connections()) + ((r.slowClients() > 0)
 						? " (+" + r.slowClients() + " slow, " + r.slowClosed() + " closed by server)" : "");
@@ -57,7 +57,8 @@ final class MarkdownReport {
 						n(r.lost()), n(r.closed()), n(r.duplicated()), n(r.outOfOrder()),
 						f1(r.p50Millis()) + " / " + f1(r.p90Millis()) + " / " + f1(r.p99Millis()) + " / "
 								+ f0(r.maxMillis()),
-						f0(r.deliveredPerSecond()), f1(r.cpuMicrosPerEvent()), n(r.threads()), r.note()));
+						f0(r.deliveredPerSecond()), f1(r.cpuMicrosPerEvent()), f1(r.jitMicrosPerEvent()),
+						n(r.threads()), r.note()));
 			}
 			md.append('\n');
 		}

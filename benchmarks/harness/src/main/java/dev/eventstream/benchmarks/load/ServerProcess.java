@@ -3,6 +3,7 @@ package dev.eventstream.benchmarks.load;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,6 +127,34 @@ final class ServerProcess implements AutoCloseable {
 		// Fields after the command name, which is in parentheses and may hold spaces.
 		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 		long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		return Duration.ofNanos(ticks * 1_000_000_000L / this.ticksPerSecond);
+	}
+
+	/**
+	 * Returns the CPU time (user and system) the process's JIT compiler threads used so
+	 * far: how much of a phase's CPU went to compiling rather than serving. Zero where it
+	 * cannot be read.
+	 */
+	Duration compilerCpuTime() {
+		long ticks = 0;
+		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid()), "task"))) {
+			for (Path task : tasks) {
+				try {
+					String name = Files.readString(task.resolve("comm")).trim();
+					if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+						String stat = Files.readString(task.resolve("stat"));
+						String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+						ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+					}
+				}
+				catch (IOException | RuntimeException ex) {
+					// the thread ended meanwhile
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			return Duration.ZERO;
+		}
 		return Duration.ofNanos(ticks * 1_000_000_000L / this.ticksPerSecond);
 	}
 

@@ -1,7 +1,6 @@
 package dev.eventstream.benchmarks.load;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -304,7 +303,7 @@ final class TopicRun {
 			Phase phase = nextPhase(count);
 			this.generator.begin(phase);
 			Duration cpuBefore = this.server.cpuTime();
-			double jitBefore = compilerSeconds(this.server.pid());
+			Duration jitBefore = this.server.compilerCpuTime();
 			long start = System.nanoTime();
 			Publisher.PublishResult published = this.publisher.publish(phase, count, rate, 64, length.plusSeconds(1));
 			this.generator.awaitDelivery(streams, published.acked(), TopicRun.this.options.drain());
@@ -315,7 +314,7 @@ final class TopicRun {
 			return result(scenario, 0, "", start, rate, published.acked(),
 					(long) published.acked() * stats.participants, stats, stats.received, stats.lost, 0,
 					published.achievedRate(), published.postMicros(), new Histogram(), cpu,
-					compilerSeconds(this.server.pid()) - jitBefore, note);
+					this.server.compilerCpuTime().minus(jitBefore).toNanos() / 1e9, note);
 		}
 
 		Result topics(String scenario, Publishing publishing, List<ClientStream> streams,
@@ -324,7 +323,7 @@ final class TopicRun {
 			Phase phase = nextPhase(count);
 			this.generator.begin(phase);
 			Duration cpuBefore = this.server.cpuTime();
-			double jitBefore = compilerSeconds(this.server.pid());
+			Duration jitBefore = this.server.compilerCpuTime();
 			long start = System.nanoTime();
 			TopicPublisher.Result published = (publishing == Publishing.BATCHED)
 					? this.batchPublisher.publish(phase, count, rate, topics, 64, length.plusSeconds(1))
@@ -352,7 +351,7 @@ final class TopicRun {
 					: topics + " topics, " + PUBLISHERS + " publishing connections; ";
 			return result(scenario, topics, how, start, rate, acked.cardinality(), counts[0], stats, counts[1],
 					counts[2], counts[3], published.achievedRate(), published.postMicros(), published.callNanos(), cpu,
-					compilerSeconds(this.server.pid()) - jitBefore, note);
+					this.server.compilerCpuTime().minus(jitBefore).toNanos() / 1e9, note);
 		}
 
 		/**
@@ -410,7 +409,8 @@ final class TopicRun {
 					millis(stats.latencies.percentile(0.99)), millis(stats.latencies.max()),
 					received / Math.max(seconds, 1e-9), achievedRate, millis(post.percentile(0.5)), millis(post.max()),
 					cpu.toNanos() / 1e9, (received > 0) ? cpu.toNanos() / 1000.0 / received : -1,
-					this.server.residentBytes(), this.server.threads(), 0, 0, stats.closedDuringPhase, detail);
+					(received > 0) ? jitSeconds * 1e6 / received : -1, this.server.residentBytes(),
+					this.server.threads(), 0, 0, stats.closedDuringPhase, detail);
 			log(String.valueOf(load));
 			return new Result(load, topics, postP99, wrongTopic, callP50, callP99);
 		}
@@ -448,36 +448,6 @@ final class TopicRun {
 			counts[3] += seen.cardinality() - ownSeen;
 		}
 		return counts;
-	}
-
-	/**
-	 * Returns the CPU seconds (user and system) the server's JIT compiler threads used so
-	 * far, from {@code /proc/<pid>/task}: how much of a phase's CPU was compilation
-	 * rather than serving. 0 where it cannot be read.
-	 */
-	static double compilerSeconds(long pid) {
-		long ticks = 0;
-		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
-			for (Path task : tasks) {
-				try {
-					String name = Files.readString(task.resolve("comm")).trim();
-					if (!name.startsWith("C1 Compiler") && !name.startsWith("C2 Compiler")) {
-						continue;
-					}
-					String stat = Files.readString(task.resolve("stat"));
-					String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-					ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime,
-																						// stime
-				}
-				catch (IOException | RuntimeException ex) {
-					// the thread ended meanwhile
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			return 0;
-		}
-		return ticks / 100.0; // USER_HZ
 	}
 
 	private static String format(double value) {
