@@ -124,10 +124,7 @@ final class ServerProcess implements AutoCloseable {
 	/** Returns the CPU time (user and system) the process used so far. */
 	Duration cpuTime() throws IOException {
 		String stat = String.join(" ", Files.readAllLines(Path.of("/proc", Long.toString(pid()), "stat")));
-		// Fields after the command name, which is in parentheses and may hold spaces.
-		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-		long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-		return Duration.ofNanos(ticks * 1_000_000_000L / this.ticksPerSecond);
+		return duration(cpuTicks(stat));
 	}
 
 	/**
@@ -142,9 +139,7 @@ final class ServerProcess implements AutoCloseable {
 				try {
 					String name = Files.readString(task.resolve("comm")).trim();
 					if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-						String stat = Files.readString(task.resolve("stat"));
-						String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-						ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+						ticks += cpuTicks(Files.readString(task.resolve("stat")));
 					}
 				}
 				catch (IOException | RuntimeException ex) {
@@ -155,6 +150,20 @@ final class ServerProcess implements AutoCloseable {
 		catch (IOException | RuntimeException ex) {
 			return Duration.ZERO;
 		}
+		return duration(ticks);
+	}
+
+	/**
+	 * Returns the user and system CPU time, in clock ticks, of a process's or thread's
+	 * {@code stat} line.
+	 */
+	private static long cpuTicks(String stat) {
+		// Fields after the command name, which is in parentheses and may hold spaces.
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+	}
+
+	private Duration duration(long ticks) {
 		return Duration.ofNanos(ticks * 1_000_000_000L / this.ticksPerSecond);
 	}
 
