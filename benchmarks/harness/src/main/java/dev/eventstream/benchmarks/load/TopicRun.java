@@ -314,7 +314,7 @@ final class TopicRun {
 			return result(scenario, 0, "", start, rate, published.acked(),
 					(long) published.acked() * stats.participants, stats, stats.received, stats.lost, 0,
 					published.achievedRate(), published.postMicros(), new Histogram(), cpu,
-					this.server.compilerCpuTime().minus(jitBefore).toNanos() / 1e9, note);
+					this.server.compilerCpuTime().minus(jitBefore), note);
 		}
 
 		Result topics(String scenario, Publishing publishing, List<ClientStream> streams,
@@ -351,7 +351,7 @@ final class TopicRun {
 					: topics + " topics, " + PUBLISHERS + " publishing connections; ";
 			return result(scenario, topics, how, start, rate, acked.cardinality(), counts[0], stats, counts[1],
 					counts[2], counts[3], published.achievedRate(), published.postMicros(), published.callNanos(), cpu,
-					this.server.compilerCpuTime().minus(jitBefore).toNanos() / 1e9, note);
+					this.server.compilerCpuTime().minus(jitBefore), note);
 		}
 
 		/**
@@ -390,7 +390,7 @@ final class TopicRun {
 		 */
 		private Result result(String scenario, int topics, String how, long start, double rate, int published,
 				long expected, PhaseStats stats, long received, long lost, long wrongTopic, double achievedRate,
-				Histogram post, Histogram callNanos, Duration cpu, double jitSeconds, String note) throws IOException {
+				Histogram post, Histogram callNanos, Duration cpu, Duration jit, String note) throws IOException {
 			long lastReceipt = (stats.lastReceiptNanos > start) ? stats.lastReceiptNanos : System.nanoTime();
 			double seconds = (lastReceipt - start) / 1e9;
 			double postP99 = millis(post.percentile(0.99));
@@ -400,8 +400,8 @@ final class TopicRun {
 					"publish call p50 / p99 / max %.1f / %.1f / %.1f µs (server, %,d calls); ", callP50, callP99,
 					micros(callNanos.max()), callNanos.count()) : "";
 			String detail = how + calls + "POST p99 " + format(postP99) + " ms"
-					+ ((topics > 0) ? "; wrong-topic events " + wrongTopic : "")
-					+ String.format(Locale.ROOT, "; JIT compiler %.2f of %.2f CPU s", jitSeconds, cpu.toNanos() / 1e9)
+					+ ((topics > 0) ? "; wrong-topic events " + wrongTopic : "") + String.format(Locale.ROOT,
+							"; JIT compiler %.2f of %.2f CPU s", jit.toNanos() / 1e9, cpu.toNanos() / 1e9)
 					+ (note.isEmpty() ? "" : "; " + note);
 			LoadResult load = new LoadResult(ServerKind.STARTER.label(), scenario, stats.participants, 64, rate,
 					published, expected, received, lost, stats.duplicated, stats.outOfOrder,
@@ -409,7 +409,7 @@ final class TopicRun {
 					millis(stats.latencies.percentile(0.99)), millis(stats.latencies.max()),
 					received / Math.max(seconds, 1e-9), achievedRate, millis(post.percentile(0.5)), millis(post.max()),
 					cpu.toNanos() / 1e9, (received > 0) ? cpu.toNanos() / 1000.0 / received : -1,
-					(received > 0) ? jitSeconds * 1e6 / received : -1, this.server.residentBytes(),
+					(received > 0) ? jit.toNanos() / 1000.0 / received : -1, this.server.residentBytes(),
 					this.server.threads(), 0, 0, stats.closedDuringPhase, detail);
 			log(String.valueOf(load));
 			return new Result(load, topics, postP99, wrongTopic, callP50, callP99);
