@@ -1,16 +1,11 @@
 package dev.eventstream.sse.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import dev.eventstream.sse.server.Audience;
 import dev.eventstream.sse.server.ClusterUnavailableException;
@@ -27,9 +22,6 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.MapRecord;
-import org.springframework.data.redis.connection.stream.ReadOffset;
-import org.springframework.data.redis.connection.stream.StreamOffset;
-import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.connection.stream.StreamRecords;
 
 /**
@@ -65,46 +57,26 @@ import org.springframework.data.redis.connection.stream.StreamRecords;
  */
 public final class RedisSseCluster<T> implements SseCluster<T> {
 
-	private static final System.Logger logger = System.getLogger(RedisSseCluster.class.getName());
-
-	private static final byte[] TARGET = bytes("t");
-
-	private static final byte[] TOPIC = bytes("p");
-
-	private static final byte[] FRAME = bytes("f");
-
-	private static final byte[] ID_OFFSET = bytes("o");
-
 	private static final Duration MAX_BLOCK = Duration.ofMillis(250);
 
 	private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
-	private static final int READ_COUNT = 1000;
-
-	private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+	// Entries read per XRANGE of a replay.
+	private static final int REPLAY_PAGE = 1000;
 
 	private final RedisConnectionFactory connectionFactory;
-
-	private final SourceIdCodec<T> codec;
-
-	private final String key;
 
 	private final byte[] keyBytes;
 
 	private final int maxLength;
 
-	private final Duration block;
+	private final StreamEntries<T> entries;
 
 	private final Reachability reachability = new Reachability();
 
 	private final RedisPresence<T> presence;
 
-	private volatile boolean running;
-
-	// The newest entry delivered, or null until the end of the stream was found.
-	private volatile @Nullable String position;
-
-	private @Nullable Thread reader;
+	private final StreamReader<T> reader;
 
 	/**
 	 * Creates a cluster on a stream, for a connection factory whose commands time out
@@ -161,7 +133,7 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 	public RedisSseCluster(RedisConnectionFactory connectionFactory, SourceIdCodec<T> codec, String key, int maxLength,
 			Duration timeout, Duration presenceTtl) {
 		this.connectionFactory = Objects.requireNonNull(connectionFactory, "'connectionFactory' must not be null");
-		this.codec = Objects.requireNonNull(codec, "'codec' must not be null");
+		Objects.requireNonNull(codec, "'codec' must not be null");
 		if (key.isEmpty()) {
 			throw new IllegalArgumentException("'key' must not be empty");
 		}
@@ -174,51 +146,28 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 		if (presenceTtl.toMillis() < 1) {
 			throw new IllegalArgumentException("'presenceTtl' must be at least 1ms");
 		}
-		this.key = key;
-		this.keyBytes = bytes(key);
+		this.keyBytes = StreamEntries.bytes(key);
 		this.maxLength = maxLength;
-		// Blocking for half the timeout leaves the other half for the round trip.
-		Duration half = timeout.dividedBy(2);
-		this.block = (half.compareTo(MAX_BLOCK) < 0) ? half : MAX_BLOCK;
+		this.entries = new StreamEntries<>(codec);
 		this.presence = new RedisPresence<>(connectionFactory, codec, key + ":source:", key + ":topic:",
 				key + ":leaving:", UUID.randomUUID().toString(), this.reachability, presenceTtl, timeout);
+		// Blocking for half the timeout leaves the other half for the round trip.
+		Duration half = timeout.dividedBy(2);
+		Duration block = (half.compareTo(MAX_BLOCK) < 0) ? half : MAX_BLOCK;
+		this.reader = new StreamReader<>(connectionFactory, key, block, this.entries, this.reachability, this.presence);
 	}
 
 	@Override
-	public synchronized String start(Receiver<T> receiver) {
-		if (this.reader != null) {
-			throw new IllegalStateException("Cluster already started");
-		}
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			this.position = newestId(connection);
-		}
-		catch (RuntimeException ex) {
-			this.reachability.failed();
-			logger.log(System.Logger.Level.WARNING,
-					"Redis stream '" + this.key + "' cannot be read yet: " + rootCause(ex));
-		}
-		this.running = true;
-		Thread thread = new Thread(() -> read(receiver), "sse-redis-reader");
-		thread.setDaemon(true);
-		thread.start();
-		this.reader = thread;
-		String start = this.position;
-		return (start != null) ? start : EventHistory.ORIGIN;
+	public String start(Receiver<T> receiver) {
+		return this.reader.start(receiver);
 	}
 
 	@Override
 	public String append(Audience<T> audience, UnnumberedFrame frame) {
 		requireReachable("the event was not published");
-		Map<byte[], byte[]> fields = new HashMap<>(4);
-		if (audience.source() != null) {
-			fields.put(TARGET, bytes(this.codec.encode(audience.source())));
-		}
-		if (audience.topic() != null) {
-			fields.put(TOPIC, bytes(audience.topic()));
-		}
-		fields.put(FRAME, frame.bytes());
-		fields.put(ID_OFFSET, bytes(Integer.toString(frame.idOffset())));
-		MapRecord<byte[], byte[], byte[]> entry = StreamRecords.newRecord().in(this.keyBytes).ofMap(fields);
+		MapRecord<byte[], byte[], byte[]> entry = StreamRecords.newRecord()
+			.in(this.keyBytes)
+			.ofMap(this.entries.fields(audience, frame));
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			return connection.streamCommands()
 				.xAdd(entry, XAddOptions.maxlen(this.maxLength).approximateTrimming(true))
@@ -249,13 +198,13 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 			while (StreamIds.compare(upToId, EventHistory.ORIGIN) > 0) {
 				List<ByteRecord> page = connection.streamCommands()
 					.xRange(this.keyBytes, Range.of(from, Range.Bound.inclusive(upToId)),
-							Limit.limit().count(READ_COUNT));
+							Limit.limit().count(REPLAY_PAGE));
 				if (page == null || page.isEmpty()) {
 					break;
 				}
 				for (ByteRecord entry : page) {
-					if (audience(entry).includes(source, topics)) {
-						frames.add(frame(entry));
+					if (this.entries.audience(entry).includes(source, topics)) {
+						frames.add(this.entries.frame(entry));
 					}
 				}
 				from = Range.Bound.exclusive(page.get(page.size() - 1).getId().getValue());
@@ -376,142 +325,8 @@ public final class RedisSseCluster<T> implements SseCluster<T> {
 
 	@Override
 	public void close() {
-		Thread thread;
-		synchronized (this) {
-			this.running = false;
-			thread = this.reader;
-		}
-		if (thread != null) {
-			try {
-				thread.join(this.block.toMillis() * 4 + 1000);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		this.reader.stop();
 		this.presence.close();
-	}
-
-	/**
-	 * The reader's loop: reads the stream after the last entry delivered, until closed.
-	 */
-	private void read(Receiver<T> receiver) {
-		long backoffMillis = 50;
-		boolean failing = false;
-		while (this.running) {
-			try (RedisConnection connection = this.connectionFactory.getConnection()) {
-				String after = this.position;
-				if (after == null) {
-					after = newestId(connection);
-					this.position = after;
-				}
-				while (this.running) {
-					List<ByteRecord> entries = connection.streamCommands()
-						.xRead(StreamReadOptions.empty().block(this.block).count(READ_COUNT),
-								StreamOffset.create(this.keyBytes, ReadOffset.from(after)));
-					if (failing) {
-						logger.log(System.Logger.Level.INFO,
-								"Redis stream '" + this.key + "' can be read again; resuming after " + after);
-						failing = false;
-						backoffMillis = 50;
-					}
-					if (this.reachability.succeeded()) {
-						this.presence.renewNow();
-					}
-					if (entries == null) {
-						continue;
-					}
-					for (ByteRecord entry : entries) {
-						String id = entry.getId().getValue();
-						deliver(receiver, id, entry);
-						after = id;
-						this.position = id;
-					}
-				}
-			}
-			catch (RuntimeException ex) {
-				if (!this.running) {
-					return;
-				}
-				this.reachability.failed();
-				if (!failing) {
-					logger.log(System.Logger.Level.WARNING, "Redis stream '" + this.key
-							+ "' cannot be read; delivery resumes when it can: " + rootCause(ex));
-					failing = true;
-				}
-				sleep(backoffMillis);
-				backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
-			}
-		}
-	}
-
-	private void deliver(Receiver<T> receiver, String id, ByteRecord entry) {
-		try {
-			// An entry read from a stream has a concrete id: only an id still to be
-			// generated has no time.
-			long publishedMillis = Objects.requireNonNull(entry.getId().getTimestamp(), "'timestamp' of a read entry");
-			receiver.receive(id, audience(entry), frame(entry), publishedMillis);
-		}
-		catch (RuntimeException ex) {
-			// One malformed entry must not stop delivery of the others.
-			logger.log(System.Logger.Level.WARNING,
-					"Cannot deliver entry " + id + " of Redis stream '" + this.key + "'", ex);
-		}
-	}
-
-	private Audience<T> audience(ByteRecord entry) {
-		byte[] target = field(entry, TARGET);
-		if (target != null) {
-			return Audience.source(this.codec.decode(new String(target, StandardCharsets.UTF_8)));
-		}
-		byte[] topic = field(entry, TOPIC);
-		return (topic != null) ? Audience.topic(new String(topic, StandardCharsets.UTF_8)) : Audience.everyone();
-	}
-
-	private byte[] frame(ByteRecord entry) {
-		byte[] frame = field(entry, FRAME);
-		byte[] offset = field(entry, ID_OFFSET);
-		if (frame == null || offset == null) {
-			throw new IllegalStateException("Entry " + entry.getId() + " is not an SSE event");
-		}
-		int idOffset = Integer.parseInt(new String(offset, StandardCharsets.US_ASCII));
-		return new UnnumberedFrame(frame, idOffset).withId(entry.getId().getValue());
-	}
-
-	private static byte @Nullable [] field(ByteRecord entry, byte[] name) {
-		for (Map.Entry<byte[], byte[]> field : entry.getValue().entrySet()) {
-			if (Arrays.equals(field.getKey(), name)) {
-				return field.getValue();
-			}
-		}
-		return null;
-	}
-
-	private String newestId(RedisConnection connection) {
-		List<ByteRecord> newest = connection.streamCommands()
-			.xRevRange(this.keyBytes, Range.unbounded(), Limit.limit().count(1));
-		return (newest == null || newest.isEmpty()) ? EventHistory.ORIGIN : newest.get(0).getId().getValue();
-	}
-
-	private static Throwable rootCause(Throwable ex) {
-		Throwable cause = ex;
-		while (cause.getCause() != null && cause.getCause() != cause) {
-			cause = cause.getCause();
-		}
-		return cause;
-	}
-
-	private static void sleep(long millis) {
-		try {
-			TimeUnit.MILLISECONDS.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }
