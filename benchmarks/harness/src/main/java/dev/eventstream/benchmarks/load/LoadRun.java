@@ -102,6 +102,9 @@ final class LoadRun {
 			session.warmUp();
 			long baselineHeap = server.liveHeapBytes();
 			log("warmed up, live heap " + baselineHeap / 1024 + " KB");
+			if (!sizes.isEmpty()) {
+				session.rehearse(sizes.get(0));
+			}
 			if (this.options.flightRecording() && kind.recordsFlight()) {
 				server.startFlightRecording(this.options.out().resolve(kind.label() + ".jfr"));
 			}
@@ -159,6 +162,7 @@ final class LoadRun {
 						+ " (holding the streams)");
 				Session session = new Session(kind, receiving, generator, publisher);
 				session.warmUp();
+				session.rehearse(this.options.burstClients());
 				List<ClientStream> streams = generator
 					.connect(this.options.burstClients(), this.options.connectRate(), 0, Duration.ofSeconds(30))
 					.streams();
@@ -267,6 +271,30 @@ final class LoadRun {
 			TimeUnit.MILLISECONDS.sleep(500);
 		}
 
+		/**
+		 * Runs the 64-byte broadcast once, unmeasured, to the given number of streams,
+		 * which then close: the JIT compiler compiles the connect and broadcast paths at
+		 * full size, so the measured phases find the server nearer its steady state. (The
+		 * warm-up's 20 streams left the compiler threads with a fifth to a third of the
+		 * first measured phase's CPU.) After the baseline heap is taken: a container's
+		 * caches of recycled connections are no part of it.
+		 */
+		void rehearse(int size) throws IOException, InterruptedException {
+			RunOptions options = LoadRun.this.options;
+			List<ClientStream> streams = this.generator.connect(size, options.connectRate(), 0, Duration.ofSeconds(30))
+				.streams();
+			ready(streams);
+			int count = eventCount(50, options.broadcast());
+			Phase phase = nextPhase(count);
+			this.generator.begin(phase);
+			Publisher.PublishResult published = this.publisher.publish(phase, count, 50, 64,
+					options.broadcast().plusSeconds(1));
+			this.generator.awaitDelivery(streams, published.acked(), options.drain());
+			this.generator.closeAll();
+			releaseClosed();
+			log("rehearsed with " + size + " streams");
+		}
+
 		List<ClientStream> idle(int size, long baselineHeap) throws IOException, InterruptedException {
 			LoadGenerator.ConnectResult connected = this.generator.connect(size, LoadRun.this.options.connectRate(), 0,
 					Duration.ofSeconds(30));
@@ -309,11 +337,6 @@ final class LoadRun {
 		}
 
 		/**
-		 * Publishes an event every half second until every stream received one: all are
-		 * registered then, however long the server took to process their requests. Gives
-		 * up after a minute.
-		 */
-		/**
 		 * Publishes two events to no client, a second apart, after the clients of a size
 		 * closed: a server on the Servlet API finds a closed client only by a write that
 		 * fails (see the dead-clients scenario), so the next size would otherwise find
@@ -331,6 +354,11 @@ final class LoadRun {
 			TimeUnit.SECONDS.sleep(1);
 		}
 
+		/**
+		 * Publishes an event every half second until every stream received one: all are
+		 * registered then, however long the server took to process their requests. Gives
+		 * up after a minute.
+		 */
 		boolean ready(List<ClientStream> streams) throws IOException {
 			return this.publisher.publishUntilEveryStreamHasOne(nextPhase(120), this.generator, streams,
 					Duration.ofMillis(500));
@@ -338,7 +366,7 @@ final class LoadRun {
 
 		LoadResult load(String scenario, List<ClientStream> streams, int payloadBytes, double rate, Duration duration)
 				throws IOException {
-			int count = (int) Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
+			int count = eventCount(rate, duration);
 			return run(scenario, streams, payloadBytes, rate, count, duration.plusSeconds(1), 0);
 		}
 
@@ -377,7 +405,7 @@ final class LoadRun {
 			streams.addAll(slowStreams);
 			ready(streams);
 			this.generator.pause(slowStreams);
-			int count = (int) Math.round(50 * LoadRun.this.options.slow().toNanos() / 1e9);
+			int count = eventCount(50, LoadRun.this.options.slow());
 			run("slow-consumer", streams, 4096, 50, count, LoadRun.this.options.slow().plusSeconds(1), slow);
 			this.generator.closeAll();
 		}
@@ -514,6 +542,11 @@ final class LoadRun {
 			return result;
 		}
 
+	}
+
+	/** Returns the number of events published at the given rate for the given time. */
+	private static int eventCount(double rate, Duration duration) {
+		return (int) Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
 	}
 
 	private Phase nextPhase(int capacity) {
